@@ -1,0 +1,14 @@
+// server-plugin/src/index.ts
+// The public surface of @phone-verify/server-plugin.
+
+export { PhoneVerifyStrategy, type PendingSessionData, type VerifyCallback, type VerifyFunction } from './strategy.js';
+export { phoneVerifyRouter, type RouterOptions } from './router.js';
+export { VerificationService, type ResendInput, type StartInput } from './service.js';
+export { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
+export { MemoryStore, type MemoryStoreOptions, type SendReservation, type SendRules, type Verification, type VerificationStore } from './store.js';
+export { PhoneVerifyError, PhoneVerifyConfigError, HTTP_STATUS } from './errors.js';
+export { consoleLogger, type Logger } from './logger.js';
+export { maskPhone, parsePhone, type ParsedPhone } from './phone.js';
+export { consoleSender, localProvider, type LocalProviderOptions, type MessageContext, type Sender } from './providers/local.js';
+export type { CheckResult, PendingVerification, ProviderState, StartRequest, Started, VerifyProvider } from './providers/types.js';
+export type * from './protocol.js';

@@ -1,0 +1,120 @@
+// server-plugin/src/options.ts
+// Every option, its default and its limits, read once at construction. Mistakes
+// that would weaken security throw a PhoneVerifyConfigError at start-up.
+
+import { PhoneVerifyConfigError } from './errors.js';
+import { consoleLogger, type Logger } from './logger.js';
+import { isKnownCountry } from './phone.js';
+import type { Channel } from './protocol.js';
+import { MemoryStore, type VerificationStore } from './store.js';
+import type { VerifyProvider } from './providers/types.js';
+
+export interface PhoneVerifyOptions {
+  /** Who sends and checks codes: `localProvider({ sender })` or a provider adapter. */
+  provider: VerifyProvider;
+  /**
+   * Countries whose numbers may receive codes (ISO 3166-1 alpha-2), or `'*'` for
+   * all. Required: sending anywhere is the main way SMS-pumping fraud costs money.
+   */
+  allowedCountries: readonly string[] | '*';
+  /** Country used to read national numbers when the widget does not say. */
+  defaultCountry?: string;
+  /** Where pending verifications live. Default: a `MemoryStore` (one process only). */
+  store?: VerificationStore;
+  /** Digits per code, 6–10. Default 6 (NIST 800-63B-4 §3.1.3.2: at least 6). */
+  codeLength?: number;
+  /** Seconds a code stays valid, 60–600. Default 300 (NIST: at most 10 minutes). */
+  ttl?: number;
+  /** Wrong codes allowed per verification, 1–5; after that even the right code is refused. Default 5. */
+  maxAttempts?: number;
+  /** Seconds between sends of one verification. Default 30. */
+  resendAfter?: number;
+  /** Sends per verification, the first included, 1–5. Default 3. */
+  maxSends?: number;
+  /** Seconds a provider call may take before the request fails with provider_unavailable. Default 15. */
+  providerTimeout?: number;
+  /** Where log lines go. Default: the console, prefixed `[phone-verify]`. */
+  logger?: Logger;
+  /** Milliseconds since the epoch. For tests. */
+  clock?: () => number;
+}
+
+/** The options after defaults and checks: what the rest of the plugin reads. */
+export interface Settings {
+  provider: VerifyProvider;
+  /** Upper-case ISO codes, or `'*'`. */
+  allowedCountries: ReadonlySet<string> | '*';
+  defaultCountry?: string;
+  store: VerificationStore;
+  codeLength: number;
+  ttlMs: number;
+  maxAttempts: number;
+  resendAfterMs: number;
+  maxSends: number;
+  channels: readonly Channel[];
+  providerTimeoutMs: number;
+  logger: Logger;
+  clock: () => number;
+}
+
+function integerIn(name: string, value: number | undefined, fallback: number, min: number, max: number, code: `ERR_PV_${string}`, why: string): number {
+  const chosen = value ?? fallback;
+  if (!Number.isInteger(chosen) || chosen < min || chosen > max) {
+    throw new PhoneVerifyConfigError(code, `${name} must be a whole number from ${min} to ${max}, got ${String(value)}: ${why}`);
+  }
+  return chosen;
+}
+
+function readCountry(country: string, option: string): string {
+  const upper = country.toUpperCase();
+  if (!isKnownCountry(upper)) {
+    throw new PhoneVerifyConfigError('ERR_PV_COUNTRY', `${option} has "${country}", which is not an ISO 3166-1 alpha-2 country code`);
+  }
+  return upper;
+}
+
+export function parseOptions(options: PhoneVerifyOptions): Settings {
+  if (!options || typeof options !== 'object') {
+    throw new PhoneVerifyConfigError('ERR_PV_OPTIONS', 'phone-verify needs an options object');
+  }
+  const { provider } = options;
+  if (!provider || typeof provider.start !== 'function' || typeof provider.check !== 'function') {
+    throw new PhoneVerifyConfigError('ERR_PV_PROVIDER', 'options.provider must be a VerifyProvider, e.g. localProvider({ sender })');
+  }
+  if (provider.channels.length === 0) {
+    throw new PhoneVerifyConfigError('ERR_PV_PROVIDER', `provider "${provider.name}" offers no channel`);
+  }
+
+  const { allowedCountries } = options;
+  if (allowedCountries !== '*' && (!Array.isArray(allowedCountries) || allowedCountries.length === 0)) {
+    throw new PhoneVerifyConfigError(
+      'ERR_PV_NO_COUNTRIES',
+      "options.allowedCountries must list the countries you send codes to (e.g. ['GB', 'IE']), or be '*' to allow every country",
+    );
+  }
+
+  const codeLength = integerIn('codeLength', options.codeLength, 6, 6, 10, 'ERR_PV_CODE_LENGTH', 'NIST 800-63B-4 asks for at least 6 digits');
+  if (!provider.codeLengths.includes(codeLength)) {
+    throw new PhoneVerifyConfigError(
+      'ERR_PV_CODE_LENGTH',
+      `provider "${provider.name}" sends codes of ${provider.codeLengths.join(' or ')} digits, not ${codeLength}`,
+    );
+  }
+
+  const settings: Settings = {
+    provider,
+    allowedCountries: allowedCountries === '*' ? '*' : new Set(allowedCountries.map((c) => readCountry(c, 'allowedCountries'))),
+    store: options.store ?? new MemoryStore(options.clock ? { clock: options.clock } : {}),
+    codeLength,
+    ttlMs: 1000 * integerIn('ttl', options.ttl, 300, 60, 600, 'ERR_PV_TTL', 'a code must live long enough to type and at most 10 minutes'),
+    maxAttempts: integerIn('maxAttempts', options.maxAttempts, 5, 1, 5, 'ERR_PV_MAX_ATTEMPTS', 'more than 5 wrong codes per verification makes guessing practical'),
+    resendAfterMs: 1000 * integerIn('resendAfter', options.resendAfter, 30, 0, 600, 'ERR_PV_RESEND_AFTER', 'seconds between sends'),
+    maxSends: integerIn('maxSends', options.maxSends, 3, 1, 5, 'ERR_PV_MAX_SENDS', 'every send costs money and is a pumping target'),
+    channels: provider.channels,
+    providerTimeoutMs: 1000 * integerIn('providerTimeout', options.providerTimeout, 15, 1, 120, 'ERR_PV_TIMEOUT', 'seconds a provider call may take'),
+    logger: options.logger ?? consoleLogger,
+    clock: options.clock ?? Date.now,
+  };
+  if (options.defaultCountry !== undefined) settings.defaultCountry = readCountry(options.defaultCountry, 'defaultCountry');
+  return settings;
+}

@@ -1,0 +1,84 @@
+// server-plugin/src/phone.ts
+// The one place phone numbers are read: libphonenumber-js turns what a person typed
+// into E.164, or says precisely why it cannot.
+
+import {
+  getCountries,
+  getCountryCallingCode,
+  parsePhoneNumberFromString,
+  validatePhoneNumberLength,
+  type CountryCode,
+} from 'libphonenumber-js/max';
+import { PhoneVerifyError } from './errors.js';
+import type { CountryOption } from './protocol.js';
+
+/** Longest input we try to parse; anything longer is not a phone number. */
+const MAX_INPUT_LENGTH = 40;
+
+const KNOWN_COUNTRIES: ReadonlySet<string> = new Set(getCountries());
+
+export interface ParsedPhone {
+  /** `+447700900123` */
+  e164: string;
+  /** ISO country the number belongs to; absent for non-geographic numbers (+800 …). */
+  country?: string;
+}
+
+export function isKnownCountry(country: string): boolean {
+  return KNOWN_COUNTRIES.has(country);
+}
+
+/** Every country libphonenumber-js knows, with its calling code, sorted by ISO code. */
+export function countryOptions(only?: readonly string[]): CountryOption[] {
+  const codes = (only ?? getCountries()).slice().sort();
+  return codes.map((country) => ({
+    country,
+    callingCode: getCountryCallingCode(country as CountryCode),
+  }));
+}
+
+/**
+ * Parse an international number (`+44 7700 900123`, `0044…`) or a national one read
+ * with `country`. Throws `invalid_phone` with a message that says what is wrong.
+ */
+export function parsePhone(input: string, country?: string): ParsedPhone {
+  const text = input.trim();
+  if (text === '') throw new PhoneVerifyError('invalid_phone', 'Enter a phone number.');
+  if (text.length > MAX_INPUT_LENGTH) throw new PhoneVerifyError('invalid_phone', 'That is too long to be a phone number.');
+  if (country !== undefined && !isKnownCountry(country)) {
+    throw new PhoneVerifyError('invalid_phone', `Unknown country "${country}".`);
+  }
+  const defaultCountry = country as CountryCode | undefined;
+  const parsed = parsePhoneNumberFromString(text, { defaultCountry, extract: false });
+  if (!parsed || !parsed.isValid()) {
+    throw new PhoneVerifyError('invalid_phone', whyInvalid(text, defaultCountry));
+  }
+  return parsed.country ? { e164: parsed.number, country: parsed.country } : { e164: parsed.number };
+}
+
+function whyInvalid(text: string, country: CountryCode | undefined): string {
+  if (!text.startsWith('+') && !text.startsWith('00') && country === undefined) {
+    return 'Choose a country, or enter the number with its country code (+…).';
+  }
+  switch (validatePhoneNumberLength(text, country)) {
+    case 'TOO_SHORT':
+      return 'That number is too short.';
+    case 'TOO_LONG':
+      return 'That number is too long.';
+    case 'INVALID_COUNTRY':
+      return 'That country code does not exist.';
+    case 'NOT_A_NUMBER':
+      return 'That is not a phone number.';
+    default:
+      return 'That is not a valid phone number.';
+  }
+}
+
+/**
+ * A number as it may appear in logs: country code and last four digits
+ * (OWASP logging cheat sheet: no full identifiers in logs).
+ */
+export function maskPhone(e164: string): string {
+  const digits = e164.replace(/\D/g, '');
+  return `+${'*'.repeat(Math.max(0, digits.length - 4))}${digits.slice(-4)}`;
+}

@@ -1,0 +1,149 @@
+// server-plugin/src/protocol.ts
+// The wire contract between <phone-verify> and the Express router: paths, bodies,
+// error codes. Types only, so the widget can import it without pulling in Node code.
+
+/** How a code reaches the phone. Each provider advertises the subset it can deliver. */
+export type Channel = 'sms' | 'voice' | 'whatsapp';
+
+/** Paths, relative to where the router is mounted (e.g. `/auth/phone`). */
+export interface Endpoints {
+  config: '/config';
+  start: '/start';
+  resend: '/resend';
+  verify: '/verify';
+  cancel: '/cancel';
+}
+
+/**
+ * The header every state-changing request must carry. A cross-site form or a
+ * "simple" request cannot set it, so its presence is a CSRF defence (OWASP CSRF
+ * cheat sheet, "custom request headers").
+ */
+export type RequestHeader = 'x-phone-verify';
+
+/** One country the server accepts numbers from. */
+export interface CountryOption {
+  /** ISO 3166-1 alpha-2, upper case: `"GB"`. */
+  country: string;
+  /** Country calling code without `+`: `"44"`. */
+  callingCode: string;
+}
+
+/** `GET /config`: what the widget needs to render before the first request. */
+export interface ConfigResponse {
+  /** Channels the configured provider can deliver, in preference order; the first is the default. */
+  channels: Channel[];
+  /** Digits in a code. */
+  codeLength: number;
+  /** Seconds between sends of one verification. */
+  resendAfter: number;
+  /** Seconds a code stays valid. */
+  expiresIn: number;
+  /** Wrong codes allowed per verification. */
+  maxAttempts: number;
+  /** Countries numbers may come from, sorted by country code. */
+  countries: CountryOption[];
+  /** Suggested country for national numbers, when the server has one. */
+  defaultCountry?: string;
+}
+
+/** `POST /start`: send a code to a phone number. */
+export interface StartRequest {
+  /** As typed: international (`+44 7700 900123`) or national with `country`. */
+  phone: string;
+  /** ISO 3166-1 alpha-2 country used to read a national number. */
+  country?: string;
+  /** Defaults to the first channel in the config. */
+  channel?: Channel;
+  /** BCP 47 language tag for the message, e.g. `de`. */
+  locale?: string;
+}
+
+/** `POST /resend`: send the pending verification again, optionally on another channel. */
+export interface ResendRequest {
+  channel?: Channel;
+  locale?: string;
+}
+
+/** Answer to start and resend: a code is on its way. */
+export interface StartResponse {
+  status: 'pending';
+  /** The number in E.164, as the server understood it (what the user typed, normalised). */
+  phone: string;
+  channel: Channel;
+  codeLength: number;
+  /** Seconds until the code expires. */
+  expiresIn: number;
+  /** Seconds until a resend (or a channel switch) is allowed. */
+  resendAfter: number;
+  /** Sends left for this verification, the one just made excluded. */
+  sendsLeft: number;
+  /** Wrong codes left. */
+  attemptsLeft: number;
+}
+
+/** `POST /verify`: check a code and, if right, sign in. */
+export interface VerifyRequest {
+  code: string;
+}
+
+/** The signed-in user as the application chose to describe it (the router's `summarize` option). */
+export type UserSummary = Record<string, unknown>;
+
+export interface VerifyResponse {
+  status: 'approved';
+  user: UserSummary;
+  /** Where the application wants the browser to go next, if it said. */
+  redirect?: string;
+}
+
+/** `POST /cancel`: drop the pending verification (e.g. "use another number"). */
+export interface CancelResponse {
+  status: 'canceled';
+}
+
+/** The closed set of error codes. Each has one HTTP status (see `errors.ts`) and one widget message. */
+export type ErrorCode =
+  /** The body is not JSON, a field is missing or of the wrong type, or the body is too large. */
+  | 'invalid_request'
+  /** The phone number cannot be read as a valid number. */
+  | 'invalid_phone'
+  /** The number is from a country (or of a type) the server does not send to. */
+  | 'country_not_allowed'
+  /** The provider cannot deliver on the requested channel. */
+  | 'channel_unavailable'
+  /** Too many sends for this number, client or destination; see `retryAfter`. */
+  | 'rate_limited'
+  /** The last send was too recent; see `retryAfter`. */
+  | 'resend_too_soon'
+  /** This browser has no verification in progress (none started, expired, used or canceled). */
+  | 'no_pending_verification'
+  /** The code is wrong; see `attemptsLeft`. */
+  | 'invalid_code'
+  /** The code's time is up; start again. */
+  | 'expired'
+  /** Too many wrong codes; this verification is dead, even for the right code. Start again. */
+  | 'too_many_attempts'
+  /** The provider refused the request (credentials, account): the operator must act. */
+  | 'provider_error'
+  /** The provider (or a store the server needs) is down, slow or answered nonsense; see `retryAfter`. */
+  | 'provider_unavailable'
+  /** Cross-site request, missing request header, or the application refused the sign-in. */
+  | 'forbidden'
+  /** No such endpoint. */
+  | 'not_found'
+  /** A fault on the server; details are in its log, never in the response. */
+  | 'internal_error';
+
+/** The one error body every endpoint uses. */
+export interface ErrorBody {
+  error: {
+    code: ErrorCode;
+    /** English, for developers and logs; the widget shows its own localised message per code. */
+    message: string;
+    /** Seconds to wait before trying again. */
+    retryAfter?: number;
+    /** Wrong codes left for the pending verification. */
+    attemptsLeft?: number;
+  };
+}

@@ -1,0 +1,186 @@
+// server-plugin/src/router.ts
+// The HTTP face of the plugin: the JSON endpoints <phone-verify> calls. It reads and
+// validates requests, keeps the pending verification's id in the session, and turns
+// every failure into the protocol's error body.
+
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import type {} from 'express-session';
+import passport from 'passport';
+import { PhoneVerifyError } from './errors.js';
+import type { Channel, ErrorBody, UserSummary, VerifyResponse } from './protocol.js';
+import type { PhoneVerifyStrategy } from './strategy.js';
+
+export interface RouterOptions<User> {
+  /** What the widget learns about the signed-in user (its `phone-verify-success` event). Default: `{ id }` when the user has one. */
+  summarize?: (user: User) => UserSummary;
+  /** Where the browser should go after sign-in; sent to the widget, which follows it unless told not to. */
+  successRedirect?: string;
+  /** The Passport instance the strategy was registered with. Default: the `passport` module. */
+  passport?: passport.Authenticator;
+  /** Largest JSON body accepted. Default `'2kb'`. */
+  bodyLimit?: string;
+}
+
+const CHANNELS: ReadonlySet<string> = new Set<Channel>(['sms', 'voice', 'whatsapp']);
+
+function defaultSummary(user: unknown): UserSummary {
+  const id = (user as { id?: unknown } | null)?.id;
+  return typeof id === 'string' || typeof id === 'number' ? { id } : {};
+}
+
+/** Reads an optional string field; anything else there is a client error. */
+function optionalString(body: Record<string, unknown>, field: string, maxLength: number): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || value.length > maxLength) {
+    throw new PhoneVerifyError('invalid_request', `"${field}" must be a string of at most ${maxLength} characters.`);
+  }
+  return value;
+}
+
+function optionalChannel(body: Record<string, unknown>): Channel | undefined {
+  const channel = optionalString(body, 'channel', 16);
+  if (channel !== undefined && !CHANNELS.has(channel)) {
+    throw new PhoneVerifyError('invalid_request', `"channel" must be one of ${[...CHANNELS].join(', ')}.`);
+  }
+  return channel as Channel | undefined;
+}
+
+function jsonBody(req: Request): Record<string, unknown> {
+  const body: unknown = req.body;
+  if (body === undefined) return {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new PhoneVerifyError('invalid_request', 'The body must be a JSON object.');
+  }
+  return body as Record<string, unknown>;
+}
+
+function requireSession(req: Request): void {
+  if (!req.session || typeof req.session.regenerate !== 'function') {
+    throw new TypeError('phone-verify needs express-session (or a store with regenerate()) mounted before its router (ERR_PV_NO_SESSION)');
+  }
+}
+
+/**
+ * The Express router for the widget. Mount it where the widget's `endpoint` points:
+ * `app.use('/auth/phone', phoneVerifyRouter(strategy))`.
+ */
+export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, options: RouterOptions<User> = {}): Router {
+  const { service } = strategy;
+  const authenticator = options.passport ?? passport;
+  const summarize = options.summarize ?? defaultSummary;
+  const logger = service.settings.logger;
+  const router = express.Router();
+
+  router.use((_req, res, next) => {
+    // Answers here are about one person's sign-in: no cache may keep them.
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  router.use(express.json({ limit: options.bodyLimit ?? '2kb', strict: true }));
+  router.use((req, _res, next) => {
+    // A JSON endpoint refuses "simple" content types, which a cross-site form could send.
+    if (req.method === 'POST' && req.headers['content-length'] !== '0' && !req.is('application/json') && req.headers['content-type'] !== undefined) {
+      return next(new PhoneVerifyError('invalid_request', 'Send JSON with Content-Type: application/json.', { status: 415 }));
+    }
+    next();
+  });
+
+  router.get('/config', (_req, res) => {
+    res.json(service.describe());
+  });
+
+  router.post('/start', async (req, res) => {
+    requireSession(req);
+    const body = jsonBody(req);
+    const phone = body.phone;
+    if (typeof phone !== 'string') throw new PhoneVerifyError('invalid_request', '"phone" is required and must be a string.');
+    const input: Parameters<typeof service.start>[0] = { phone };
+    const country = optionalString(body, 'country', 2);
+    const channel = optionalChannel(body);
+    const locale = optionalString(body, 'locale', 35);
+    if (country !== undefined) input.country = country.toUpperCase();
+    if (channel !== undefined) input.channel = channel;
+    if (locale !== undefined) input.locale = locale;
+
+    const { verification, response } = await service.start(input);
+    const previous = req.session.phoneVerify;
+    req.session.phoneVerify = { id: verification.id, expiresAt: verification.expiresAt };
+    // A new number replaces the old verification: its code must stop working.
+    if (previous) await service.cancel(previous.id);
+    res.json(response);
+  });
+
+  router.post('/resend', async (req, res) => {
+    requireSession(req);
+    const body = jsonBody(req);
+    const pending = req.session.phoneVerify;
+    if (!pending) throw new PhoneVerifyError('no_pending_verification', 'There is no verification to resend; enter your number again.');
+    const input: Parameters<typeof service.resend>[1] = {};
+    const channel = optionalChannel(body);
+    const locale = optionalString(body, 'locale', 35);
+    if (channel !== undefined) input.channel = channel;
+    if (locale !== undefined) input.locale = locale;
+    res.json(await service.resend(pending.id, input));
+  });
+
+  router.post('/verify', (req, res, next) => {
+    requireSession(req);
+    authenticator.authenticate(strategy.name, (error: unknown, user: User | false, info: unknown) => {
+      if (error) return next(error);
+      if (!user) {
+        return next(info instanceof PhoneVerifyError ? info : new PhoneVerifyError('forbidden', 'This number cannot sign in here.'));
+      }
+      // req.login regenerates the session (Passport ≥ 0.6): the pre-login id and the pending verification are gone.
+      req.login(user, (loginError) => {
+        if (loginError) return next(loginError);
+        const answer: VerifyResponse = { status: 'approved', user: summarize(user) };
+        if (options.successRedirect) answer.redirect = options.successRedirect;
+        res.json(answer);
+      });
+    })(req, res, next);
+  });
+
+  router.post('/cancel', async (req, res) => {
+    requireSession(req);
+    const pending = req.session.phoneVerify;
+    delete req.session.phoneVerify;
+    if (pending) await service.cancel(pending.id);
+    res.json({ status: 'canceled' });
+  });
+
+  router.use((_req, _res, next) => {
+    next(new PhoneVerifyError('not_found', 'No such phone-verify endpoint.'));
+  });
+
+  // One place turns every failure into the protocol's error body; no stack trace leaves the server.
+  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const failure = toPhoneVerifyError(error);
+    if (failure.code === 'internal_error') logger.error(`internal error: ${(error as Error)?.stack ?? String(error)}`);
+    if (failure.retryAfter !== undefined) res.set('Retry-After', String(failure.retryAfter));
+    const body: ErrorBody = failure.toJSON();
+    res.status(failure.status).json(body);
+  });
+
+  return router;
+}
+
+/** Body-parser errors carry a `type`; anything unknown is an internal error. */
+function toPhoneVerifyError(error: unknown): PhoneVerifyError {
+  if (error instanceof PhoneVerifyError) return error;
+  const type = (error as { type?: unknown })?.type;
+  switch (type) {
+    case 'entity.parse.failed':
+      return new PhoneVerifyError('invalid_request', 'The body is not valid JSON.');
+    case 'entity.too.large':
+      return new PhoneVerifyError('invalid_request', 'The body is too large.', { status: 413 });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new PhoneVerifyError('invalid_request', 'Send the body as UTF-8 JSON.', { status: 415 });
+    case 'request.aborted':
+    case 'request.size.invalid':
+      return new PhoneVerifyError('invalid_request', 'The body was cut short.');
+    default:
+      return new PhoneVerifyError('internal_error', 'Something went wrong on the server.', { cause: error });
+  }
+}

@@ -1,0 +1,245 @@
+// server-plugin/src/service.ts
+// The verification lifecycle and its limits: who may be sent a code, how often, how
+// many guesses, and when a code dies. Knows nothing of HTTP or sessions.
+
+import { randomBytes } from 'node:crypto';
+import { PhoneVerifyError } from './errors.js';
+import { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
+import { countryOptions, maskPhone, parsePhone } from './phone.js';
+import type { Channel, ConfigResponse, StartResponse } from './protocol.js';
+import type { PendingVerification, StartRequest, Started } from './providers/types.js';
+import type { Verification } from './store.js';
+
+export interface StartInput {
+  phone: string;
+  country?: string;
+  channel?: Channel;
+  locale?: string;
+}
+
+export interface ResendInput {
+  channel?: Channel;
+  locale?: string;
+}
+
+const seconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
+
+export class VerificationService {
+  readonly settings: Settings;
+
+  constructor(options: PhoneVerifyOptions) {
+    this.settings = parseOptions(options);
+  }
+
+  /** What `GET /config` answers. */
+  describe(): ConfigResponse {
+    const s = this.settings;
+    const config: ConfigResponse = {
+      channels: [...s.channels],
+      codeLength: s.codeLength,
+      resendAfter: seconds(s.resendAfterMs),
+      expiresIn: seconds(s.ttlMs),
+      maxAttempts: s.maxAttempts,
+      countries: countryOptions(s.allowedCountries === '*' ? undefined : [...s.allowedCountries]),
+    };
+    if (s.defaultCountry) config.defaultCountry = s.defaultCountry;
+    return config;
+  }
+
+  /** Send a code to a new number. Returns the stored verification and the response for the client. */
+  async start(input: StartInput): Promise<{ verification: Verification; response: StartResponse }> {
+    const s = this.settings;
+    const parsed = parsePhone(input.phone, input.country ?? s.defaultCountry);
+    if (s.allowedCountries !== '*' && !(parsed.country && s.allowedCountries.has(parsed.country))) {
+      throw new PhoneVerifyError('country_not_allowed', 'Codes cannot be sent to numbers from that country.');
+    }
+    const channel = this.channel(input.channel);
+    const now = s.clock();
+    const verification: Verification = {
+      // 128 random bits: never guessable, never taken from a request (the session holds it).
+      id: randomBytes(16).toString('base64url'),
+      phone: parsed.e164,
+      channel,
+      provider: s.provider.name,
+      state: {},
+      createdAt: now,
+      expiresAt: now + s.ttlMs,
+      lastSentAt: now,
+      sends: 1,
+      attempts: 0,
+    };
+    const started = await this.callProvider('start', () => s.provider.start(this.request(verification, channel, input.locale)));
+    verification.state = started.state;
+    await s.store.create(verification);
+    return { verification, response: this.pending(verification) };
+  }
+
+  /** Send the pending verification again, perhaps on another channel. The code changes; the attempt count does not. */
+  async resend(id: string, input: ResendInput = {}): Promise<StartResponse> {
+    const s = this.settings;
+    const channel = this.channel(input.channel);
+    const reservation = await s.store.reserveSend(id, { now: s.clock(), cooldownMs: s.resendAfterMs, maxSends: s.maxSends });
+    if (!reservation.ok) {
+      if (reservation.reason === 'missing') throw this.gone();
+      if (reservation.reason === 'cooldown') {
+        throw new PhoneVerifyError('resend_too_soon', 'Wait a little before asking for another code.', { retryAfter: reservation.retryAfterMs / 1000 });
+      }
+      throw new PhoneVerifyError('rate_limited', 'No more codes can be sent for this verification; start again later.', {
+        retryAfter: reservation.retryAfterMs / 1000,
+      });
+    }
+    const reserved = reservation.verification;
+    let started: Started;
+    try {
+      const request = this.request(reserved, channel, input.locale);
+      const { provider } = s;
+      started = await this.callProvider('resend', () =>
+        provider.resend ? provider.resend(this.pendingFor(reserved), request) : provider.start(request),
+      );
+    } catch (error) {
+      // A send that did not happen must not use up the user's allowance.
+      await s.store.releaseSend(id, reservation.previous);
+      throw error;
+    }
+    await s.store.updateDelivery(id, { channel, state: started.state });
+    return this.pending({ ...reserved, channel });
+  }
+
+  /**
+   * Check a code. On success the verification is consumed (exactly once, however
+   * many requests race) and returned; every other outcome throws a PhoneVerifyError.
+   */
+  async check(id: string, code: string): Promise<Verification> {
+    const s = this.settings;
+    const verification = await s.store.get(id);
+    if (!verification) throw this.gone();
+    // Counted before the code is looked at, atomically: of 50 parallel guesses, at most maxAttempts are judged.
+    const attempts = await s.store.addAttempt(id);
+    if (attempts === undefined) throw this.gone();
+    if (attempts > s.maxAttempts) throw this.exhausted();
+
+    const digits = code.replace(/[\s-]/g, '');
+    const wellFormed = digits.length === s.codeLength && /^\d+$/.test(digits);
+    let result;
+    try {
+      result = wellFormed ? await this.callProvider('check', () => s.provider.check(this.pendingFor(verification), digits)) : { status: 'wrong' as const };
+    } catch (error) {
+      // The provider never judged this code: give the attempt back.
+      await s.store.addAttempt(id, -1);
+      throw error;
+    }
+
+    switch (result.status) {
+      case 'approved': {
+        const consumed = await s.store.consume(id);
+        // Another request with the same code won the race (NIST §3.2.7: accepted once).
+        if (!consumed) throw this.gone();
+        return consumed;
+      }
+      case 'expired':
+        await s.store.delete(id);
+        throw this.expired();
+      case 'exhausted':
+        await s.store.delete(id);
+        throw this.exhausted();
+      case 'wrong': {
+        const attemptsLeft = s.maxAttempts - attempts;
+        if (attemptsLeft <= 0) throw this.exhausted();
+        throw new PhoneVerifyError('invalid_code', 'That code is not right.', { attemptsLeft });
+      }
+    }
+  }
+
+  /** Drop a pending verification. Safe to call for one that is already gone. */
+  async cancel(id: string): Promise<void> {
+    const s = this.settings;
+    const verification = await s.store.consume(id);
+    if (!verification || !s.provider.cancel) return;
+    try {
+      await this.callProvider('cancel', () => s.provider.cancel!(this.pendingFor(verification)));
+    } catch (error) {
+      // The verification is gone on our side; the provider's copy expires by itself.
+      s.logger.warn(`cancel of ${maskPhone(verification.phone)} at ${s.provider.name} failed: ${(error as Error).message}`);
+    }
+  }
+
+  private channel(requested: Channel | undefined): Channel {
+    const { channels } = this.settings;
+    if (requested === undefined) return channels[0]!;
+    if (!channels.includes(requested)) {
+      throw new PhoneVerifyError('channel_unavailable', `Codes cannot be sent by ${requested}; try ${channels.join(' or ')}.`);
+    }
+    return requested;
+  }
+
+  private request(verification: Verification, channel: Channel, locale: string | undefined): StartRequest {
+    const s = this.settings;
+    const request: StartRequest = {
+      verificationId: verification.id,
+      phone: verification.phone,
+      channel,
+      codeLength: s.codeLength,
+      ttlSeconds: seconds(verification.expiresAt - s.clock()),
+      maxAttempts: s.maxAttempts,
+    };
+    if (locale !== undefined) request.locale = locale;
+    return request;
+  }
+
+  private pendingFor(v: Verification): PendingVerification {
+    return { id: v.id, phone: v.phone, channel: v.channel, createdAt: v.createdAt, state: v.state };
+  }
+
+  private pending(v: Verification): StartResponse {
+    const s = this.settings;
+    const now = s.clock();
+    return {
+      status: 'pending',
+      phone: v.phone,
+      channel: v.channel,
+      codeLength: s.codeLength,
+      expiresIn: seconds(v.expiresAt - now),
+      resendAfter: seconds(v.lastSentAt + s.resendAfterMs - now),
+      sendsLeft: Math.max(0, s.maxSends - v.sends),
+      attemptsLeft: Math.max(0, s.maxAttempts - v.attempts),
+    };
+  }
+
+  /** Run a provider call with a deadline; anything but a PhoneVerifyError becomes provider_unavailable. */
+  private async callProvider<T>(what: string, call: () => Promise<T>): Promise<T> {
+    const s = this.settings;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new PhoneVerifyError('provider_unavailable', 'The verification service did not answer in time.', { retryAfter: 5 })),
+        s.providerTimeoutMs,
+      );
+    });
+    try {
+      return await Promise.race([call(), deadline]);
+    } catch (error) {
+      if (error instanceof PhoneVerifyError) {
+        if (error.code === 'provider_unavailable' || error.code === 'provider_error') {
+          s.logger.error(`${s.provider.name} ${what} failed: ${error.code}${error.cause ? ` (${String((error.cause as Error).message ?? error.cause)})` : ''}`);
+        }
+        throw error;
+      }
+      s.logger.error(`${s.provider.name} ${what} failed: ${(error as Error)?.message ?? String(error)}`);
+      throw new PhoneVerifyError('provider_unavailable', 'The code could not be sent; try again shortly.', { retryAfter: 5, cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private gone(): PhoneVerifyError {
+    return new PhoneVerifyError('no_pending_verification', 'There is no code waiting to be checked; ask for a new one.');
+  }
+
+  private expired(): PhoneVerifyError {
+    return new PhoneVerifyError('expired', 'That code has expired; ask for a new one.');
+  }
+
+  private exhausted(): PhoneVerifyError {
+    return new PhoneVerifyError('too_many_attempts', 'Too many wrong codes; ask for a new one.', { attemptsLeft: 0 });
+  }
+}

@@ -1,0 +1,169 @@
+// server-plugin/src/store.ts
+// Where pending verifications live. Each method is one atomic step, so a Redis
+// implementation can do each in one script and parallel requests cannot slip past
+// a limit. The memory store is atomic because JavaScript runs one step at a time.
+
+import type { Channel } from './protocol.js';
+import type { ProviderState } from './providers/types.js';
+
+/** A pending verification: everything needed to check, resend or cancel it. Never the code. */
+export interface Verification {
+  id: string;
+  /** E.164 */
+  phone: string;
+  /** Channel of the latest send. */
+  channel: Channel;
+  /** Name of the provider that started it: checks always go back to that one. */
+  provider: string;
+  /** What that provider needs to check or cancel it. */
+  state: ProviderState;
+  /** Milliseconds since the epoch, like every time here. */
+  createdAt: number;
+  expiresAt: number;
+  lastSentAt: number;
+  /** Sends so far, the first included. */
+  sends: number;
+  /** Codes checked so far. */
+  attempts: number;
+}
+
+/** The outcome of `reserveSend`. */
+export type SendReservation =
+  | { ok: true; verification: Verification; previous: Pick<Verification, 'sends' | 'lastSentAt'> }
+  | { ok: false; reason: 'missing' }
+  | { ok: false; reason: 'cooldown' | 'limit'; retryAfterMs: number };
+
+export interface SendRules {
+  now: number;
+  /** Milliseconds that must pass after `lastSentAt`. */
+  cooldownMs: number;
+  /** Sends allowed in all. */
+  maxSends: number;
+}
+
+export interface VerificationStore {
+  /** Save a new verification; it disappears by itself at `expiresAt`. */
+  create(verification: Verification): Promise<void>;
+  /** The verification, or undefined once expired, consumed or deleted. */
+  get(id: string): Promise<Verification | undefined>;
+  /**
+   * Count one more send if the cooldown has passed and the limit allows it,
+   * recording `now` as the last send. Atomic: two parallel resends cannot both pass.
+   */
+  reserveSend(id: string, rules: SendRules): Promise<SendReservation>;
+  /** Give back a reservation whose send failed, restoring the previous count and time. */
+  releaseSend(id: string, previous: Pick<Verification, 'sends' | 'lastSentAt'>): Promise<void>;
+  /** Record where and how the latest send went. No-op if the verification is gone. */
+  updateDelivery(id: string, delivery: Pick<Verification, 'channel' | 'state'>): Promise<void>;
+  /**
+   * Add `delta` (1, or -1 to give back an attempt the provider never judged) to the
+   * checks counted and return the new count; undefined if the verification is gone. Atomic.
+   */
+  addAttempt(id: string, delta?: 1 | -1): Promise<number | undefined>;
+  /** Remove and return the verification. Atomic: of parallel callers, exactly one gets it. */
+  consume(id: string): Promise<Verification | undefined>;
+  delete(id: string): Promise<void>;
+}
+
+export interface MemoryStoreOptions {
+  /** How often expired entries are swept, in milliseconds. Default 60 000. */
+  sweepInterval?: number;
+  /** Milliseconds since the epoch; tests pass a fake clock. */
+  clock?: () => number;
+}
+
+/**
+ * Keeps verifications in this process. Right for one process; several processes
+ * behind a load balancer need a shared store (Redis).
+ */
+export class MemoryStore implements VerificationStore {
+  private readonly entries = new Map<string, Verification>();
+  private readonly clock: () => number;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.clock = options.clock ?? Date.now;
+    this.timer = setInterval(() => this.sweep(), options.sweepInterval ?? 60_000);
+    // The sweep must never keep a process alive on its own.
+    this.timer.unref();
+  }
+
+  /** Entries held now, expired ones not yet swept included. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Drop every expired entry; runs on a timer, callable by tests. */
+  sweep(): void {
+    const now = this.clock();
+    for (const [id, verification] of this.entries) {
+      if (verification.expiresAt <= now) this.entries.delete(id);
+    }
+  }
+
+  /** Stop the sweep timer. */
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  async create(verification: Verification): Promise<void> {
+    this.entries.set(verification.id, structuredClone(verification));
+  }
+
+  async get(id: string): Promise<Verification | undefined> {
+    const verification = this.live(id);
+    return verification && structuredClone(verification);
+  }
+
+  async reserveSend(id: string, rules: SendRules): Promise<SendReservation> {
+    const verification = this.live(id);
+    if (!verification) return { ok: false, reason: 'missing' };
+    const wait = verification.lastSentAt + rules.cooldownMs - rules.now;
+    if (wait > 0) return { ok: false, reason: 'cooldown', retryAfterMs: wait };
+    if (verification.sends >= rules.maxSends) {
+      return { ok: false, reason: 'limit', retryAfterMs: verification.expiresAt - rules.now };
+    }
+    const previous = { sends: verification.sends, lastSentAt: verification.lastSentAt };
+    verification.sends += 1;
+    verification.lastSentAt = rules.now;
+    return { ok: true, verification: structuredClone(verification), previous };
+  }
+
+  async releaseSend(id: string, previous: Pick<Verification, 'sends' | 'lastSentAt'>): Promise<void> {
+    const verification = this.live(id);
+    if (verification) Object.assign(verification, { sends: previous.sends, lastSentAt: previous.lastSentAt });
+  }
+
+  async updateDelivery(id: string, delivery: Pick<Verification, 'channel' | 'state'>): Promise<void> {
+    const verification = this.live(id);
+    if (verification) Object.assign(verification, structuredClone(delivery));
+  }
+
+  async addAttempt(id: string, delta: 1 | -1 = 1): Promise<number | undefined> {
+    const verification = this.live(id);
+    if (!verification) return undefined;
+    verification.attempts += delta;
+    return verification.attempts;
+  }
+
+  async consume(id: string): Promise<Verification | undefined> {
+    const verification = this.live(id);
+    if (!verification) return undefined;
+    this.entries.delete(id);
+    return verification;
+  }
+
+  async delete(id: string): Promise<void> {
+    this.entries.delete(id);
+  }
+
+  /** The entry if it has not expired; an expired one is dropped on sight. */
+  private live(id: string): Verification | undefined {
+    const verification = this.entries.get(id);
+    if (verification && verification.expiresAt <= this.clock()) {
+      this.entries.delete(id);
+      return undefined;
+    }
+    return verification;
+  }
+}
