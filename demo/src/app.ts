@@ -1,0 +1,128 @@
+// demo/src/app.ts
+// The demo application: Express, express-session and Passport with the plugin
+// mounted at /auth/phone, a sign-in page, an account page, and a fake phone.
+
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import session from 'express-session';
+import { Passport } from 'passport';
+import {
+  localProvider,
+  PhoneVerifyStrategy,
+  phoneVerifyRouter,
+  type Logger,
+  type VerifyProvider,
+} from '@phone-verify/server-plugin';
+import { accountPage, signInPage } from './pages.js';
+import { DemoPhones } from './phone.js';
+import { DemoUsers, type DemoUser } from './users.js';
+
+export interface DemoOptions {
+  /** Replaces the local provider (the demo's phones then only show what the provider's sandbox reports). */
+  provider?: VerifyProvider;
+  /** Countries the demo sends to. */
+  allowedCountries?: string[];
+  sessionSecret?: string;
+  logger?: Logger;
+}
+
+const widgetDist = fileURLToPath(new URL('../../widget/dist/', import.meta.url));
+const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
+const DEVICE_COOKIE = 'demo_device';
+
+/** Security headers for every demo response: nothing inline, no framing, no sniffing. */
+function securityHeaders(_req: Request, res: Response, next: NextFunction): void {
+  res.set({
+    'Content-Security-Policy': "default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'same-origin',
+  });
+  next();
+}
+
+/** A long-lived random id per browser, apart from the session (which login replaces), for the fake phone. */
+function deviceId(req: Request, res: Response): string {
+  const cookie = req.headers.cookie?.match(new RegExp(`(?:^|;\\s*)${DEVICE_COOKIE}=([A-Za-z0-9_-]{22})`))?.[1];
+  if (cookie) return cookie;
+  const id = randomBytes(16).toString('base64url');
+  res.cookie(DEVICE_COOKIE, id, { httpOnly: true, sameSite: 'lax', path: '/' });
+  return id;
+}
+
+export function createDemoApp(options: DemoOptions = {}) {
+  const phones = new DemoPhones();
+  const users = new DemoUsers();
+  const strategy = new PhoneVerifyStrategy<DemoUser>(
+    {
+      provider: options.provider ?? localProvider({ sender: phones.sender, brand: 'Demo', domain: 'localhost' }),
+      // The demo sends to a short list of countries, as a real deployment should (toll-fraud guard).
+      allowedCountries: options.allowedCountries ?? ['GB', 'IE', 'DE', 'FR', 'NL', 'ES', 'IT', 'US', 'CA'],
+      defaultCountry: 'GB',
+      ...(options.logger ? { logger: options.logger } : {}),
+    },
+    (phone) => users.findOrCreate(phone),
+  );
+
+  const passport = new Passport();
+  passport.use(strategy);
+  passport.serializeUser<string>((user, done) => done(null, (user as DemoUser).id));
+  passport.deserializeUser<string>((id, done) => done(null, users.get(id) ?? false));
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
+  app.use(
+    session({
+      name: 'demo.sid',
+      secret: options.sessionSecret ?? randomBytes(32).toString('hex'),
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 8 * 60 * 60 * 1000 },
+    }),
+  );
+  app.use(passport.session());
+
+  app.use('/assets', express.static(widgetDist, { fallthrough: false }));
+  app.use(express.static(publicDir, { index: false }));
+
+  // Every plugin request runs "as" its browser, so the local provider's messages reach that browser's phone panel.
+  app.use('/auth/phone', (req, res, next) => phones.runAs(deviceId(req, res), next));
+  app.use('/auth/phone', phoneVerifyRouter(strategy, { passport, successRedirect: '/account', summarize: (user) => ({ id: user.id }) }));
+
+  app.get('/', (req, res) => {
+    if (req.user) return res.redirect('/account');
+    deviceId(req, res);
+    res.type('html').send(signInPage());
+  });
+
+  app.get('/account', (req, res) => {
+    const user = req.user as DemoUser | undefined;
+    if (!user) return res.redirect('/');
+    res.type('html').send(accountPage(user.phone, new Date(user.createdAt)));
+  });
+
+  app.post('/logout', (req, res, next) => {
+    // A sign-out form is the only other state change: refuse it from other sites.
+    const origin = req.get('origin');
+    if (origin !== undefined && origin !== `${req.protocol}://${req.get('host')}`) return res.status(403).send('Cross-site request refused');
+    req.logout((error) => (error ? next(error) : res.redirect(303, '/')));
+  });
+
+  // The fake phone: what this browser was "sent", live, as server-sent events.
+  app.get('/demo/phone/stream', (req, res) => {
+    const id = deviceId(req, res);
+    res.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.flushHeaders();
+    const send = (message: unknown) => res.write(`data: ${JSON.stringify(message)}\n\n`);
+    for (const message of phones.messages(id)) send(message);
+    const unsubscribe = phones.subscribe(id, send);
+    req.on('close', unsubscribe);
+  });
+
+  app.use((_req, res) => {
+    res.status(404).type('text').send('Not found');
+  });
+
+  return { app, phones, users, strategy };
+}

@@ -1,0 +1,57 @@
+// demo/src/phone.ts
+// The demo's stand-in for a real phone: messages "sent" to a number are kept per
+// browser, so each visitor sees only the codes their own browser asked for.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { EventEmitter } from 'node:events';
+import type { Channel, Sender } from '@phone-verify/server-plugin';
+
+export interface PhoneMessage {
+  to: string;
+  channel: Channel;
+  text: string;
+  at: number;
+}
+
+/** Which browser the current request came from; set by middleware, read by the sender. */
+const device = new AsyncLocalStorage<string>();
+
+/** Keeps the last few messages per browser and tells listeners about new ones. */
+export class DemoPhones {
+  private readonly inbox = new Map<string, PhoneMessage[]>();
+  private readonly events = new EventEmitter();
+  private readonly keep: number;
+
+  constructor(keep = 5) {
+    this.keep = keep;
+    this.events.setMaxListeners(0);
+  }
+
+  /** Runs `next` with the browser's device id in scope, so a send made during it lands in that browser's inbox. */
+  runAs(deviceId: string, next: () => void): void {
+    device.run(deviceId, next);
+  }
+
+  /** The sender handed to the local provider: it delivers to the current browser's panel. */
+  readonly sender: Sender = (to, text, channel) => {
+    const id = device.getStore();
+    if (id === undefined) throw new Error('demo phone: a message was sent outside a browser request');
+    this.deliver(id, { to, channel, text, at: Date.now() });
+  };
+
+  deliver(deviceId: string, message: PhoneMessage): void {
+    const messages = [...(this.inbox.get(deviceId) ?? []), message].slice(-this.keep);
+    this.inbox.set(deviceId, messages);
+    this.events.emit(deviceId, message);
+  }
+
+  messages(deviceId: string): PhoneMessage[] {
+    return this.inbox.get(deviceId) ?? [];
+  }
+
+  /** Calls `listener` for each new message to this browser; returns the unsubscribe function. */
+  subscribe(deviceId: string, listener: (message: PhoneMessage) => void): () => void {
+    this.events.on(deviceId, listener);
+    return () => this.events.off(deviceId, listener);
+  }
+}
