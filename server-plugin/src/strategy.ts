@@ -54,6 +54,9 @@ export class PhoneVerifyStrategy<User = unknown> extends CustomStrategy {
   /** Owns the verifications: the router starts them, this strategy checks them. */
   readonly service: VerificationService;
 
+  // Overloads, so `(phone) => …` and `(phone, done) => …` both get their parameter types inferred.
+  constructor(options: PhoneVerifyOptions, verify: VerifyFunction<User>);
+  constructor(options: PhoneVerifyOptions, verify: VerifyCallback<User>);
   constructor(options: PhoneVerifyOptions, verify: VerifyCallback<User> | VerifyFunction<User>) {
     if (typeof verify !== 'function') throw new TypeError('PhoneVerifyStrategy requires a verify function');
     const service = new VerificationService(options);
