@@ -57,7 +57,8 @@ export function parsePhone(input: string, country?: string): ParsedPhone {
 }
 
 function whyInvalid(text: string, country: CountryCode | undefined): string {
-  if (!text.startsWith('+') && !text.startsWith('00') && country === undefined) {
+  // Without a country, "00…" is as unreadable as a national number: the international prefix differs by country.
+  if (!text.startsWith('+') && country === undefined) {
     return 'Choose a country, or enter the number with its country code (+…).';
   }
   switch (validatePhoneNumberLength(text, country)) {

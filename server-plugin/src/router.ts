@@ -134,9 +134,14 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
       // req.login regenerates the session (Passport ≥ 0.6): the pre-login id and the pending verification are gone.
       req.login(user, (loginError) => {
         if (loginError) return next(loginError);
-        const answer: VerifyResponse = { status: 'approved', user: summarize(user) };
-        if (options.successRedirect) answer.redirect = options.successRedirect;
-        res.json(answer);
+        // This runs in a session-store callback, outside Express's reach: a throwing summarize would crash the process.
+        try {
+          const answer: VerifyResponse = { status: 'approved', user: summarize(user) };
+          if (options.successRedirect) answer.redirect = options.successRedirect;
+          res.json(answer);
+        } catch (error) {
+          next(error);
+        }
       });
     })(req, res, next);
   });

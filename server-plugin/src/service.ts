@@ -89,6 +89,11 @@ export class VerificationService {
       });
     }
     const reserved = reservation.verification;
+    if (reserved.attempts >= s.maxAttempts) {
+      // A new code for a verification dead of wrong guesses could never be accepted: don't pay to send it.
+      await s.store.releaseSend(id, reservation.previous);
+      throw this.exhausted();
+    }
     let started: Started;
     try {
       const request = this.request(reserved, channel, input.locale);

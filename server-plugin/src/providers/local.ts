@@ -3,6 +3,7 @@
 // the message to a sender function (console, your SMS gateway, a test outbox).
 
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { PhoneVerifyError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import { maskPhone } from '../phone.js';
 import type { Channel } from '../protocol.js';
@@ -59,6 +60,18 @@ function defaultMessage(brand: string, domain: string | undefined) {
   };
 }
 
+/** `detail` without the message, the code (plain or spaced, as in voice messages) or the full number. */
+function redact(detail: string, phone: string, text: string, code: string): string {
+  const secrets: Array<[string, string]> = [
+    [text, '[message]'],
+    [code.split('').join(' '), '[code]'],
+    [code, '[code]'],
+    [phone, maskPhone(phone)],
+    [phone.slice(1), maskPhone(phone)],
+  ];
+  return secrets.reduce((out, [secret, mask]) => out.split(secret).join(mask), detail);
+}
+
 /** Create the built-in provider. */
 export function localProvider(options: LocalProviderOptions = {}): VerifyProvider {
   const sender = options.sender ?? consoleSender;
@@ -82,7 +95,15 @@ export function localProvider(options: LocalProviderOptions = {}): VerifyProvide
       const minutes = Math.ceil(request.ttlSeconds / 60);
       const context: MessageContext = { channel: request.channel, minutes };
       if (request.locale !== undefined) context.locale = request.locale;
-      await sender(request.phone, message(code, context), request.channel);
+      const text = message(code, context);
+      try {
+        await sender(request.phone, text, request.channel);
+      } catch (error) {
+        // A sender that already says which protocol error it is (e.g. provider_error for bad credentials) is believed.
+        if (error instanceof PhoneVerifyError) throw error;
+        // Gateways echo what they were given, and the service logs this message: keep the code and the number out of it.
+        throw new Error(`sender failed: ${redact(String((error as Error)?.message ?? error), request.phone, text, code)}`);
+      }
       // Only the HMAC is kept (OWASP MFA cheat sheet: codes out of stores, logs and dumps).
       return { state: { codeHmac: digest(request.verificationId, code).toString('base64') } };
     },
