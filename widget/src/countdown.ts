@@ -1,0 +1,68 @@
+// widget/src/countdown.ts
+// A reactive controller that counts seconds down to zero and re-renders its host on
+// each tick; used for "Send again in 0:27".
+
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+export class CountdownController implements ReactiveController {
+  /** Whole seconds left, `0` when not running. */
+  remaining = 0;
+  private endsAt = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly host: ReactiveControllerHost;
+  private readonly onDone: (() => void) | undefined;
+
+  constructor(host: ReactiveControllerHost, onDone?: () => void) {
+    this.host = host;
+    this.onDone = onDone;
+    host.addController(this);
+  }
+
+  /** True while counting. */
+  get running(): boolean {
+    return this.remaining > 0;
+  }
+
+  /** (Re)start from `seconds`. Zero or less stops it. */
+  start(seconds: number): void {
+    this.endsAt = Date.now() + Math.max(0, seconds) * 1000;
+    this.tick(false);
+  }
+
+  /** Stop without calling `onDone`. */
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.remaining = 0;
+    this.host.requestUpdate();
+  }
+
+  hostConnected(): void {
+    if (this.endsAt > Date.now()) this.tick(false);
+  }
+
+  hostDisconnected(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private tick(notify = true): void {
+    clearTimeout(this.timer);
+    const left = this.endsAt - Date.now();
+    this.remaining = Math.max(0, Math.ceil(left / 1000));
+    this.host.requestUpdate();
+    if (this.remaining > 0) {
+      // Wake at the next whole-second boundary so the display never skips or lingers.
+      this.timer = setTimeout(() => this.tick(), left - (this.remaining - 1) * 1000);
+    } else {
+      this.timer = undefined;
+      if (notify) this.onDone?.();
+    }
+  }
+}
+
+/** `27` → `"0:27"`, `125` → `"2:05"`. */
+export function formatSeconds(seconds: number): string {
+  const s = Math.max(0, Math.ceil(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+}

@@ -1,0 +1,56 @@
+// widget/src/events.ts
+// The element's events as classes with typed details. None carries the code or the
+// full phone number: pages often forward events to analytics.
+
+import type { Channel, UserSummary } from '@phone-verify/server-plugin/protocol';
+import type { ClientErrorCode } from './client.js';
+
+export interface PhoneVerifySentDetail {
+  /** How the code went out. */
+  channel: Channel;
+  /** Seconds until another code may be requested. */
+  resendAfter: number;
+}
+
+export interface PhoneVerifySuccessDetail {
+  /** The signed-in user as the server summarised it. */
+  user: UserSummary;
+  /** Where the server wants the browser to go; followed unless the event is canceled. */
+  redirect?: string;
+}
+
+export interface PhoneVerifyErrorDetail {
+  /** The protocol error code, or `network_error` / `invalid_response`. */
+  code: ClientErrorCode;
+}
+
+const init = { bubbles: true, composed: true } as const;
+
+/** A code was sent (first time, again, or on another channel). */
+export class PhoneVerifySentEvent extends CustomEvent<PhoneVerifySentDetail> {
+  constructor(detail: PhoneVerifySentDetail) {
+    super('phone-verify-sent', { ...init, detail });
+  }
+}
+
+/** The code was right and the session is signed in. Cancel it to stay on the page when the server sent a redirect. */
+export class PhoneVerifySuccessEvent extends CustomEvent<PhoneVerifySuccessDetail> {
+  constructor(detail: PhoneVerifySuccessDetail) {
+    super('phone-verify-success', { ...init, cancelable: true, detail });
+  }
+}
+
+/** A request failed; the element shows the message itself. */
+export class PhoneVerifyErrorEvent extends CustomEvent<PhoneVerifyErrorDetail> {
+  constructor(detail: PhoneVerifyErrorDetail) {
+    super('phone-verify-error', { ...init, detail });
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'phone-verify-sent': PhoneVerifySentEvent;
+    'phone-verify-success': PhoneVerifySuccessEvent;
+    'phone-verify-error': PhoneVerifyErrorEvent;
+  }
+}

@@ -1,0 +1,17 @@
+// widget/src/index.ts
+// The side-effect-free entry point: the class, its client, events and messages.
+// Import `@phone-verify/widget/define` to register the <phone-verify> tag.
+
+export { PhoneVerify, extractCode, type PhoneVerifyState, type PhoneVerifyStep } from './phone-verify.js';
+export { PhoneVerifyClient, PhoneVerifyRequestError, type ClientErrorCode } from './client.js';
+export { CountdownController, formatSeconds } from './countdown.js';
+export {
+  PhoneVerifyErrorEvent,
+  PhoneVerifySentEvent,
+  PhoneVerifySuccessEvent,
+  type PhoneVerifyErrorDetail,
+  type PhoneVerifySentDetail,
+  type PhoneVerifySuccessDetail,
+} from './events.js';
+export { defaultMessages, format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
+export type { Channel, ConfigResponse, ErrorCode, UserSummary } from '@phone-verify/server-plugin/protocol';

@@ -1,0 +1,116 @@
+// widget/src/messages.ts
+// Every word the element shows, in English. Pages override any of them through the
+// element's `strings` property; `{name}` placeholders are filled in at render time.
+
+import type { Channel } from '@phone-verify/server-plugin/protocol';
+import type { ClientErrorCode } from './client.js';
+
+export interface PhoneVerifyMessages {
+  countryLabel: string;
+  /** One option of the country list: `{name}`, `{code}` (calling code, no `+`). */
+  countryOption: string;
+  phoneLabel: string;
+  phoneHint: string;
+  sendCode: string;
+  sending: string;
+  /** Label of the code input: `{phone}`. */
+  codeLabel: string;
+  /** Same, for a voice call: `{phone}`. */
+  codeLabelVoice: string;
+  verify: string;
+  verifying: string;
+  /** `{time}` as `0:27`. */
+  resendIn: string;
+  resend: string;
+  /** Buttons that switch to another channel. */
+  channelButton: Record<Channel, string>;
+  useAnotherNumber: string;
+  /** Announced when a code goes out: `{phone}`, `{channel}`. */
+  sentNotice: string;
+  channelName: Record<Channel, string>;
+  resendReady: string;
+  signedIn: string;
+  loading: string;
+  retry: string;
+  phoneRequired: string;
+  /** `{count}` digits. */
+  codeIncomplete: string;
+  /** Appended to `invalid_code`: `{count}`. */
+  attemptsLeftOne: string;
+  attemptsLeftOther: string;
+  /** Shown when the configuration cannot load. */
+  configFailed: string;
+  /** One message per error code. */
+  errors: Record<ClientErrorCode, string>;
+}
+
+/** What `strings` accepts: any subset, `errors` and the channel maps merged key by key. */
+export type PhoneVerifyStrings = Partial<Omit<PhoneVerifyMessages, 'errors' | 'channelButton' | 'channelName'>> & {
+  errors?: Partial<Record<ClientErrorCode, string>>;
+  channelButton?: Partial<Record<Channel, string>>;
+  channelName?: Partial<Record<Channel, string>>;
+};
+
+export const defaultMessages: PhoneVerifyMessages = {
+  countryLabel: 'Country',
+  countryOption: '{name} (+{code})',
+  phoneLabel: 'Phone number',
+  phoneHint: 'We will send you a code. You can also type the number with its country code, like +44.',
+  sendCode: 'Send code',
+  sending: 'Sending…',
+  codeLabel: 'Enter the code sent to {phone}',
+  codeLabelVoice: 'Enter the code we are calling {phone} with',
+  verify: 'Verify',
+  verifying: 'Checking…',
+  resendIn: 'Send again in {time}',
+  resend: 'Send again',
+  channelButton: { sms: 'Text me instead', voice: 'Call me instead', whatsapp: 'Send on WhatsApp' },
+  useAnotherNumber: 'Use another number',
+  sentNotice: 'We sent a code to {phone} by {channel}.',
+  channelName: { sms: 'text message', voice: 'phone call', whatsapp: 'WhatsApp' },
+  resendReady: 'You can ask for a new code now.',
+  signedIn: 'Your number is verified. You are signed in.',
+  loading: 'Loading…',
+  retry: 'Try again',
+  phoneRequired: 'Enter your phone number.',
+  codeIncomplete: 'Enter all {count} digits of the code.',
+  attemptsLeftOne: '{count} attempt left.',
+  attemptsLeftOther: '{count} attempts left.',
+  configFailed: 'Phone sign-in is not available right now.',
+  errors: {
+    invalid_request: 'Something went wrong with that request. Please try again.',
+    invalid_phone: 'That does not look like a valid phone number. Check it and try again.',
+    country_not_allowed: 'We cannot send codes to numbers from that country.',
+    channel_unavailable: 'That way of sending the code is not available.',
+    rate_limited: 'Too many codes were requested. Please try again later.',
+    resend_too_soon: 'Please wait a little before asking for another code.',
+    no_pending_verification: 'That code is no longer waiting to be checked. Enter your number to get a new one.',
+    invalid_code: 'That code is not right.',
+    expired: 'That code has expired. Enter your number to get a new one.',
+    too_many_attempts: 'Too many wrong codes. Enter your number to get a new one.',
+    provider_error: 'Codes cannot be sent right now. Please try again later.',
+    provider_unavailable: 'The code could not be sent. Please try again in a few seconds.',
+    forbidden: 'This number cannot be used to sign in here.',
+    not_found: 'Phone sign-in is not set up at this address.',
+    internal_error: 'Something went wrong on our side. Please try again.',
+    network_error: 'We could not reach the server. Check your connection and try again.',
+    invalid_response: 'The server gave an unexpected answer. Please try again.',
+  },
+};
+
+/** Defaults with a page's overrides on top. */
+export function mergeMessages(strings: PhoneVerifyStrings | undefined): PhoneVerifyMessages {
+  if (!strings) return defaultMessages;
+  return {
+    ...defaultMessages,
+    ...(strings as Partial<PhoneVerifyMessages>),
+    errors: { ...defaultMessages.errors, ...strings.errors },
+    channelButton: { ...defaultMessages.channelButton, ...strings.channelButton },
+    channelName: { ...defaultMessages.channelName, ...strings.channelName },
+  };
+}
+
+/** Fills `{name}` placeholders. */
+export function format(template: string, values: Record<string, string | number>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+}

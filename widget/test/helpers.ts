@@ -1,0 +1,106 @@
+// widget/test/helpers.ts
+// Shared helpers for the widget's browser tests: the test server's outbox and
+// clock, fixtures and small DOM shortcuts.
+
+import { fixture, html, waitUntil } from '@open-wc/testing';
+import '../src/define.js';
+import type { PhoneVerify, PhoneVerifyStep } from '../src/index.js';
+
+export const GB_MOBILE = '+447400123456';
+export const DE_MOBILE = '+4915123456789';
+
+export interface Outbox {
+  message: { phone: string; text: string; channel: string; endpoint: string } | null;
+  code: string | null;
+  count: number;
+}
+
+/** The latest message the server "sent" to a number, and the code in it. */
+export async function outbox(phone: string): Promise<Outbox> {
+  const response = await fetch(`/__test/outbox?phone=${encodeURIComponent(phone)}`);
+  return response.json() as Promise<Outbox>;
+}
+
+/** The code in the latest message to a number; fails if there is none. */
+export async function codeFor(phone: string): Promise<string> {
+  const { code } = await outbox(phone);
+  if (!code) throw new Error(`no code was sent to ${phone}`);
+  return code;
+}
+
+/** Forget every message and session; reset the strict router's clock. */
+export async function resetServer(): Promise<void> {
+  await fetch('/__test/reset', { method: 'POST' });
+}
+
+/** Move the clock of the `/auth/strict` router forward. */
+export async function advanceClock(seconds: number): Promise<void> {
+  await fetch('/__test/advance', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
+}
+
+/** A `<phone-verify>` with its configuration loaded. */
+export async function loaded(template = html`<phone-verify></phone-verify>`): Promise<PhoneVerify> {
+  const el = await fixture<PhoneVerify>(template);
+  await waitUntil(() => el.step !== 'loading', 'the configuration did not load');
+  await el.updateComplete;
+  return el;
+}
+
+export async function stepIs(el: PhoneVerify, step: PhoneVerifyStep, timeout = 5000): Promise<void> {
+  await waitUntil(() => el.step === step, `expected step ${step}, still ${el.step}`, { timeout });
+  await el.updateComplete;
+}
+
+export function part<T extends HTMLElement = HTMLElement>(el: PhoneVerify, name: string): T {
+  const found = el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
+  if (!found) throw new Error(`no part ${name} in step ${el.step}`);
+  return found;
+}
+
+export function parts(el: PhoneVerify, name: string): HTMLElement[] {
+  return [...el.shadowRoot!.querySelectorAll<HTMLElement>(`[part~="${name}"]`)];
+}
+
+/** Sets an input's value as typing would, firing `input`. */
+export function typeInto(input: HTMLInputElement, value: string): void {
+  input.value = value;
+  input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+}
+
+export function errorText(el: PhoneVerify): string {
+  return part(el, 'error').textContent!.trim();
+}
+
+export function labelFor(el: PhoneVerify, id: string): string {
+  return el.shadowRoot!.querySelector(`label[for="${id}"]`)!.textContent!.trim();
+}
+
+/** The id of the focused element inside the shadow root. */
+export function focusedId(el: PhoneVerify): string | undefined {
+  return (el.shadowRoot!.activeElement as HTMLElement | null)?.id;
+}
+
+/** Enter a number on the phone step and wait for the code step. */
+export async function sendTo(el: PhoneVerify, phone: string): Promise<void> {
+  typeInto(part<HTMLInputElement>(el, 'phone-input'), phone);
+  part(el, 'submit').click();
+  await stepIs(el, 'enter-code');
+}
+
+/** Every attribute value in the element and its shadow tree. */
+export function allAttributeValues(el: PhoneVerify): string[] {
+  const elements = [el, ...el.shadowRoot!.querySelectorAll('*')];
+  return elements.flatMap((e) => [...e.attributes].map((a) => a.value));
+}
+
+/** Records calls to `window.fetch` and passes them on to the real one (or to `answer`). */
+export function spyFetch(answer?: (url: string, init?: RequestInit) => Promise<Response> | undefined) {
+  const original = window.fetch;
+  const calls: { url: string; body: unknown }[] = [];
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input instanceof Request ? input.url : input);
+    calls.push({ url, body: init?.body ? JSON.parse(String(init.body)) : undefined });
+    return answer?.(url, init) ?? original(input, init);
+  };
+  return { calls, restore: () => void (window.fetch = original) };
+}

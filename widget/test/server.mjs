@@ -1,0 +1,73 @@
+// widget/test/server.mjs
+// A real Express app around the built server plugin, for the widget's browser tests:
+// several routers with different settings, an outbox the tests read codes from, and
+// a clock they can move. Started and proxied by web-test-runner.config.mjs.
+
+import express from 'express';
+import session from 'express-session';
+import { Passport } from 'passport';
+import { localProvider, PhoneVerifyStrategy, phoneVerifyRouter } from '@phone-verify/server-plugin';
+
+const quietLogger = { info() {}, warn() {}, error() {} };
+
+export async function startTestServer() {
+  /** @type {{ phone: string, text: string, channel: string, endpoint: string }[]} */
+  const outbox = [];
+  const users = new Map();
+  let offset = 0;
+  const clock = () => Date.now() + offset * 1000;
+  const sessions = new session.MemoryStore();
+
+  const app = express();
+  app.use(session({ secret: 'widget tests', resave: false, saveUninitialized: false, name: 'pv.sid', store: sessions }));
+
+  /** One router with its own strategy and Passport instance (they all share the name 'phone-verify'). */
+  function mount(path, { channels = ['sms', 'voice'], router = {}, delay = 0, ...options } = {}) {
+    const sender = async (phone, text, channel) => {
+      if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+      outbox.push({ phone, text, channel, endpoint: path });
+    };
+    const strategy = new PhoneVerifyStrategy(
+      { provider: localProvider({ sender, channels }), allowedCountries: ['GB', 'DE', 'US'], logger: quietLogger, ...options },
+      async (phone) => {
+        let user = users.get(phone);
+        if (!user) users.set(phone, (user = { id: `u${users.size + 1}`, phone }));
+        return user;
+      },
+    );
+    const passport = new Passport();
+    passport.use(strategy);
+    passport.serializeUser((user, done) => done(null, user.phone));
+    passport.deserializeUser((phone, done) => done(null, users.get(phone) ?? false));
+    app.use(path, passport.session(), phoneVerifyRouter(strategy, { passport, summarize: (u) => ({ id: u.id }), ...router }));
+  }
+
+  mount('/auth/phone', { resendAfter: 30 });
+  mount('/auth/fast', { resendAfter: 1, channels: ['sms', 'voice', 'whatsapp'], defaultCountry: 'DE' });
+  mount('/auth/strict', { resendAfter: 1, maxAttempts: 2, ttl: 60, clock });
+  mount('/auth/slow', { delay: 1500 });
+  mount('/auth/redirect', { router: { successRedirect: '/signed-in' } });
+
+  app.get('/__test/outbox', (req, res) => {
+    const phone = String(req.query.phone ?? '');
+    const messages = outbox.filter((m) => m.phone === phone);
+    const message = messages.at(-1) ?? null;
+    const code = message?.text.match(/\b(\d{6,10})\b/)?.[1] ?? message?.text.match(/\d(?: \d){5,9}/)?.[0].replace(/ /g, '') ?? null;
+    res.set('Cache-Control', 'no-store').json({ message, code, count: messages.length });
+  });
+  app.post('/__test/reset', (_req, res) => {
+    outbox.length = 0;
+    offset = 0;
+    sessions.clear(() => res.json({ ok: true }));
+  });
+  app.post('/__test/advance', express.json(), (req, res) => {
+    offset += Number(req.body?.seconds ?? 0);
+    res.json({ offset });
+  });
+
+  const server = await new Promise((resolve, reject) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    s.once('error', reject);
+  });
+  return { server, port: server.address().port, outbox };
+}

@@ -1,0 +1,64 @@
+// widget/web-test-runner.config.mjs
+// Browser tests for <phone-verify> in headless Debian Chromium, against a real
+// Express server (the built server plugin) proxied same-origin under /auth/ and /__test/.
+
+import http from 'node:http';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { startTestServer } from './test/server.mjs';
+
+/** @type {Awaited<ReturnType<typeof startTestServer>> | undefined} */
+let backend;
+
+/** Pipes /auth/* and /__test/* to the Express app, so the page talks to it same-origin (cookies included). */
+async function proxy(ctx, next) {
+  if (!backend || !(ctx.path.startsWith('/auth/') || ctx.path.startsWith('/__test/'))) return next();
+  ctx.respond = false;
+  await new Promise((resolve) => {
+    const upstream = http.request(
+      { host: '127.0.0.1', port: backend.port, method: ctx.req.method, path: ctx.req.url, headers: ctx.req.headers },
+      (answer) => {
+        ctx.res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(ctx.res);
+        answer.on('end', resolve);
+      },
+    );
+    upstream.on('error', () => {
+      ctx.res.statusCode = 502;
+      ctx.res.end();
+      resolve();
+    });
+    ctx.req.pipe(upstream);
+  });
+}
+
+export default {
+  files: ['widget/test/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['source', 'browser', 'development'] },
+  // Tests in one browser share the session cookie; one file at a time keeps their sessions apart.
+  concurrency: 1,
+  testFramework: { config: { timeout: 10000 } },
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: '/usr/bin/chromium',
+        headless: true,
+        args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      },
+    }),
+  ],
+  middleware: [proxy],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: 'widget/tsconfig.json' }),
+    {
+      name: 'phone-verify-test-server',
+      async serverStart() {
+        backend = await startTestServer();
+      },
+      async serverStop() {
+        await new Promise((resolve) => (backend ? backend.server.close(() => resolve()) : resolve()));
+        backend?.server.closeAllConnections?.();
+      },
+    },
+  ],
+};
