@@ -84,6 +84,7 @@ export function createDemoApp(options: DemoOptions = {}) {
   app.use(passport.session());
 
   app.use('/assets', express.static(widgetDist, { fallthrough: false }));
+  app.get('/favicon.ico', (_req, res) => void res.status(204).end());
   app.use(express.static(publicDir, { index: false }));
 
   // Every plugin request runs "as" its browser, so the local provider's messages reach that browser's phone panel.
