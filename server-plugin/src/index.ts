@@ -10,5 +10,10 @@ export { PhoneVerifyError, PhoneVerifyConfigError, HTTP_STATUS } from './errors.
 export { consoleLogger, type Logger } from './logger.js';
 export { maskPhone, parsePhone, type ParsedPhone } from './phone.js';
 export { consoleSender, localProvider, type LocalProviderOptions, type MessageContext, type Sender } from './providers/local.js';
+export { textmagicProvider, TEXTMAGIC_LANGUAGES, TEXTMAGIC_TTL_SECONDS, type TextmagicProviderOptions } from './providers/textmagic.js';
+export { telnyxProvider, type TelnyxProviderOptions } from './providers/telnyx.js';
+export { messagebirdProvider, MESSAGEBIRD_LANGUAGES, type MessagebirdProviderOptions } from './providers/messagebird.js';
+export { providerChain, type ProviderChainOptions } from './providers/chain.js';
+export type { HttpProviderOptions } from './providers/http.js';
 export type { CheckResult, PendingVerification, ProviderState, StartRequest, Started, VerifyProvider } from './providers/types.js';
 export type * from './protocol.js';

@@ -101,12 +101,20 @@ export function parseOptions(options: PhoneVerifyOptions): Settings {
     );
   }
 
+  const ttl = integerIn('ttl', options.ttl, 300, 60, 600, 'ERR_PV_TTL', 'a code must live long enough to type and at most 10 minutes');
+  if (provider.maxTtlSeconds !== undefined && ttl > provider.maxTtlSeconds) {
+    throw new PhoneVerifyConfigError(
+      'ERR_PV_TTL',
+      `provider "${provider.name}" keeps codes for at most ${provider.maxTtlSeconds} s; set ttl to ${provider.maxTtlSeconds} or less`,
+    );
+  }
+
   const settings: Settings = {
     provider,
     allowedCountries: allowedCountries === '*' ? '*' : new Set(allowedCountries.map((c) => readCountry(c, 'allowedCountries'))),
     store: options.store ?? new MemoryStore(options.clock ? { clock: options.clock } : {}),
     codeLength,
-    ttlMs: 1000 * integerIn('ttl', options.ttl, 300, 60, 600, 'ERR_PV_TTL', 'a code must live long enough to type and at most 10 minutes'),
+    ttlMs: 1000 * ttl,
     maxAttempts: integerIn('maxAttempts', options.maxAttempts, 5, 1, 5, 'ERR_PV_MAX_ATTEMPTS', 'more than 5 wrong codes per verification makes guessing practical'),
     resendAfterMs: 1000 * integerIn('resendAfter', options.resendAfter, 30, 0, 600, 'ERR_PV_RESEND_AFTER', 'seconds between sends'),
     maxSends: integerIn('maxSends', options.maxSends, 3, 1, 5, 'ERR_PV_MAX_SENDS', 'every send costs money and is a pumping target'),

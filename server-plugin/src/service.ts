@@ -22,6 +22,16 @@ export interface ResendInput {
   locale?: string;
 }
 
+type ProviderCall = 'start' | 'resend' | 'check' | 'cancel';
+
+/** What the user reads when a provider call fails for a reason of the provider's. */
+const FAILED: Readonly<Record<ProviderCall, string>> = {
+  start: 'The code could not be sent; try again shortly.',
+  resend: 'The code could not be sent; try again shortly.',
+  check: 'The code could not be checked; try again shortly.',
+  cancel: 'The verification could not be canceled.',
+};
+
 const seconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
 
 export class VerificationService {
@@ -211,7 +221,7 @@ export class VerificationService {
   }
 
   /** Run a provider call with a deadline; anything but a PhoneVerifyError becomes provider_unavailable. */
-  private async callProvider<T>(what: string, call: () => Promise<T>): Promise<T> {
+  private async callProvider<T>(what: ProviderCall, call: () => Promise<T>): Promise<T> {
     const s = this.settings;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
@@ -224,13 +234,14 @@ export class VerificationService {
       return await Promise.race([call(), deadline]);
     } catch (error) {
       if (error instanceof PhoneVerifyError) {
-        if (error.code === 'provider_unavailable' || error.code === 'provider_error') {
+        // provider_error already has its operator line from the adapter; unavailability is logged here, once.
+        if (error.code === 'provider_unavailable') {
           s.logger.error(`${s.provider.name} ${what} failed: ${error.code}${error.cause ? ` (${String((error.cause as Error).message ?? error.cause)})` : ''}`);
         }
         throw error;
       }
       s.logger.error(`${s.provider.name} ${what} failed: ${(error as Error)?.message ?? String(error)}`);
-      throw new PhoneVerifyError('provider_unavailable', 'The code could not be sent; try again shortly.', { retryAfter: 5, cause: error });
+      throw new PhoneVerifyError('provider_unavailable', FAILED[what], { retryAfter: 5, cause: error });
     } finally {
       clearTimeout(timer);
     }

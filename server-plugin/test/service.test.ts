@@ -449,7 +449,7 @@ describe('VerificationService', () => {
       const { verification } = await service.start({ phone: GB });
       await service.cancel(verification.id);
       expect(cancel).toHaveBeenCalledWith(expect.objectContaining({ id: verification.id, state: { ref: 'r1' } }));
-      expect(log.lines).toContain('warn cancel of +********3456 at scripted failed: The code could not be sent; try again shortly.');
+      expect(log.lines).toContain('warn cancel of +********3456 at scripted failed: The verification could not be canceled.');
     });
   });
 

@@ -64,6 +64,8 @@ export interface VerifyProvider {
   readonly channels: readonly Channel[];
   /** Code lengths this provider can send. */
   readonly codeLengths: readonly number[];
+  /** Longest validity this provider can give a code, in seconds, if it has a limit (Textmagic: 300). */
+  readonly maxTtlSeconds?: number;
   /** Send a code. Called again (with a new channel, perhaps) for a resend. */
   start(request: StartRequest): Promise<Started>;
   /**

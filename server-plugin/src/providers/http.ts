@@ -1,0 +1,183 @@
+// server-plugin/src/providers/http.ts
+// The one way provider adapters talk HTTP: platform fetch with a deadline, and the
+// mapping of transport failures and generic statuses onto protocol errors.
+
+import { PhoneVerifyError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { maskPhone } from '../phone.js';
+
+/** What every HTTP adapter accepts besides its credentials. */
+export interface HttpProviderOptions {
+  /** Scheme, host and optional port of the API (a sandbox in tests). Default: the provider's real host. */
+  baseUrl?: string;
+  /** Seconds one provider call may take. Default 10. */
+  timeout?: number;
+  /** Where the operator-facing lines go (bad credentials, rejected configuration). Default: the console. */
+  logger?: Logger;
+  /** Milliseconds since the epoch; only for rules that depend on time (Textmagic's 30 s cancel rule). For tests. */
+  clock?: () => number;
+}
+
+export interface HttpClientConfig {
+  /** The provider's name, for messages. */
+  provider: string;
+  baseUrl: string;
+  timeoutMs: number;
+  logger: Logger;
+  /** Headers sent on every call: authorization, accept. Never logged. */
+  headers: Record<string, string>;
+}
+
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  /** Sent as JSON. */
+  json?: unknown;
+  /** Shown in log lines and errors instead of the path (which may hold a phone number). */
+  what: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed body, or undefined when it is empty or not JSON. */
+  body: unknown;
+}
+
+/** Turn numbers in a provider's text into masked ones before it is logged. */
+export function scrub(text: string): string {
+  return text
+    .replace(/\+?\d[\d ]{6,}\d/g, (match) => maskPhone(match))
+    .replace(/\s+/g, ' ')
+    .slice(0, 300);
+}
+
+/** Seconds from a `Retry-After` header (delta-seconds or HTTP-date), if it has a usable one. */
+export function retryAfterSeconds(headers: Headers): number | undefined {
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Math.max(1, Number(value.trim()));
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(1, Math.ceil((date - Date.now()) / 1000));
+}
+
+export function unavailable(provider: string, detail: string, retryAfter = 5): PhoneVerifyError {
+  return new PhoneVerifyError('provider_unavailable', 'The verification service is not answering; try again shortly.', {
+    retryAfter,
+    cause: new Error(`${provider}: ${detail}`),
+  });
+}
+
+/** A small fetch client bound to one provider's host, credentials and deadline. */
+export class HttpClient {
+  constructor(readonly config: HttpClientConfig) {
+    if (!/^https?:\/\/[^/]+/.test(config.baseUrl)) {
+      throw new TypeError(`${config.provider}: baseUrl must be an http(s) URL, got ${JSON.stringify(config.baseUrl)}`);
+    }
+    if (!(config.timeoutMs > 0)) throw new TypeError(`${config.provider}: timeout must be a positive number of seconds`);
+  }
+
+  /**
+   * Make one call. Transport failures (refused, reset, timed out) throw
+   * `provider_unavailable`; every HTTP status comes back for the adapter to read.
+   */
+  async send(request: HttpRequest): Promise<HttpResponse> {
+    const { provider, baseUrl, timeoutMs, headers } = this.config;
+    const init: RequestInit = {
+      method: request.method,
+      headers: { accept: 'application/json', ...headers },
+      signal: AbortSignal.timeout(timeoutMs),
+      redirect: 'error',
+    };
+    if (request.json !== undefined) {
+      (init.headers as Record<string, string>)['content-type'] = 'application/json';
+      init.body = JSON.stringify(request.json);
+    }
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(baseUrl.replace(/\/+$/, '') + request.path, init);
+      // The deadline covers the body too: a server that sends headers and then stalls is still down.
+      text = await response.text();
+    } catch (error) {
+      const name = (error as Error)?.name;
+      const reason =
+        name === 'TimeoutError' || name === 'AbortError'
+          ? `no answer to ${request.what} within ${timeoutMs / 1000} s`
+          : `${request.what} failed: ${describeNetworkError(error)}`;
+      throw unavailable(provider, reason);
+    }
+    let body: unknown;
+    if (text !== '') {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+    }
+    return { status: response.status, headers: response.headers, text, body };
+  }
+
+  /**
+   * The error for an answer the adapter did not expect: credentials (401/403) and
+   * other refusals become `provider_error` with one log line for the operator;
+   * 429, 5xx and anything else become `provider_unavailable`.
+   */
+  unexpected(response: HttpResponse, what: string, providerText?: string): PhoneVerifyError {
+    const { provider, logger } = this.config;
+    const detail = providerText ? `: ${scrub(providerText)}` : '';
+    if (response.status === 401 || response.status === 403) {
+      logger.error(`${provider} refused the credentials (HTTP ${response.status}) on ${what}${detail}; check the API key in the provider options`);
+      return new PhoneVerifyError('provider_error', 'The verification service refused the request.');
+    }
+    if (response.status === 429) {
+      return unavailable(provider, `${what} was rate limited (HTTP 429)${detail}`, retryAfterSeconds(response.headers) ?? 5);
+    }
+    if (response.status >= 500) {
+      return unavailable(provider, `${what} failed with HTTP ${response.status}${detail}`, retryAfterSeconds(response.headers) ?? 5);
+    }
+    if (response.status >= 400) {
+      logger.error(`${provider} rejected ${what} (HTTP ${response.status})${detail}; check the provider options`);
+      return new PhoneVerifyError('provider_error', 'The verification service refused the request.');
+    }
+    return unavailable(provider, `${what} answered HTTP ${response.status} with a body that is not the documented one`);
+  }
+
+  /** The error for a 2xx answer whose body is not the documented JSON. */
+  malformed(what: string): PhoneVerifyError {
+    return unavailable(this.config.provider, `${what} answered with a body that is not the documented JSON`);
+  }
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+}
+
+/** Seconds → milliseconds for the `timeout` option, defaulting to 10 s. */
+export function timeoutMs(provider: string, timeout: number | undefined): number {
+  const seconds = timeout ?? 10;
+  if (typeof seconds !== 'number' || !(seconds > 0) || seconds > 120) {
+    throw new TypeError(`${provider}: timeout must be a number of seconds from 0 to 120, got ${String(timeout)}`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** Throw a TypeError naming the option when a required string option is missing. */
+export function requireString(provider: string, name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new TypeError(`${provider}: options.${name} is required`);
+  }
+  return value;
+}
+
+/** Pick a language from a provider's list for a BCP 47 tag: exact match, else the first with the same primary language. */
+export function pickLanguage(locale: string | undefined, supported: readonly string[], preferred: Record<string, string> = {}): string | undefined {
+  if (!locale) return undefined;
+  const tag = locale.toLowerCase().replace(/_/g, '-');
+  if (supported.includes(tag)) return tag;
+  const primary = tag.split('-')[0]!;
+  return preferred[primary] ?? supported.find((l) => l.split('-')[0] === primary);
+}

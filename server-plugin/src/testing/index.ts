@@ -1,0 +1,18 @@
+// server-plugin/src/testing/index.ts
+// `@phone-verify/server-plugin/testing`: faithful local sandboxes of the providers'
+// Verify APIs, for tests and demos that must not reach the real services.
+
+export { ManualClock } from './clock.js';
+export {
+  ProviderSandbox,
+  type Fault,
+  type FaultKind,
+  type OutboxMessage,
+  type RecordedRequest,
+  type SandboxOptions,
+  type SandboxRequest,
+  type SandboxResponse,
+} from './sandbox.js';
+export { TelnyxSandbox, type TelnyxSandboxOptions } from './telnyx.js';
+export { TextmagicSandbox, type TextmagicSandboxOptions } from './textmagic.js';
+export { MessagebirdSandbox, type MessagebirdSandboxOptions } from './messagebird.js';

@@ -1,0 +1,73 @@
+// server-plugin/test/providers/helpers.ts
+// What the provider tests share: a log spy, reading codes out of sandbox messages,
+// and asserting on PhoneVerifyErrors.
+
+import { expect } from 'vitest';
+import { PhoneVerifyError } from '../../src/errors.js';
+import type { Logger } from '../../src/logger.js';
+import type { StartRequest } from '../../src/providers/types.js';
+import type { OutboxMessage } from '../../src/testing/index.js';
+
+export const GB = '+447400123456';
+export const DE = '+4915123456789';
+
+/** Collects log lines so tests can count and read them. */
+export class LogSpy implements Logger {
+  readonly lines: string[] = [];
+  info = (m: string): void => void this.lines.push(`info ${m}`);
+  warn = (m: string): void => void this.lines.push(`warn ${m}`);
+  error = (m: string): void => void this.lines.push(`error ${m}`);
+}
+
+/** The code in a sandbox message (the first run of 4 to 10 digits). */
+export function codeIn(message: OutboxMessage | undefined): string {
+  const match = message?.text.match(/\b(\d{4,10})\b/);
+  if (!match) throw new Error(`no code in ${JSON.stringify(message)}`);
+  return match[1]!;
+}
+
+/** A code of the same length that is certainly not `code`. */
+export function wrong(code: string): string {
+  return code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+}
+
+/** A start request with the service's defaults. */
+export function startRequest(overrides: Partial<StartRequest> = {}): StartRequest {
+  return { verificationId: 'v1', phone: GB, channel: 'sms', codeLength: 6, ttlSeconds: 300, maxAttempts: 5, ...overrides };
+}
+
+/** Await a promise that must reject with a PhoneVerifyError of `code`; returns the error. */
+export async function rejectsWith(promise: Promise<unknown>, code: string): Promise<PhoneVerifyError> {
+  let caught: unknown;
+  try {
+    await promise;
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, `expected a ${code} rejection`).toBeInstanceOf(PhoneVerifyError);
+  expect((caught as PhoneVerifyError).code).toBe(code);
+  return caught as PhoneVerifyError;
+}
+
+/** A fetch against a sandbox with JSON in and out. */
+export async function call(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const init: RequestInit = { method, headers: { ...headers } };
+  if (body !== undefined) {
+    (init.headers as Record<string, string>)['content-type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
