@@ -124,9 +124,10 @@ export class Limits {
 
   /**
    * Count one send against every rule, or throw `rate_limited` with the wait. A refused
-   * send gives back what it took from the rules before the one that refused it.
+   * send gives back what it took from the rules before the one that refused it. Returns
+   * the refund to call if the send then fails at the provider.
    */
-  async consumeSend(keys: SendKeys): Promise<void> {
+  async consumeSend(keys: SendKeys): Promise<() => Promise<void>> {
     const taken: Array<{ limiter: RateLimiterAbstract; key: string }> = [];
     for (const rule of this.sendRules) {
       const key = rule.key(keys);
@@ -144,6 +145,9 @@ export class Limits {
         throw this.storeDown('send limit', rejection);
       }
     }
+    return async () => {
+      await Promise.allSettled(taken.map((t) => t.limiter.reward(t.key)));
+    };
   }
 
   /** Throws `too_many_attempts` while the number is locked by wrong codes. */

@@ -2,9 +2,11 @@
 // Every option, its default and its limits, read once at construction. Mistakes
 // that would weaken security throw a PhoneVerifyConfigError at start-up.
 
+import { ConversionBreaker, type BreakerOptions } from './breaker.js';
 import { PhoneVerifyConfigError } from './errors.js';
+import { Limits, type LimitsOptions } from './limits.js';
 import { consoleLogger, type Logger } from './logger.js';
-import { isKnownCountry } from './phone.js';
+import { isKnownCountry, type NumberType } from './phone.js';
 import type { Channel } from './protocol.js';
 import { MemoryStore, type VerificationStore } from './store.js';
 import type { VerifyProvider } from './providers/types.js';
@@ -19,6 +21,16 @@ export interface PhoneVerifyOptions {
   allowedCountries: readonly string[] | '*';
   /** Country used to read national numbers when the widget does not say. */
   defaultCountry?: string;
+  /**
+   * Kinds of line codes may go to (libphonenumber-js number types). Default
+   * `['MOBILE', 'FIXED_LINE_OR_MOBILE']`: premium-rate, shared-cost, toll-free, pager,
+   * VoIP and fixed lines are refused (toll fraud). Add `'FIXED_LINE'` for voice-call users.
+   */
+  allowedNumberTypes?: readonly NumberType[];
+  /** Send limits and the failure lock: per number, per client network, per number range, in all. */
+  limits?: LimitsOptions;
+  /** The conversion circuit breaker against SMS pumping. */
+  breaker?: BreakerOptions;
   /** Where pending verifications live. Default: a `MemoryStore` (one process only). */
   store?: VerificationStore;
   /** Digits per code, 6–10. Default 6 (NIST 800-63B-4 §3.1.3.2: at least 6). */
@@ -45,6 +57,9 @@ export interface Settings {
   /** Upper-case ISO codes, or `'*'`. */
   allowedCountries: ReadonlySet<string> | '*';
   defaultCountry?: string;
+  allowedNumberTypes: ReadonlySet<NumberType>;
+  limits: Limits;
+  breaker: ConversionBreaker;
   store: VerificationStore;
   codeLength: number;
   ttlMs: number;
@@ -109,8 +124,17 @@ export function parseOptions(options: PhoneVerifyOptions): Settings {
     );
   }
 
+  const logger = options.logger ?? consoleLogger;
+  if (!options.store && process.env.NODE_ENV === 'production') {
+    logger.warn(
+      'the default MemoryStore keeps verifications in this process only: with several processes, or a restart, sign-ins in progress fail. Pass a shared store (ERR_PV_MEMORY_STORE)',
+    );
+  }
   const settings: Settings = {
     provider,
+    allowedNumberTypes: new Set(options.allowedNumberTypes ?? ['MOBILE', 'FIXED_LINE_OR_MOBILE']),
+    limits: new Limits(options.limits, logger),
+    breaker: new ConversionBreaker(options.breaker, logger, options.limits?.createLimiter),
     allowedCountries: allowedCountries === '*' ? '*' : new Set(allowedCountries.map((c) => readCountry(c, 'allowedCountries'))),
     store: options.store ?? new MemoryStore(options.clock ? { clock: options.clock } : {}),
     codeLength,
@@ -120,7 +144,7 @@ export function parseOptions(options: PhoneVerifyOptions): Settings {
     maxSends: integerIn('maxSends', options.maxSends, 3, 1, 5, 'ERR_PV_MAX_SENDS', 'every send costs money and is a pumping target'),
     channels: provider.channels,
     providerTimeoutMs: 1000 * integerIn('providerTimeout', options.providerTimeout, 15, 1, 120, 'ERR_PV_TIMEOUT', 'seconds a provider call may take'),
-    logger: options.logger ?? consoleLogger,
+    logger,
     clock: options.clock ?? Date.now,
   };
   if (options.defaultCountry !== undefined) settings.defaultCountry = readCountry(options.defaultCountry, 'defaultCountry');

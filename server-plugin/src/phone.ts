@@ -8,6 +8,7 @@ import {
   parsePhoneNumberFromString,
   validatePhoneNumberLength,
   type CountryCode,
+  type NumberType,
 } from 'libphonenumber-js/max';
 import { PhoneVerifyError } from './errors.js';
 import type { CountryOption } from './protocol.js';
@@ -17,11 +18,15 @@ const MAX_INPUT_LENGTH = 40;
 
 const KNOWN_COUNTRIES: ReadonlySet<string> = new Set(getCountries());
 
+export type { NumberType };
+
 export interface ParsedPhone {
-  /** `+447700900123` */
+  /** `+447400123456` */
   e164: string;
   /** ISO country the number belongs to; absent for non-geographic numbers (+800 …). */
   country?: string;
+  /** What kind of line: `MOBILE`, `FIXED_LINE_OR_MOBILE`, `PREMIUM_RATE`, … (undefined when the metadata cannot tell). */
+  type?: NumberType;
 }
 
 export function isKnownCountry(country: string): boolean {
@@ -53,7 +58,16 @@ export function parsePhone(input: string, country?: string): ParsedPhone {
   if (!parsed || !parsed.isValid()) {
     throw new PhoneVerifyError('invalid_phone', whyInvalid(text, defaultCountry));
   }
-  return parsed.country ? { e164: parsed.number, country: parsed.country } : { e164: parsed.number };
+  const result: ParsedPhone = { e164: parsed.number };
+  if (parsed.country) result.country = parsed.country;
+  const type = parsed.getType();
+  if (type) result.type = type;
+  return result;
+}
+
+/** The country of an E.164 number already known to be valid. */
+export function countryOf(e164: string): string | undefined {
+  return parsePhoneNumberFromString(e164)?.country;
 }
 
 function whyInvalid(text: string, country: CountryCode | undefined): string {
@@ -76,10 +90,15 @@ function whyInvalid(text: string, country: CountryCode | undefined): string {
 }
 
 /**
- * A number as it may appear in logs: country code and last four digits
+ * A number as it may appear in logs: only its last four digits
  * (OWASP logging cheat sheet: no full identifiers in logs).
  */
 export function maskPhone(e164: string): string {
   const digits = e164.replace(/\D/g, '');
   return `+${'*'.repeat(Math.max(0, digits.length - 4))}${digits.slice(-4)}`;
+}
+
+/** Free text (a provider's error, an exception) with every phone-number-like run of digits masked, for logs. */
+export function maskPhonesIn(text: string): string {
+  return text.replace(/\+?\d[\d ()-]{6,}\d/g, (match) => maskPhone(match));
 }

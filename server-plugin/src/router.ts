@@ -7,7 +7,10 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type {} from 'express-session';
 import passport from 'passport';
 import { PhoneVerifyError } from './errors.js';
+import { crossSiteGuard } from './guard.js';
+import { maskPhonesIn } from './phone.js';
 import type { Channel, ErrorBody, UserSummary, VerifyResponse } from './protocol.js';
+import type { SendContext } from './service.js';
 import type { PhoneVerifyStrategy } from './strategy.js';
 
 export interface RouterOptions<User> {
@@ -19,6 +22,17 @@ export interface RouterOptions<User> {
   passport?: passport.Authenticator;
   /** Largest JSON body accepted. Default `'2kb'`. */
   bodyLimit?: string;
+  /**
+   * Origins besides the page's own that may call the endpoints. Default: none, so a
+   * request from another site is refused with 403 `forbidden` (login CSRF defence).
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * Your last check before a code is sent to a new number, e.g. a CAPTCHA token in the
+   * body or a bot score: return `false` (or throw a PhoneVerifyError) to refuse with
+   * `forbidden`. Runs after the country and line-type checks, before the send limits.
+   */
+  beforeSend?: (req: Request, phone: string) => boolean | void | Promise<boolean | void>;
 }
 
 const CHANNELS: ReadonlySet<string> = new Set<Channel>(['sms', 'voice', 'whatsapp']);
@@ -71,12 +85,23 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   const summarize = options.summarize ?? defaultSummary;
   const logger = service.settings.logger;
   const router = express.Router();
+  let validated = false;
 
-  router.use((_req, res, next) => {
+  router.use((req, res, next) => {
+    if (!validated) {
+      validated = true;
+      // express-rate-limit's ERR_ERL_PERMISSIVE_TRUST_PROXY: with `true`, any client can
+      // claim any IP in X-Forwarded-For and walk around the per-network send limit.
+      if (req.app.get('trust proxy') === true) {
+        logger.error("app.set('trust proxy', true) lets clients choose their own IP and evade the per-network send limit; set the number of proxies instead, e.g. app.set('trust proxy', 1) (ERR_PV_PERMISSIVE_TRUST_PROXY)");
+      }
+    }
     // Answers here are about one person's sign-in: no cache may keep them.
     res.set('Cache-Control', 'no-store');
     next();
   });
+  // Before the body is even read: a cross-site request costs nothing and reaches no provider.
+  router.use(crossSiteGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}));
   router.use(express.json({ limit: options.bodyLimit ?? '2kb', strict: true }));
   router.use((req, _res, next) => {
     // A JSON endpoint refuses "simple" content types, which a cross-site form could send.
@@ -89,6 +114,15 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   router.get('/config', (_req, res) => {
     res.json(service.describe());
   });
+
+  /** Who asks for a send: the client's IP, and for a new number the application's bot check. */
+  const sendContext = (req: Request, newNumber: boolean): SendContext => {
+    const context: SendContext = {};
+    if (req.ip !== undefined) context.ip = req.ip;
+    const { beforeSend } = options;
+    if (beforeSend && newNumber) context.beforeSend = (phone) => beforeSend(req, phone);
+    return context;
+  };
 
   router.post('/start', async (req, res) => {
     requireSession(req);
@@ -103,7 +137,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     if (channel !== undefined) input.channel = channel;
     if (locale !== undefined) input.locale = locale;
 
-    const { verification, response } = await service.start(input);
+    const { verification, response } = await service.start(input, sendContext(req, true));
     const previous = req.session.phoneVerify;
     req.session.phoneVerify = { id: verification.id, expiresAt: verification.expiresAt };
     // A new number replaces the old verification: its code must stop working.
@@ -121,7 +155,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     const locale = optionalString(body, 'locale', 35);
     if (channel !== undefined) input.channel = channel;
     if (locale !== undefined) input.locale = locale;
-    res.json(await service.resend(pending.id, input));
+    res.json(await service.resend(pending.id, input, sendContext(req, false)));
   });
 
   router.post('/verify', (req, res, next) => {
@@ -161,7 +195,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   // One place turns every failure into the protocol's error body; no stack trace leaves the server.
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const failure = toPhoneVerifyError(error);
-    if (failure.code === 'internal_error') logger.error(`internal error: ${(error as Error)?.stack ?? String(error)}`);
+    if (failure.code === 'internal_error') logger.error(`internal error: ${maskPhonesIn(String((error as Error)?.stack ?? error))}`);
     if (failure.retryAfter !== undefined) res.set('Retry-After', String(failure.retryAfter));
     const body: ErrorBody = failure.toJSON();
     res.status(failure.status).json(body);

@@ -3,12 +3,13 @@
 // many guesses, and when a code dies. Knows nothing of HTTP or sessions.
 
 import { randomBytes } from 'node:crypto';
+import { breakerKeys } from './breaker.js';
 import { PhoneVerifyError } from './errors.js';
 import { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
-import { countryOptions, maskPhone, parsePhone } from './phone.js';
+import { countryOf, countryOptions, maskPhone, maskPhonesIn, parsePhone } from './phone.js';
 import type { Channel, ConfigResponse, StartResponse } from './protocol.js';
 import type { PendingVerification, StartRequest, Started } from './providers/types.js';
-import type { Verification } from './store.js';
+import { failClosedStore, type Verification, type VerificationStore } from './store.js';
 
 export interface StartInput {
   phone: string;
@@ -20,6 +21,17 @@ export interface StartInput {
 export interface ResendInput {
   channel?: Channel;
   locale?: string;
+}
+
+/** Who is asking for a send: what the HTTP layer knows and the service cannot. */
+export interface SendContext {
+  /** The client's IP as Express saw it (mind `trust proxy`), for the per-network limit. */
+  ip?: string;
+  /**
+   * The application's last word before money is spent (a CAPTCHA or bot score): throw a
+   * PhoneVerifyError, or return false to refuse with `forbidden`. Called for new numbers only.
+   */
+  beforeSend?: (phone: string) => unknown;
 }
 
 type ProviderCall = 'start' | 'resend' | 'check' | 'cancel';
@@ -36,9 +48,12 @@ const seconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
 
 export class VerificationService {
   readonly settings: Settings;
+  /** The configured store, failing closed. */
+  private readonly store: VerificationStore;
 
   constructor(options: PhoneVerifyOptions) {
     this.settings = parseOptions(options);
+    this.store = failClosedStore(this.settings.store, this.settings.logger);
   }
 
   /** What `GET /config` answers. */
@@ -56,14 +71,30 @@ export class VerificationService {
     return config;
   }
 
-  /** Send a code to a new number. Returns the stored verification and the response for the client. */
-  async start(input: StartInput): Promise<{ verification: Verification; response: StartResponse }> {
+  /**
+   * Send a code to a new number. Returns the stored verification and the response for
+   * the client. The checks run cheapest and surest first, as the Telnyx fraud guide
+   * orders them: geography and line type, the application's bot check, the send
+   * limits, the conversion breaker, and only then the provider (which costs money).
+   */
+  async start(input: StartInput, context: SendContext = {}): Promise<{ verification: Verification; response: StartResponse }> {
     const s = this.settings;
     const parsed = parsePhone(input.phone, input.country ?? s.defaultCountry);
     if (s.allowedCountries !== '*' && !(parsed.country && s.allowedCountries.has(parsed.country))) {
       throw new PhoneVerifyError('country_not_allowed', 'Codes cannot be sent to numbers from that country.');
     }
+    if (!(parsed.type && s.allowedNumberTypes.has(parsed.type))) {
+      // Premium-rate and similar lines are how toll fraud turns our sends into someone's income.
+      throw new PhoneVerifyError('country_not_allowed', 'Codes cannot be sent to this kind of number; use a mobile number.');
+    }
     const channel = this.channel(input.channel);
+    await s.limits.assertNotLocked(parsed.e164);
+    if (context.beforeSend && (await context.beforeSend(parsed.e164)) === false) {
+      throw new PhoneVerifyError('forbidden', 'This request was refused; try again later.');
+    }
+    const keys = breakerKeys(parsed.e164, parsed.country);
+    await s.breaker.assertClosed(keys, s.clock());
+    const refund = await s.limits.consumeSend(context.ip === undefined ? { phone: parsed.e164 } : { phone: parsed.e164, ip: context.ip });
     const now = s.clock();
     const verification: Verification = {
       // 128 random bits: never guessable, never taken from a request (the session holds it).
@@ -78,17 +109,25 @@ export class VerificationService {
       sends: 1,
       attempts: 0,
     };
-    const started = await this.callProvider('start', () => s.provider.start(this.request(verification, channel, input.locale)));
+    let started: Started;
+    try {
+      started = await this.callProvider('start', () => s.provider.start(this.request(verification, channel, input.locale)));
+    } catch (error) {
+      // A send that did not happen must not use up anyone's allowance.
+      await refund();
+      throw error;
+    }
     verification.state = started.state;
-    await s.store.create(verification);
+    await this.store.create(verification);
+    await s.breaker.recordSend(keys);
     return { verification, response: this.pending(verification) };
   }
 
   /** Send the pending verification again, perhaps on another channel. The code changes; the attempt count does not. */
-  async resend(id: string, input: ResendInput = {}): Promise<StartResponse> {
+  async resend(id: string, input: ResendInput = {}, context: SendContext = {}): Promise<StartResponse> {
     const s = this.settings;
     const channel = this.channel(input.channel);
-    const reservation = await s.store.reserveSend(id, { now: s.clock(), cooldownMs: s.resendAfterMs, maxSends: s.maxSends });
+    const reservation = await this.store.reserveSend(id, { now: s.clock(), cooldownMs: s.resendAfterMs, maxSends: s.maxSends });
     if (!reservation.ok) {
       if (reservation.reason === 'missing') throw this.gone();
       if (reservation.reason === 'cooldown') {
@@ -101,11 +140,17 @@ export class VerificationService {
     const reserved = reservation.verification;
     if (reserved.attempts >= s.maxAttempts) {
       // A new code for a verification dead of wrong guesses could never be accepted: don't pay to send it.
-      await s.store.releaseSend(id, reservation.previous);
+      await this.store.releaseSend(id, reservation.previous);
       throw this.exhausted();
     }
+    const keys = breakerKeys(reserved.phone, countryOf(reserved.phone));
     let started: Started;
+    let refund = async (): Promise<void> => {};
     try {
+      // NIST 800-63B-4 §3.1.3.2: a new code must not reset the failures; a locked number gets none.
+      await s.limits.assertNotLocked(reserved.phone);
+      await s.breaker.assertClosed(keys, s.clock());
+      refund = await s.limits.consumeSend(context.ip === undefined ? { phone: reserved.phone } : { phone: reserved.phone, ip: context.ip });
       const request = this.request(reserved, channel, input.locale);
       const { provider } = s;
       started = await this.callProvider('resend', () =>
@@ -113,10 +158,12 @@ export class VerificationService {
       );
     } catch (error) {
       // A send that did not happen must not use up the user's allowance.
-      await s.store.releaseSend(id, reservation.previous);
+      await this.store.releaseSend(id, reservation.previous);
+      await refund();
       throw error;
     }
-    await s.store.updateDelivery(id, { channel, state: started.state });
+    await this.store.updateDelivery(id, { channel, state: started.state });
+    await s.breaker.recordSend(keys);
     return this.pending({ ...reserved, channel });
   }
 
@@ -126,10 +173,12 @@ export class VerificationService {
    */
   async check(id: string, code: string): Promise<Verification> {
     const s = this.settings;
-    const verification = await s.store.get(id);
+    const verification = await this.store.get(id);
     if (!verification) throw this.gone();
+    // A number locked by wrong codes is refused before its code is looked at, and the lock's count does not grow.
+    await s.limits.assertNotLocked(verification.phone);
     // Counted before the code is looked at, atomically: of 50 parallel guesses, at most maxAttempts are judged.
-    const attempts = await s.store.addAttempt(id);
+    const attempts = await this.store.addAttempt(id);
     if (attempts === undefined) throw this.gone();
     if (attempts > s.maxAttempts) throw this.exhausted();
 
@@ -140,24 +189,28 @@ export class VerificationService {
       result = wellFormed ? await this.callProvider('check', () => s.provider.check(this.pendingFor(verification), digits)) : { status: 'wrong' as const };
     } catch (error) {
       // The provider never judged this code: give the attempt back.
-      await s.store.addAttempt(id, -1);
+      await this.store.addAttempt(id, -1);
       throw error;
     }
 
     switch (result.status) {
       case 'approved': {
-        const consumed = await s.store.consume(id);
+        const consumed = await this.store.consume(id);
         // Another request with the same code won the race (NIST §3.2.7: accepted once).
         if (!consumed) throw this.gone();
+        await s.limits.clearFailures(consumed.phone);
+        await s.breaker.recordVerified(breakerKeys(consumed.phone, countryOf(consumed.phone)));
         return consumed;
       }
       case 'expired':
-        await s.store.delete(id);
+        await this.store.delete(id);
         throw this.expired();
       case 'exhausted':
-        await s.store.delete(id);
+        await this.store.delete(id);
         throw this.exhausted();
       case 'wrong': {
+        // Counted against the number too, across verifications (NIST 800-63B-4 §3.2.2).
+        await s.limits.recordFailure(verification.phone);
         const attemptsLeft = s.maxAttempts - attempts;
         if (attemptsLeft <= 0) throw this.exhausted();
         throw new PhoneVerifyError('invalid_code', 'That code is not right.', { attemptsLeft });
@@ -168,13 +221,13 @@ export class VerificationService {
   /** Drop a pending verification. Safe to call for one that is already gone. */
   async cancel(id: string): Promise<void> {
     const s = this.settings;
-    const verification = await s.store.consume(id);
+    const verification = await this.store.consume(id);
     if (!verification || !s.provider.cancel) return;
     try {
       await this.callProvider('cancel', () => s.provider.cancel!(this.pendingFor(verification)));
     } catch (error) {
       // The verification is gone on our side; the provider's copy expires by itself.
-      s.logger.warn(`cancel of ${maskPhone(verification.phone)} at ${s.provider.name} failed: ${(error as Error).message}`);
+      s.logger.warn(`cancel of ${maskPhone(verification.phone)} at ${s.provider.name} failed: ${maskPhonesIn((error as Error).message)}`);
     }
   }
 
@@ -236,11 +289,11 @@ export class VerificationService {
       if (error instanceof PhoneVerifyError) {
         // provider_error already has its operator line from the adapter; unavailability is logged here, once.
         if (error.code === 'provider_unavailable') {
-          s.logger.error(`${s.provider.name} ${what} failed: ${error.code}${error.cause ? ` (${String((error.cause as Error).message ?? error.cause)})` : ''}`);
+          s.logger.error(`${s.provider.name} ${what} failed: ${error.code}${error.cause ? ` (${maskPhonesIn(String((error.cause as Error).message ?? error.cause))})` : ''}`);
         }
         throw error;
       }
-      s.logger.error(`${s.provider.name} ${what} failed: ${(error as Error)?.message ?? String(error)}`);
+      s.logger.error(`${s.provider.name} ${what} failed: ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
       throw new PhoneVerifyError('provider_unavailable', FAILED[what], { retryAfter: 5, cause: error });
     } finally {
       clearTimeout(timer);

@@ -3,6 +3,9 @@
 // implementation can do each in one script and parallel requests cannot slip past
 // a limit. The memory store is atomic because JavaScript runs one step at a time.
 
+import { PhoneVerifyError } from './errors.js';
+import type { Logger } from './logger.js';
+import { maskPhonesIn } from './phone.js';
 import type { Channel } from './protocol.js';
 import type { ProviderState } from './providers/types.js';
 
@@ -166,4 +169,34 @@ export class MemoryStore implements VerificationStore {
     }
     return verification;
   }
+}
+
+/**
+ * The store as the service uses it: any failure of the store itself (Redis down,
+ * timed out) becomes `provider_unavailable` with one log line, never a 500 and never
+ * a half-done step. Each call is one atomic step, so a failed call changed nothing.
+ */
+export function failClosedStore(store: VerificationStore, logger: Logger): VerificationStore {
+  const guard =
+    <K extends keyof VerificationStore>(name: K) =>
+    async (...args: Parameters<VerificationStore[K]>): Promise<Awaited<ReturnType<VerificationStore[K]>>> => {
+      try {
+        // Looked up at call time, so the store's own methods stay the ones that run.
+        return await (store[name] as (...a: typeof args) => ReturnType<VerificationStore[K]>).apply(store, args);
+      } catch (error) {
+        if (error instanceof PhoneVerifyError) throw error;
+        logger.error(`verification store failed (${name}), refusing: ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
+        throw new PhoneVerifyError('provider_unavailable', 'The service is busy; try again shortly.', { retryAfter: 5, cause: error });
+      }
+    };
+  return {
+    create: guard('create'),
+    get: guard('get'),
+    reserveSend: guard('reserveSend'),
+    releaseSend: guard('releaseSend'),
+    updateDelivery: guard('updateDelivery'),
+    addAttempt: guard('addAttempt'),
+    consume: guard('consume'),
+    delete: guard('delete'),
+  };
 }

@@ -119,7 +119,7 @@ export function createTestApp(config: TestAppOptions = {}) {
     new Promise((resolve, reject) =>
       sessions.all((err, all) => (err ? reject(err) : resolve((all ?? {}) as unknown as Record<string, Record<string, unknown>>))),
     );
-  return { app, agent: supertest.agent(app), outbox, clock, log, users, strategy, store, passport, sessionData };
+  return { app, agent: browserAgent(app), outbox, clock, log, users, strategy, store, passport, sessionData };
 }
 
 /** The session cookie's value in a response, if it set one. */
@@ -220,4 +220,12 @@ export async function strategyWithPending<U>(
   const session = { phoneVerify: { id: verification.id, expiresAt: verification.expiresAt } };
   const req = (body: unknown = { code }): Record<string, unknown> => ({ body, session });
   return { strategy, code, clock, log, req, verification, session };
+}
+
+/**
+ * A client the way the widget is one: a cookie jar, and the request header the
+ * cross-site guard requires on every POST.
+ */
+export function browserAgent(app: Parameters<typeof supertest.agent>[0]): supertest.Agent {
+  return supertest.agent(app).set('x-phone-verify', '1');
 }

@@ -16,6 +16,8 @@ describe('log hygiene', () => {
     let gatewayDown = false;
     let verifyFails = false;
     const { agent, clock, log } = createTestApp({
+      // This walk sends to one number more often than the default per-number limit allows.
+      options: { limits: { perPhone: [{ points: 50, duration: 600 }] } },
       // A gateway whose errors echo what it was given, as real ones do.
       sender: (phone: string, text: string, channel: Channel) => {
         if (gatewayDown) throw new Error(`gateway refused ${channel} to ${phone}: "${text}"`);

@@ -4,7 +4,7 @@
 import supertest from 'supertest';
 import { describe, expect, it, vi } from 'vitest';
 import type { Verification } from '../src/index.js';
-import { codeFrom, createTestApp, sessionCookie, startVerification, wrongCode } from './harness.js';
+import { browserAgent, codeFrom, createTestApp, sessionCookie, startVerification, wrongCode } from './harness.js';
 
 const GB = '+447400123456';
 
@@ -179,7 +179,7 @@ describe('phoneVerifyRouter', () => {
 
     it('should never take the verification id from the body', async () => {
       const { agent: alice, app, outbox, strategy } = createTestApp();
-      const mallory = supertest.agent(app);
+      const mallory = browserAgent(app);
       const started = vi.spyOn(strategy.service, 'start');
       const { code: aliceCode } = await startVerification(alice, outbox);
       const aliceVerification = (await started.mock.results[0]!.value) as { verification: Verification };

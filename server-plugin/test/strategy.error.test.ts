@@ -44,11 +44,12 @@ describe('PhoneVerifyStrategy', () => {
   });
 
   describe('when the store fails', () => {
-    it('should call error, not fail', async () => {
+    it('should fail closed with provider_unavailable, not sign in and not throw', async () => {
       const error = new Error('redis down');
       const { strategy, req } = await strategyWithPending(async () => ({ id: 'u1' }));
       strategy.service.settings.store.get = () => Promise.reject(error);
-      expect(await runStrategy(strategy, req())).toEqual({ action: 'error', error });
+      const outcome = await runStrategy(strategy, req());
+      expect(outcome).toMatchObject({ action: 'fail', challenge: { code: 'provider_unavailable', status: 503, retryAfter: 5 } });
     });
   });
 
