@@ -7,20 +7,16 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
-import {
-  localProvider,
-  PhoneVerifyStrategy,
-  phoneVerifyRouter,
-  type Logger,
-  type VerifyProvider,
-} from '@phone-verify/server-plugin';
+import { PhoneVerifyStrategy, phoneVerifyRouter, type Logger, type VerifyProvider } from '@phone-verify/server-plugin';
 import { accountPage, signInPage } from './pages.js';
-import { DemoPhones } from './phone.js';
+import type { DemoPhones } from './phone.js';
 import { DemoUsers, type DemoUser } from './users.js';
 
 export interface DemoOptions {
-  /** Replaces the local provider (the demo's phones then only show what the provider's sandbox reports). */
-  provider?: VerifyProvider;
+  /** The demo phones the provider delivers to (see providers.ts). */
+  phones: DemoPhones;
+  /** Who sends and checks codes (see providers.ts). */
+  provider: VerifyProvider;
   /** Countries the demo sends to. */
   allowedCountries?: string[];
   sessionSecret?: string;
@@ -50,12 +46,12 @@ function deviceId(req: Request, res: Response): string {
   return id;
 }
 
-export function createDemoApp(options: DemoOptions = {}) {
-  const phones = new DemoPhones();
+export function createDemoApp(options: DemoOptions) {
+  const { phones } = options;
   const users = new DemoUsers();
   const strategy = new PhoneVerifyStrategy<DemoUser>(
     {
-      provider: options.provider ?? localProvider({ sender: phones.sender, brand: 'Demo', domain: 'localhost' }),
+      provider: options.provider,
       // The demo sends to a short list of countries, as a real deployment should (toll-fraud guard).
       allowedCountries: options.allowedCountries ?? ['GB', 'IE', 'DE', 'FR', 'NL', 'ES', 'IT', 'US', 'CA'],
       defaultCountry: 'GB',

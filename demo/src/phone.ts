@@ -4,7 +4,7 @@
 
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
-import type { Channel, Sender } from '@phone-verify/server-plugin';
+import type { Channel, Sender, VerifyProvider } from '@phone-verify/server-plugin';
 
 export interface PhoneMessage {
   to: string;
@@ -38,6 +38,33 @@ export class DemoPhones {
     if (id === undefined) throw new Error('demo phone: a message was sent outside a browser request');
     this.deliver(id, { to, channel, text, at: Date.now() });
   };
+
+  /**
+   * Wraps a provider so each send remembers which browser asked for it. A sandbox's
+   * messages arrive on the sandbox's own HTTP request, outside the browser's context,
+   * so they are routed by number with `deliverToNumber`.
+   */
+  track(provider: VerifyProvider): VerifyProvider {
+    const remember = (phone: string) => {
+      const id = device.getStore();
+      if (id !== undefined) this.lastAsker.set(phone, id);
+    };
+    return {
+      ...provider,
+      start: (request) => (remember(request.phone), provider.start(request)),
+      ...(provider.resend ? { resend: (pending, request) => (remember(request.phone), provider.resend!(pending, request)) } : {}),
+      check: (pending, code) => provider.check(pending, code),
+      ...(provider.cancel ? { cancel: (pending) => provider.cancel!(pending) } : {}),
+    };
+  }
+
+  /** Delivers to the browser that last asked for a code for this number, if any did. */
+  deliverToNumber(message: PhoneMessage): void {
+    const id = this.lastAsker.get(message.to);
+    if (id !== undefined) this.deliver(id, message);
+  }
+
+  private readonly lastAsker = new Map<string, string>();
 
   deliver(deviceId: string, message: PhoneMessage): void {
     const messages = [...(this.inbox.get(deviceId) ?? []), message].slice(-this.keep);

@@ -1,19 +1,35 @@
 // demo/src/server.ts
 // `npm start`: the demo on http://localhost:3000 (PORT changes it), with the
 // built-in local provider and a fake phone panel: no account anywhere needed.
+// PROVIDER=textmagic|telnyx|messagebird runs it on that provider's sandbox instead.
 
 import { createDemoApp } from './app.js';
+import { DemoPhones } from './phone.js';
+import { demoBackend, isProviderKind, PROVIDERS } from './providers.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
-const { app } = createDemoApp();
+const kind = process.env.PROVIDER ?? 'local';
+if (!isProviderKind(kind)) {
+  console.error(`PROVIDER must be one of ${PROVIDERS.join(', ')}; got "${kind}"`);
+  process.exit(2);
+}
+
+const phones = new DemoPhones();
+const backend = await demoBackend(kind, phones);
+const { app } = createDemoApp({ phones, provider: backend.provider });
 
 const server = app.listen(port, host, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
-  console.log(`phone-verify demo: open http://localhost:${actual} (Ctrl+C stops it)`);
+  console.log(`phone-verify demo on ${backend.description}`);
+  console.log(`open http://localhost:${actual} (Ctrl+C stops it)`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => server.close(() => process.exit(0)));
+  process.on(signal, () => {
+    // Phone-panel event streams never end by themselves.
+    server.closeAllConnections();
+    server.close(() => void backend.close().then(() => process.exit(0)));
+  });
 }

@@ -1,0 +1,63 @@
+// demo/src/providers.ts
+// Which provider the demo runs on: the built-in local provider (default), or an
+// adapter talking over real HTTP to its provider's sandbox, started in-process.
+//   PROVIDER=textmagic|telnyx|messagebird npm start
+
+import {
+  localProvider,
+  messagebirdProvider,
+  telnyxProvider,
+  textmagicProvider,
+  type VerifyProvider,
+} from '@phone-verify/server-plugin';
+import { MessagebirdSandbox, TelnyxSandbox, TextmagicSandbox } from '@phone-verify/server-plugin/testing';
+import type { DemoPhones } from './phone.js';
+
+export const PROVIDERS = ['local', 'textmagic', 'telnyx', 'messagebird'] as const;
+export type ProviderKind = (typeof PROVIDERS)[number];
+
+export interface DemoBackend {
+  provider: VerifyProvider;
+  /** Where the provider's API is, for the start-up line. */
+  description: string;
+  close(): Promise<void>;
+}
+
+type Sandbox = TextmagicSandbox | TelnyxSandbox | MessagebirdSandbox;
+
+async function onSandbox(sandbox: Sandbox, phones: DemoPhones, adapter: (baseUrl: string) => VerifyProvider): Promise<DemoBackend> {
+  const baseUrl = await sandbox.listen();
+  sandbox.on('message', (message) => phones.deliverToNumber(message));
+  const provider = phones.track(adapter(baseUrl));
+  return { provider, description: `${provider.name} sandbox at ${baseUrl}`, close: () => sandbox.close() };
+}
+
+export function isProviderKind(kind: string): kind is ProviderKind {
+  return (PROVIDERS as readonly string[]).includes(kind);
+}
+
+export async function demoBackend(kind: ProviderKind, phones: DemoPhones): Promise<DemoBackend> {
+  switch (kind) {
+    case 'local':
+      return {
+        provider: localProvider({ sender: phones.sender, brand: 'Demo', domain: 'localhost' }),
+        description: 'local provider (codes made here, shown on the demo phone)',
+        close: async () => {},
+      };
+    case 'textmagic':
+      return onSandbox(new TextmagicSandbox({ username: 'demo', apiKey: 'demo-key' }), phones, (baseUrl) =>
+        textmagicProvider({ username: 'demo', apiKey: 'demo-key', brand: 'Demo', baseUrl }),
+      );
+    case 'telnyx': {
+      // A real Telnyx profile defaults to 5-digit codes; ours must say 6, as a deployment's would.
+      const sandbox = new TelnyxSandbox({ apiKey: 'demo-key', codeLength: 6 });
+      return onSandbox(sandbox, phones, (baseUrl) =>
+        telnyxProvider({ apiKey: 'demo-key', verifyProfileId: sandbox.verifyProfileId, baseUrl }),
+      );
+    }
+    case 'messagebird':
+      return onSandbox(new MessagebirdSandbox({ accessKey: 'demo-key' }), phones, (baseUrl) =>
+        messagebirdProvider({ accessKey: 'demo-key', originator: 'Demo', baseUrl }),
+      );
+  }
+}
