@@ -5,7 +5,19 @@ export { PhoneVerifyStrategy, type PendingSessionData, type VerifyCallback, type
 export { phoneVerifyRouter, type RouterOptions } from './router.js';
 export { VerificationService, type ResendInput, type StartInput } from './service.js';
 export { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
-export { MemoryStore, type MemoryStoreOptions, type SendReservation, type SendRules, type Verification, type VerificationStore } from './store.js';
+export { failClosedStore, MemoryStore, type MemoryStoreOptions, type SendRelease, type SendReservation, type SendRules, type Verification, type VerificationStore } from './store.js';
+export {
+  createRedisClient,
+  FAIL_FAST_REDIS_OPTIONS,
+  RedisStore,
+  redisLimiterFactory,
+  type RedisClient,
+  type RedisLimiterFactoryOptions,
+  type RedisStoreOptions,
+} from './redis-store.js';
+export { Limits, ipKey, phonePrefix, type LimitRule, type LimitsOptions, type SendKeys } from './limits.js';
+export { ConversionBreaker, type BreakerOptions } from './breaker.js';
+export { crossSiteGuard, REQUEST_HEADER, type GuardOptions } from './guard.js';
 export { PhoneVerifyError, PhoneVerifyConfigError, HTTP_STATUS } from './errors.js';
 export { consoleLogger, type Logger } from './logger.js';
 export { maskPhone, parsePhone, type ParsedPhone } from './phone.js';

@@ -32,9 +32,17 @@ export interface Verification {
 
 /** The outcome of `reserveSend`. */
 export type SendReservation =
-  | { ok: true; verification: Verification; previous: Pick<Verification, 'sends' | 'lastSentAt'> }
+  | { ok: true; verification: Verification; release: SendRelease }
   | { ok: false; reason: 'missing' }
   | { ok: false; reason: 'cooldown' | 'limit'; retryAfterMs: number };
+
+/** What a reservation changed, so `releaseSend` can give exactly that back if the send fails. */
+export interface SendRelease {
+  /** The `lastSentAt` the reservation wrote. */
+  sentAt: number;
+  /** The `lastSentAt` before it. */
+  previousSentAt: number;
+}
 
 export interface SendRules {
   now: number;
@@ -54,8 +62,12 @@ export interface VerificationStore {
    * recording `now` as the last send. Atomic: two parallel resends cannot both pass.
    */
   reserveSend(id: string, rules: SendRules): Promise<SendReservation>;
-  /** Give back a reservation whose send failed, restoring the previous count and time. */
-  releaseSend(id: string, previous: Pick<Verification, 'sends' | 'lastSentAt'>): Promise<void>;
+  /**
+   * Give back a reservation whose send failed: one send fewer, and `lastSentAt` back to
+   * `previousSentAt` unless another send has set it since. Relative, so a failed send
+   * never erases a parallel one that succeeded.
+   */
+  releaseSend(id: string, release: SendRelease): Promise<void>;
   /** Record where and how the latest send went. No-op if the verification is gone. */
   updateDelivery(id: string, delivery: Pick<Verification, 'channel' | 'state'>): Promise<void>;
   /**
@@ -126,15 +138,17 @@ export class MemoryStore implements VerificationStore {
     if (verification.sends >= rules.maxSends) {
       return { ok: false, reason: 'limit', retryAfterMs: verification.expiresAt - rules.now };
     }
-    const previous = { sends: verification.sends, lastSentAt: verification.lastSentAt };
+    const release = { sentAt: rules.now, previousSentAt: verification.lastSentAt };
     verification.sends += 1;
     verification.lastSentAt = rules.now;
-    return { ok: true, verification: structuredClone(verification), previous };
+    return { ok: true, verification: structuredClone(verification), release };
   }
 
-  async releaseSend(id: string, previous: Pick<Verification, 'sends' | 'lastSentAt'>): Promise<void> {
+  async releaseSend(id: string, release: SendRelease): Promise<void> {
     const verification = this.live(id);
-    if (verification) Object.assign(verification, { sends: previous.sends, lastSentAt: previous.lastSentAt });
+    if (!verification) return;
+    verification.sends = Math.max(0, verification.sends - 1);
+    if (verification.lastSentAt === release.sentAt) verification.lastSentAt = release.previousSentAt;
   }
 
   async updateDelivery(id: string, delivery: Pick<Verification, 'channel' | 'state'>): Promise<void> {

@@ -1,0 +1,353 @@
+// server-plugin/src/redis-store.ts
+// Pending verifications and rate-limit counters in Redis, so several processes
+// behind a load balancer share one truth. Every store method is one Lua script:
+// one round trip, atomic on the server, never a read-modify-write across trips.
+
+import { Redis, type Cluster, type RedisOptions } from 'ioredis';
+import { RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { PhoneVerifyConfigError } from './errors.js';
+import type { Channel } from './protocol.js';
+import type { ProviderState } from './providers/types.js';
+import type { SendRelease, SendReservation, SendRules, Verification, VerificationStore } from './store.js';
+
+/** An ioredis client: a single node (with or without Sentinel) or a Cluster. */
+export type RedisClient = Redis | Cluster;
+
+export interface RedisStoreOptions {
+  /**
+   * The connection, owned by the application (the store never connects or quits it).
+   * It must have a `commandTimeout`; see {@link createRedisClient} for the options that
+   * make an outage fail fast.
+   */
+  client: RedisClient;
+  /** Prefix of every key; a verification lives at `${keyPrefix}v:${id}`. Default `pv:`. */
+  keyPrefix?: string;
+  /** Milliseconds since the epoch; tests pass a fake clock. Default `Date.now`. */
+  clock?: () => number;
+}
+
+/*
+ * Key layout: one hash per verification at `${prefix}v:${id}`, with a PEXPIRE set at
+ * creation, so Redis forgets it when it expires. Fields:
+ *
+ *   id, phone, channel, provider   strings, as given
+ *   state                          JSON text of the ProviderState; Lua never parses it
+ *   createdAt, expiresAt,
+ *   lastSentAt                     numbers as JavaScript writes them (String(n))
+ *   sends, attempts                integers, changed in place by HINCRBY
+ *
+ * Why a hash rather than one JSON string: the scripts change single fields (HINCRBY
+ * attempts, HSET lastSentAt) without decoding and re-encoding the record. Redis's Lua
+ * cjson writes numbers with 14 significant digits (cjson.encode(cjson.decode(...)) turns
+ * 9007199254740991 into 9.007199254741e+15 and 0.30000000000000004 into 0.3), so a JSON
+ * round trip inside a script would alter numbers; here Lua only compares numbers and
+ * stores the caller's text, JavaScript does every conversion (String(n) / Number(s),
+ * exact for every finite number) and the counters are int64 in Redis. HSET and HINCRBY
+ * keep the key's TTL; a GETDEL-able string would save nothing, since consume must also
+ * check expiry against the caller's clock.
+ *
+ * Every script takes the caller's clock as ARGV[1] (never Redis TIME) and treats a
+ * record whose expiresAt <= now as gone, deleting it on sight, exactly like MemoryStore;
+ * so a fake clock in tests behaves the same, and process clocks decide, not Redis's.
+ */
+
+/** Shared start of every script but create: `false` (and the key deleted) if expired or absent. */
+const LIVE = `
+local key = KEYS[1]
+local now = tonumber(ARGV[1])
+local expiresAt = redis.call('HGET', key, 'expiresAt')
+if not expiresAt then return false end
+if tonumber(expiresAt) <= now then
+  redis.call('DEL', key)
+  return false
+end
+`;
+
+const SCRIPTS = {
+  /** ARGV: ttlMs, field, value, ... Replaces any record under the key; stores nothing if ttlMs <= 0. */
+  phoneVerifyCreate: `
+redis.call('DEL', KEYS[1])
+if tonumber(ARGV[1]) <= 0 then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+redis.call('PEXPIRE', KEYS[1], ARGV[1])
+return 1
+`,
+  /** ARGV: now. Reply: the flat HGETALL, or nil. */
+  phoneVerifyGet: `${LIVE}
+return redis.call('HGETALL', key)
+`,
+  /**
+   * ARGV: now, cooldownMs, maxSends. Reply: nil if missing, else
+   * { 'ok' | 'cooldown' | 'limit', sends before, lastSentAt before, HGETALL after }.
+   * On 'ok', sends is incremented and lastSentAt set to ARGV[1] (the caller's text).
+   */
+  phoneVerifyReserveSend: `${LIVE}
+local before = redis.call('HMGET', key, 'sends', 'lastSentAt')
+local status = 'ok'
+if tonumber(before[2]) + tonumber(ARGV[2]) - now > 0 then
+  status = 'cooldown'
+elseif tonumber(before[1]) >= tonumber(ARGV[3]) then
+  status = 'limit'
+else
+  redis.call('HINCRBY', key, 'sends', 1)
+  redis.call('HSET', key, 'lastSentAt', ARGV[1])
+end
+return { status, before[1], before[2], redis.call('HGETALL', key) }
+`,
+  /**
+   * ARGV: now, sentAt, previousSentAt. One send fewer; lastSentAt back to previousSentAt
+   * only if it is still sentAt (no other send since). Reply: 1 if live, nil if missing.
+   */
+  phoneVerifyReleaseSend: `${LIVE}
+if tonumber(redis.call('HGET', key, 'sends')) > 0 then
+  redis.call('HINCRBY', key, 'sends', -1)
+end
+if redis.call('HGET', key, 'lastSentAt') == ARGV[2] then
+  redis.call('HSET', key, 'lastSentAt', ARGV[3])
+end
+return 1
+`,
+  /** ARGV: now, channel, state JSON. Sets both if live. Reply: 1 if set, nil if missing. */
+  phoneVerifyUpdateDelivery: `${LIVE}
+redis.call('HSET', key, 'channel', ARGV[2], 'state', ARGV[3])
+return 1
+`,
+  /** ARGV: now, delta. Reply: the new attempts count, or nil if missing. */
+  phoneVerifyAddAttempt: `${LIVE}
+return redis.call('HINCRBY', key, 'attempts', ARGV[2])
+`,
+  /** ARGV: now. Reply: the flat HGETALL, the key deleted in the same step; nil if missing. */
+  phoneVerifyConsume: `${LIVE}
+local record = redis.call('HGETALL', key)
+redis.call('DEL', key)
+return record
+`,
+} as const;
+
+type ScriptName = keyof typeof SCRIPTS;
+type ScriptCommand = (key: string, ...args: string[]) => Promise<unknown>;
+
+const NUMBER_FIELDS = ['createdAt', 'expiresAt', 'lastSentAt', 'sends', 'attempts'] as const;
+const STRING_FIELDS = ['id', 'phone', 'channel', 'provider', 'state'] as const;
+
+function finite(name: string, value: unknown): string {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`${name} must be a finite number`);
+  return String(value);
+}
+
+function integer(name: string, value: unknown): string {
+  if (!Number.isSafeInteger(value)) throw new TypeError(`${name} must be a safe integer`);
+  return String(value);
+}
+
+function encode(v: Verification): string[] {
+  return [
+    'id', v.id,
+    'phone', v.phone,
+    'channel', v.channel,
+    'provider', v.provider,
+    'state', JSON.stringify(v.state),
+    'createdAt', finite('createdAt', v.createdAt),
+    'expiresAt', finite('expiresAt', v.expiresAt),
+    'lastSentAt', finite('lastSentAt', v.lastSentAt),
+    'sends', integer('sends', v.sends),
+    'attempts', integer('attempts', v.attempts),
+  ];
+}
+
+function decode(reply: unknown): Verification {
+  if (!Array.isArray(reply) || reply.length % 2 !== 0) throw new Error('phone-verify: unreadable verification record in Redis');
+  const fields = new Map<string, string>();
+  for (let i = 0; i < reply.length; i += 2) fields.set(String(reply[i]), String(reply[i + 1]));
+  for (const name of [...STRING_FIELDS, ...NUMBER_FIELDS]) {
+    if (!fields.has(name)) throw new Error(`phone-verify: verification record in Redis lacks "${name}"`);
+  }
+  const number = (name: (typeof NUMBER_FIELDS)[number]): number => Number(fields.get(name));
+  return {
+    id: fields.get('id')!,
+    phone: fields.get('phone')!,
+    channel: fields.get('channel') as Channel,
+    provider: fields.get('provider')!,
+    state: JSON.parse(fields.get('state')!) as ProviderState,
+    createdAt: number('createdAt'),
+    expiresAt: number('expiresAt'),
+    lastSentAt: number('lastSentAt'),
+    sends: number('sends'),
+    attempts: number('attempts'),
+  };
+}
+
+/** The client's own options, for a single node or a cluster. */
+function commandTimeoutOf(client: RedisClient): unknown {
+  const options = (client as { options?: { commandTimeout?: unknown; redisOptions?: { commandTimeout?: unknown } } }).options;
+  return options?.commandTimeout ?? options?.redisOptions?.commandTimeout;
+}
+
+/**
+ * Keeps pending verifications in Redis, shared by every process: any process can
+ * serve any step. Same semantics as {@link MemoryStore}; each method is one Lua
+ * script, so of parallel callers exactly one consumes a verification and no two
+ * resends slip past a limit, whichever process they reach.
+ *
+ * **Failure behaviour.** When Redis is unreachable every method rejects (the service
+ * answers `provider_unavailable`, failing closed), provided the client fails fast
+ * rather than queueing commands. {@link createRedisClient} builds such a client; with
+ * your own, set:
+ *
+ * - `commandTimeout` (e.g. 1000): bounds every command, including one sent on a
+ *   half-open connection that will never answer. **Required**: the constructor
+ *   refuses a client without it, since a lost server would otherwise hang sign-ins.
+ * - `enableOfflineQueue: false`: while disconnected, commands reject at once instead of
+ *   waiting in a queue, and cannot run later after the caller was told they failed.
+ *   (Until the first connection is ready commands fail too: `await once(client, 'ready')`
+ *   before serving if that matters.)
+ * - `maxRetriesPerRequest: 1`: commands in flight when the connection drops are
+ *   rejected after one failed reconnection.
+ * - `autoResendUnfulfilledCommands: false`: an unanswered command is not sent again
+ *   after a reconnect (its caller may already have been told it failed).
+ * - `retryStrategy: (n) => Math.min(n * 100, 2000)`: keeps reconnecting forever (never
+ *   returns null), so service resumes when Redis is back, with no restart.
+ *
+ * Keys: `${keyPrefix}v:${id}`, a hash with a TTL equal to the verification's lifetime.
+ * One key per script, declared in KEYS, so it works on Redis Cluster too.
+ */
+export class RedisStore implements VerificationStore {
+  private readonly client: RedisClient;
+  private readonly keyPrefix: string;
+  private readonly clock: () => number;
+
+  constructor(options: RedisStoreOptions) {
+    const { client } = options;
+    if (!client || typeof (client as { defineCommand?: unknown }).defineCommand !== 'function') {
+      throw new PhoneVerifyConfigError('ERR_PV_REDIS_CLIENT', 'RedisStore needs { client }: an ioredis client (new Redis(url) or createRedisClient(url))');
+    }
+    const timeout = commandTimeoutOf(client);
+    if (typeof timeout !== 'number' || !(timeout > 0)) {
+      throw new PhoneVerifyConfigError(
+        'ERR_PV_REDIS_CLIENT',
+        'RedisStore needs an ioredis client with a commandTimeout (e.g. 1000), or a lost Redis server can hang every sign-in; createRedisClient(url) sets it and the other fail-fast options',
+      );
+    }
+    this.client = client;
+    this.keyPrefix = options.keyPrefix ?? 'pv:';
+    this.clock = options.clock ?? Date.now;
+    // ioredis runs these as EVALSHA and falls back to EVAL when the server has lost its
+    // script cache (a restart), so recovery needs nothing from us.
+    for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: 1, lua });
+  }
+
+  async create(verification: Verification): Promise<void> {
+    const fields = encode(verification);
+    // Whole milliseconds, rounded up: Redis must never forget a record we still consider live.
+    const ttl = Math.ceil(verification.expiresAt - this.clock());
+    await this.run('phoneVerifyCreate', verification.id, String(ttl), ...fields);
+  }
+
+  async get(id: string): Promise<Verification | undefined> {
+    const reply = await this.run('phoneVerifyGet', id, this.now());
+    return reply ? decode(reply) : undefined;
+  }
+
+  async reserveSend(id: string, rules: SendRules): Promise<SendReservation> {
+    const reply = (await this.run(
+      'phoneVerifyReserveSend',
+      id,
+      finite('rules.now', rules.now),
+      finite('rules.cooldownMs', rules.cooldownMs),
+      finite('rules.maxSends', rules.maxSends),
+    )) as [string, string, string, unknown] | null;
+    if (!reply) return { ok: false, reason: 'missing' };
+    const [status, sends, lastSentAt, record] = reply;
+    const verification = decode(record);
+    const previous = { sends: Number(sends), lastSentAt: Number(lastSentAt) };
+    // The script decided; the waits are computed here, in the same arithmetic as MemoryStore.
+    if (status === 'cooldown') return { ok: false, reason: 'cooldown', retryAfterMs: previous.lastSentAt + rules.cooldownMs - rules.now };
+    if (status === 'limit') return { ok: false, reason: 'limit', retryAfterMs: verification.expiresAt - rules.now };
+    return { ok: true, verification, release: { sentAt: rules.now, previousSentAt: previous.lastSentAt } };
+  }
+
+  async releaseSend(id: string, release: SendRelease): Promise<void> {
+    await this.run('phoneVerifyReleaseSend', id, this.now(), finite('sentAt', release.sentAt), finite('previousSentAt', release.previousSentAt));
+  }
+
+  async updateDelivery(id: string, delivery: Pick<Verification, 'channel' | 'state'>): Promise<void> {
+    await this.run('phoneVerifyUpdateDelivery', id, this.now(), delivery.channel, JSON.stringify(delivery.state));
+  }
+
+  async addAttempt(id: string, delta: 1 | -1 = 1): Promise<number | undefined> {
+    if (delta !== 1 && delta !== -1) throw new TypeError('addAttempt delta must be 1 or -1');
+    const reply = await this.run('phoneVerifyAddAttempt', id, this.now(), String(delta));
+    return reply === null ? undefined : Number(reply);
+  }
+
+  async consume(id: string): Promise<Verification | undefined> {
+    const reply = await this.run('phoneVerifyConsume', id, this.now());
+    return reply ? decode(reply) : undefined;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.client.del(this.key(id));
+  }
+
+  /** The Redis key of a verification. */
+  key(id: string): string {
+    return `${this.keyPrefix}v:${id}`;
+  }
+
+  private now(): string {
+    return finite('clock()', this.clock());
+  }
+
+  private run(script: ScriptName, id: string, ...args: string[]): Promise<unknown> {
+    const command = (this.client as unknown as Record<ScriptName, ScriptCommand>)[script];
+    return command.call(this.client, this.key(id), ...args);
+  }
+}
+
+/** The options {@link createRedisClient} applies; yours override them. */
+export const FAIL_FAST_REDIS_OPTIONS = {
+  commandTimeout: 1000,
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  autoResendUnfulfilledCommands: false,
+  connectTimeout: 2000,
+  retryStrategy: (attempt: number): number => Math.min(attempt * 100, 2000),
+} as const satisfies RedisOptions;
+
+/**
+ * An ioredis client that fails fast during an outage and recovers by itself: see
+ * {@link RedisStore} for what each option does. It connects at once; commands fail
+ * until it is ready (`await once(client, 'ready')` to wait). It emits `error` on every
+ * failed reconnection: attach a listener that logs, or ioredis prints each one.
+ */
+export function createRedisClient(url: string, options: RedisOptions = {}): Redis {
+  return new Redis(url, { ...FAIL_FAST_REDIS_OPTIONS, ...options });
+}
+
+export interface RedisLimiterFactoryOptions {
+  /**
+   * Replaces the `pv:` at the start of every limiter key, to keep several applications
+   * on one Redis apart; use the same prefix as the RedisStore. Default `pv:`.
+   */
+  keyPrefix?: string;
+}
+
+/**
+ * The `createLimiter` for `limits.createLimiter` and the conversion breaker: limiters
+ * counting in Redis, shared by every process. No insurance limiter, and a client that is
+ * not ready is refused at once (`rejectIfRedisNotReady`): a Redis outage rejects with an
+ * Error, which `Limits` turns into `provider_unavailable` (fail closed, SECURITY.md §4.8).
+ */
+export function redisLimiterFactory(
+  client: RedisClient,
+  options: RedisLimiterFactoryOptions = {},
+): (options: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract {
+  const prefix = options.keyPrefix ?? 'pv:';
+  return (o) =>
+    new RateLimiterRedis({
+      ...o,
+      keyPrefix: prefix + o.keyPrefix.replace(/^pv:/, ''),
+      storeClient: client,
+      rejectIfRedisNotReady: true,
+    });
+}

@@ -1,0 +1,211 @@
+// A real redis-server for tests: on 127.0.0.1, a free port, its own temp dir.
+// stop() and start() simulate an outage and a recovery on the same port and dir.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface RedisServerOptions {
+  /** Append-only file, fsync'd on every write, so data survives a restart. Default off. */
+  persistence?: boolean;
+}
+
+const INSTALL_HINT = 'redis-server is needed for the Redis tests: apt-get install redis-server (Debian/Ubuntu) or put it on PATH';
+
+/** Where redis-server is ($REDIS_SERVER, /usr/bin, then PATH), or a clear error. */
+export function findRedisServer(): string {
+  const override = process.env.REDIS_SERVER;
+  if (override) {
+    try {
+      accessSync(override, constants.X_OK);
+      return override;
+    } catch {
+      throw new Error(`${INSTALL_HINT} ($REDIS_SERVER=${override} is not an executable)`);
+    }
+  }
+  const candidates = ['/usr/bin/redis-server', ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'redis-server'))];
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // next
+    }
+  }
+  throw new Error(`${INSTALL_HINT} (not found in /usr/bin or PATH)`);
+}
+
+/** A port nobody listens on right now (it may be taken again before we use it: callers retry). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (!address || typeof address === 'string') throw new Error('could not find a free port');
+  return address.port;
+}
+
+/**
+ * The process id of the redis-server answering on this port, or undefined while nothing
+ * answers (refused, -LOADING). Checked against our child's pid, so a server another test
+ * started on a port taken under us is never mistaken for ours.
+ */
+function answeringPid(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let data = '';
+    const done = (pid: number | undefined): void => {
+      socket.destroy();
+      resolve(pid);
+    };
+    socket.setTimeout(500, () => done(undefined));
+    socket.once('error', () => done(undefined));
+    socket.once('connect', () => socket.write('INFO server\r\n'));
+    socket.on('data', (chunk) => {
+      data += chunk.toString();
+      if (data.startsWith('-')) return done(undefined);
+      const match = data.match(/process_id:(\d+)\r\n/);
+      if (match) done(Number(match[1]));
+    });
+  });
+}
+
+export class RedisServer {
+  readonly port: number;
+  readonly dir: string;
+  private readonly persistence: boolean;
+  private readonly binary: string;
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  private output = '';
+  private paused = false;
+
+  private constructor(binary: string, port: number, dir: string, persistence: boolean) {
+    this.binary = binary;
+    this.port = port;
+    this.dir = dir;
+    this.persistence = persistence;
+  }
+
+  /** Start a server on a free port, retrying with another port if one is taken under us. */
+  static async launch(options: RedisServerOptions = {}): Promise<RedisServer> {
+    const binary = findRedisServer();
+    const dir = await mkdtemp(join(tmpdir(), 'pv-redis-'));
+    let lastError: unknown;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const server = new RedisServer(binary, await freePort(), dir, options.persistence ?? false);
+      try {
+        await server.start();
+        return server;
+      } catch (error) {
+        lastError = error;
+        await server.stop();
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+    throw new Error(`redis-server would not start after 5 ports: ${(lastError as Error).message}`);
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** Start (again) on the same port and dir; resolves once it answers (with our pid). */
+  async start(): Promise<void> {
+    if (this.child) throw new Error('redis-server is already running');
+    const args = [
+      '--port', String(this.port),
+      '--bind', '127.0.0.1',
+      '--dir', this.dir,
+      '--save', '',
+      '--daemonize', 'no',
+      '--logfile', '',
+      ...(this.persistence ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    ];
+    this.output = '';
+    const child = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    child.stdout.on('data', (chunk: Buffer) => void (this.output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => void (this.output += chunk.toString()));
+    let exitCode: number | null | undefined;
+    let spawnError: Error | undefined;
+    this.exited = new Promise((resolve) => {
+      child.once('error', (error) => {
+        spawnError = error;
+        resolve();
+      });
+      child.once('exit', (code) => {
+        exitCode = code;
+        resolve();
+      });
+    });
+    void this.exited.then(() => {
+      if (this.child === child) this.child = undefined;
+    });
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (spawnError) {
+        throw new Error(
+          (spawnError as NodeJS.ErrnoException).code === 'ENOENT' ? INSTALL_HINT : `redis-server failed to spawn: ${spawnError.message}`,
+        );
+      }
+      if (exitCode !== undefined) throw new Error(`redis-server exited (${exitCode}) on port ${this.port}:\n${this.output.slice(-2000)}`);
+      if ((await answeringPid(this.port)) === child.pid) return;
+      await sleep(20);
+    }
+    throw new Error(`redis-server did not answer on port ${this.port} within 10 s:\n${this.output.slice(-2000)}`);
+  }
+
+  /** Stop it (SIGTERM: an AOF is flushed first) and wait until the process has exited. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    // A paused server would never handle SIGTERM.
+    child.kill('SIGCONT');
+    this.paused = false;
+    child.kill('SIGTERM');
+    const killed = await Promise.race([this.exited.then(() => true), sleep(5000).then(() => false)]);
+    if (!killed) {
+      child.kill('SIGKILL');
+      await this.exited;
+    }
+    this.child = undefined;
+  }
+
+  /** Freeze it (SIGSTOP): connections stay open but nothing answers, like a lost host. */
+  pause(): void {
+    if (!this.child?.pid) throw new Error('redis-server is not running');
+    process.kill(this.child.pid, 'SIGSTOP');
+    this.paused = true;
+  }
+
+  /** Let a paused server run again (SIGCONT). */
+  resume(): void {
+    if (!this.child?.pid) throw new Error('redis-server is not running');
+    process.kill(this.child.pid, 'SIGCONT');
+    this.paused = false;
+  }
+
+  /** Running and not paused: for an afterEach that undoes what a failed test left behind. */
+  async ensureUp(): Promise<void> {
+    if (this.paused) this.resume();
+    if (!this.child) await this.start();
+  }
+
+  /** Stop it and remove its dir: for afterAll. */
+  async close(): Promise<void> {
+    await this.stop();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
