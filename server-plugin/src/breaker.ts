@@ -6,6 +6,7 @@
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { PhoneVerifyConfigError, PhoneVerifyError } from './errors.js';
 import type { Logger } from './logger.js';
+import { maskPhonesIn } from './phone.js';
 
 export interface BreakerOptions {
   /** Sends seen in a window before the breaker judges at all. Default 30. */
@@ -58,7 +59,8 @@ export class ConversionBreaker {
       try {
         [sent, verified] = await Promise.all([this.sent.get(key), this.verified.get(key)]);
       } catch (error) {
-        this.logger.error(`breaker store unreachable, refusing (fail closed): ${(error as Error)?.message ?? String(error)}`);
+        // Masked (security fix): a store's error can name the key, which holds a number range.
+        this.logger.error(`breaker store unreachable, refusing (fail closed): ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
         throw new PhoneVerifyError('provider_unavailable', 'The service is busy; try again shortly.', { retryAfter: 5, cause: error });
       }
       const sends = sent?.consumedPoints ?? 0;
@@ -93,7 +95,7 @@ export class ConversionBreaker {
     try {
       await Promise.all(keys.map((key) => counter.penalty(key, 1)));
     } catch (error) {
-      this.logger.warn(`breaker could not count: ${(error as Error)?.message ?? String(error)}`);
+      this.logger.warn(`breaker could not count: ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
     }
   }
 }

@@ -6,6 +6,7 @@ import { isIPv6 } from 'node:net';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { PhoneVerifyConfigError, PhoneVerifyError } from './errors.js';
 import type { Logger } from './logger.js';
+import { maskPhonesIn } from './phone.js';
 
 /** At most `points` events per `duration` seconds. */
 export interface LimitRule {
@@ -166,6 +167,40 @@ export class Limits {
     }
   }
 
+  /**
+   * Take one failure from the number's allowance before a code is judged, in one atomic
+   * step, and refuse (giving it back) if that passes the lock. Security fix: a read
+   * (`assertNotLocked`) then a write after the provider answered let parallel guesses on
+   * several verifications of one number all pass the read, so more than `failures.points`
+   * wrong codes could be judged. Returns the release to call when the try turns out not
+   * to be a wrong code (right, expired, not judged).
+   */
+  async reserveFailure(phone: string): Promise<() => Promise<void>> {
+    let state: RateLimiterRes;
+    try {
+      state = await this.failures.penalty(phone, 1);
+    } catch (error) {
+      throw this.storeDown('failure count', error);
+    }
+    const release = async (): Promise<void> => {
+      try {
+        await this.failures.reward(phone, 1);
+      } catch (error) {
+        // Keeping a failure counted errs on the safe side; say so and carry on.
+        this.logger.warn(`could not give back a failure count: ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
+      }
+    };
+    if (state.consumedPoints > this.maxFailures) {
+      // Tries during the lock do not grow the count.
+      await release();
+      throw new PhoneVerifyError('too_many_attempts', 'Too many wrong codes for this number; try again later.', {
+        retryAfter: seconds(state.msBeforeNext),
+        attemptsLeft: 0,
+      });
+    }
+    return release;
+  }
+
   /** One more wrong code for this number. */
   async recordFailure(phone: string): Promise<void> {
     try {
@@ -181,12 +216,13 @@ export class Limits {
       await this.failures.delete(phone);
     } catch (error) {
       // Failing to forget failures only errs on the safe side; say so and carry on.
-      this.logger.warn(`could not reset the failure count: ${(error as Error).message}`);
+      this.logger.warn(`could not reset the failure count: ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
     }
   }
 
   private storeDown(what: string, error: unknown): PhoneVerifyError {
-    this.logger.error(`${what} store unreachable, refusing (fail closed): ${(error as Error)?.message ?? String(error)}`);
+    // Masked (security fix): a store's error can name the key, which is the full number.
+    this.logger.error(`${what} store unreachable, refusing (fail closed): ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
     return new PhoneVerifyError('provider_unavailable', 'The service is busy; try again shortly.', { retryAfter: 5, cause: error });
   }
 }

@@ -102,7 +102,18 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   });
   // Before the body is even read: a cross-site request costs nothing and reaches no provider.
   router.use(crossSiteGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}));
-  router.use(express.json({ limit: options.bodyLimit ?? '2kb', strict: true }));
+  const parseJson = express.json({ limit: options.bodyLimit ?? '2kb', strict: true });
+  router.use((req, res, next) => {
+    parseJson(req, res, (error?: unknown) => {
+      // Security fix: a body that fails to decompress (Content-Encoding: gzip/deflate/br with bad
+      // data) reaches here from zlib with no body-parser `type`, and was answered 500 internal_error
+      // with a stack in the log: any client could raise server errors and log noise at will.
+      if (error !== undefined && error !== null && (error as { type?: unknown }).type === undefined) {
+        return next(new PhoneVerifyError('invalid_request', 'The body could not be decompressed.', { cause: error }));
+      }
+      next(error as Error | undefined);
+    });
+  });
   router.use((req, _res, next) => {
     // A JSON endpoint refuses "simple" content types, which a cross-site form could send.
     if (req.method === 'POST' && req.headers['content-length'] !== '0' && !req.is('application/json') && req.headers['content-type'] !== undefined) {

@@ -140,7 +140,7 @@ export class VerificationService {
     const reserved = reservation.verification;
     if (reserved.attempts >= s.maxAttempts) {
       // A new code for a verification dead of wrong guesses could never be accepted: don't pay to send it.
-      await this.store.releaseSend(id, reservation.previous);
+      await this.store.releaseSend(id, reservation.release);
       throw this.exhausted();
     }
     const keys = breakerKeys(reserved.phone, countryOf(reserved.phone));
@@ -158,7 +158,7 @@ export class VerificationService {
       );
     } catch (error) {
       // A send that did not happen must not use up the user's allowance.
-      await this.store.releaseSend(id, reservation.previous);
+      await this.store.releaseSend(id, reservation.release);
       await refund();
       throw error;
     }
@@ -177,21 +177,32 @@ export class VerificationService {
     if (!verification) throw this.gone();
     // A number locked by wrong codes is refused before its code is looked at, and the lock's count does not grow.
     await s.limits.assertNotLocked(verification.phone);
+    // Security fix: the number's failure is reserved atomically before the code is judged (and given
+    // back unless the code turns out wrong), so parallel guesses on several verifications of one
+    // number cannot all slip past the lock check above.
+    const releaseFailure = await s.limits.reserveFailure(verification.phone);
     // Counted before the code is looked at, atomically: of 50 parallel guesses, at most maxAttempts are judged.
-    const attempts = await this.store.addAttempt(id);
-    if (attempts === undefined) throw this.gone();
-    if (attempts > s.maxAttempts) throw this.exhausted();
+    const attempts = await this.store.addAttempt(id).catch(async (error: unknown) => {
+      await releaseFailure();
+      throw error;
+    });
+    if (attempts === undefined || attempts > s.maxAttempts) {
+      await releaseFailure();
+      throw attempts === undefined ? this.gone() : this.exhausted();
+    }
 
     const digits = code.replace(/[\s-]/g, '');
     const wellFormed = digits.length === s.codeLength && /^\d+$/.test(digits);
     let result;
     try {
-      result = wellFormed ? await this.callProvider('check', () => s.provider.check(this.pendingFor(verification), digits)) : { status: 'wrong' as const };
+      result = wellFormed ? await this.callProvider('check', () => s.provider.check(this.pendingFor(verification), digits), digits) : { status: 'wrong' as const };
     } catch (error) {
-      // The provider never judged this code: give the attempt back.
+      // The provider never judged this code: give the attempt (and the number's failure) back.
+      await releaseFailure();
       await this.store.addAttempt(id, -1);
       throw error;
     }
+    if (result.status !== 'wrong') await releaseFailure();
 
     switch (result.status) {
       case 'approved': {
@@ -209,8 +220,7 @@ export class VerificationService {
         await this.store.delete(id);
         throw this.exhausted();
       case 'wrong': {
-        // Counted against the number too, across verifications (NIST 800-63B-4 §3.2.2).
-        await s.limits.recordFailure(verification.phone);
+        // Counted against the number too, across verifications (NIST 800-63B-4 §3.2.2): the failure reserved above stays.
         const attemptsLeft = s.maxAttempts - attempts;
         if (attemptsLeft <= 0) throw this.exhausted();
         throw new PhoneVerifyError('invalid_code', 'That code is not right.', { attemptsLeft });
@@ -273,9 +283,14 @@ export class VerificationService {
     };
   }
 
-  /** Run a provider call with a deadline; anything but a PhoneVerifyError becomes provider_unavailable. */
-  private async callProvider<T>(what: ProviderCall, call: () => Promise<T>): Promise<T> {
+  /**
+   * Run a provider call with a deadline; anything but a PhoneVerifyError becomes provider_unavailable.
+   * `code` is the code being checked, if any: kept out of the log line (security fix: a provider
+   * error echoing the submitted code was logged, and maskPhonesIn does not mask 6 digits).
+   */
+  private async callProvider<T>(what: ProviderCall, call: () => Promise<T>, code?: string): Promise<T> {
     const s = this.settings;
+    const hide = (text: string): string => maskPhonesIn(code ? text.split(code).join('[code]') : text);
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -289,11 +304,11 @@ export class VerificationService {
       if (error instanceof PhoneVerifyError) {
         // provider_error already has its operator line from the adapter; unavailability is logged here, once.
         if (error.code === 'provider_unavailable') {
-          s.logger.error(`${s.provider.name} ${what} failed: ${error.code}${error.cause ? ` (${maskPhonesIn(String((error.cause as Error).message ?? error.cause))})` : ''}`);
+          s.logger.error(`${s.provider.name} ${what} failed: ${error.code}${error.cause ? ` (${hide(String((error.cause as Error).message ?? error.cause))})` : ''}`);
         }
         throw error;
       }
-      s.logger.error(`${s.provider.name} ${what} failed: ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
+      s.logger.error(`${s.provider.name} ${what} failed: ${hide(String((error as Error)?.message ?? error))}`);
       throw new PhoneVerifyError('provider_unavailable', FAILED[what], { retryAfter: 5, cause: error });
     } finally {
       clearTimeout(timer);

@@ -69,6 +69,8 @@ export interface TestAppOptions {
   sender?: Sender;
   /** Leave out express-session (and passport.session(), which would fail first), to test the misconfiguration error. */
   withoutSession?: boolean;
+  /** `app.set('trust proxy', …)` before anything is mounted (e.g. 1, so tests can vary X-Forwarded-For). */
+  trustProxy?: boolean | number | string;
 }
 
 export function createTestApp(config: TestAppOptions = {}) {
@@ -103,6 +105,7 @@ export function createTestApp(config: TestAppOptions = {}) {
   passport.deserializeUser<string>((phone, done) => done(null, users.get(phone) ?? false));
 
   const app = express();
+  if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   if (!config.withoutSession) {
     app.use(session({ secret: 'test secret', resave: false, saveUninitialized: false, name: 'sid', store: sessions }));
     app.use(passport.session());

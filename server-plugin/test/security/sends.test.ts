@@ -1,0 +1,187 @@
+// Send limits (SECURITY.md R6, R7 §4.3 and §4.8): every code sent costs money and is
+// a pumping target. Per number, per client network (IPv6 by /56), per number range and
+// in all; a send that did not happen is given back; a limiter that is down fails closed.
+
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import supertest from 'supertest';
+import { describe, expect, it } from 'vitest';
+import type { LimitsOptions } from '../../src/limits.js';
+import { browserAgent, createTestApp } from '../harness.js';
+import { countingProvider, expectError, gb, sequentially, wideLimits } from './helpers.js';
+
+const PHONE = '+447400123456';
+
+function sendsApp(limits: LimitsOptions, extra: { trustProxy?: number; maxSends?: number } = {}) {
+  const counting = countingProvider();
+  const test = createTestApp({
+    provider: counting.provider,
+    ...(extra.trustProxy === undefined ? {} : { trustProxy: extra.trustProxy }),
+    options: { limits, breaker: { enabled: false }, ...(extra.maxSends ? { maxSends: extra.maxSends } : {}) },
+  });
+  /** A new browser behind the proxy at `ip` asks for a code to `phone`. */
+  const startFrom = (ip: string | undefined, phone: string) => {
+    const req = browserAgent(test.app).post('/auth/phone/start');
+    if (ip !== undefined) req.set('X-Forwarded-For', ip);
+    return req.send({ phone });
+  };
+  return { ...test, ...counting, startFrom };
+}
+
+/** The refusal of a send: 429 rate_limited, a retryAfter in the body and the same in Retry-After. */
+function expectRateLimited(res: supertest.Response, maxSeconds: number) {
+  const error = expectError(res, 429, 'rate_limited');
+  expect(error.retryAfter).toBeGreaterThan(0);
+  expect(error.retryAfter).toBeLessThanOrEqual(maxSeconds);
+  expect(res.headers['retry-after']).toBe(String(error.retryAfter));
+}
+
+describe('sends: what a code costs', () => {
+  describe('per number (3 per 10 minutes)', () => {
+    it('should refuse the 4th start with 429 rate_limited, Retry-After and no provider call', async () => {
+      const app = sendsApp(wideLimits({ perPhone: undefined }));
+      for (let i = 0; i < 3; i++) expect((await app.startFrom(undefined, PHONE)).status).toBe(200);
+      const res = await app.startFrom(undefined, PHONE);
+      expectRateLimited(res, 600);
+      expect(app.calls.start).toBe(3);
+      // Another number is not affected.
+      expect((await app.startFrom(undefined, gb(7))).status).toBe(200);
+    });
+
+    it('should count resends: start, resend, resend, then the 4th send is refused', async () => {
+      const app = sendsApp(wideLimits({ perPhone: undefined }), { maxSends: 5 });
+      expect((await app.agent.post('/auth/phone/start').send({ phone: PHONE })).status).toBe(200);
+      for (let i = 0; i < 2; i++) {
+        app.clock.advance(30);
+        expect((await app.agent.post('/auth/phone/resend').send({})).status).toBe(200);
+      }
+      app.clock.advance(30);
+      expectRateLimited(await app.agent.post('/auth/phone/resend').send({}), 600);
+      expect(app.calls.start).toBe(3);
+      // The refused resend did not use up the verification's own allowance either.
+      expect((await app.agent.post('/auth/phone/verify').send({ code: '000000' })).status).toBe(401);
+    });
+  });
+
+  describe('per client network (10 per hour, behind one trusted proxy)', () => {
+    it('should refuse the 11th send from one IPv4 address across different numbers, and not another address', async () => {
+      const app = sendsApp(wideLimits({ perIp: undefined }), { trustProxy: 1 });
+      for (let i = 0; i < 10; i++) expect((await app.startFrom('203.0.113.7', gb(i))).status).toBe(200);
+      expectRateLimited(await app.startFrom('203.0.113.7', gb(10)), 3600);
+      // Addresses a client writes in front of its own do not change who it is (the proxy appends the real one).
+      expectRateLimited(await app.startFrom('198.51.100.1, 203.0.113.7', gb(11)), 3600);
+      expect(app.calls.start).toBe(10);
+      expect((await app.startFrom('203.0.113.8', gb(12))).status).toBe(200);
+    });
+
+    it('should count IPv6 addresses by /56: one network shares a count, another does not', async () => {
+      const app = sendsApp(wideLimits({ perIp: undefined }), { trustProxy: 1 });
+      // 2001:db8:aa:100:: to 2001:db8:aa:1ff:… is one /56.
+      const sameNetwork = (i: number) => `2001:db8:aa:1${i.toString(16).padStart(2, '0')}::${i + 1}`;
+      for (let i = 0; i < 10; i++) expect((await app.startFrom(sameNetwork(i * 25), gb(i))).status).toBe(200);
+      expectRateLimited(await app.startFrom('2001:db8:aa:1ff:ffff:ffff:ffff:ffff', gb(10)), 3600);
+      expectRateLimited(await app.startFrom('2001:0DB8:00AA:0100:0000:0000:0000:0009', gb(11)), 3600);
+      expect(app.calls.start).toBe(10);
+      expect((await app.startFrom('2001:db8:aa:200::1', gb(12))).status).toBe(200);
+      expect((await app.startFrom('2001:db8:ab:100::1', gb(13))).status).toBe(200);
+    });
+  });
+
+  it('should share a number-range limit between numbers differing only in their last 4 digits', async () => {
+    const app = sendsApp(wideLimits({ perPrefix: [{ points: 3, duration: 3600 }] }));
+    for (const phone of ['+447400121111', '+447400122222', '+447400123333']) expect((await app.startFrom(undefined, phone)).status).toBe(200);
+    expectRateLimited(await app.startFrom(undefined, '+447400124444'), 3600);
+    expect(app.calls.start).toBe(3);
+    expect((await app.startFrom(undefined, '+447400134444')).status).toBe(200);
+  });
+
+  it('should stop at a global ceiling, whatever the number and country', async () => {
+    const app = sendsApp(wideLimits({ global: [{ points: 4, duration: 3600 }] }));
+    for (const phone of [gb(1), '+447400134444', '+4915123456789', '+12015550123']) expect((await app.startFrom(undefined, phone)).status).toBe(200);
+    expectRateLimited(await app.startFrom(undefined, '+4915223456789'), 3600);
+    expect(app.calls.start).toBe(4);
+  });
+
+  describe('a send that did not happen', () => {
+    it('should not use up the allowance when the provider fails a start', async () => {
+      const app = sendsApp(wideLimits({ perPhone: undefined }));
+      app.fail.start = () => new Error('gateway down');
+      for (let i = 0; i < 5; i++) expectError(await app.startFrom(undefined, PHONE), 503, 'provider_unavailable');
+      delete app.fail.start;
+      for (let i = 0; i < 3; i++) expect((await app.startFrom(undefined, PHONE)).status).toBe(200);
+      expectRateLimited(await app.startFrom(undefined, PHONE), 600);
+    });
+
+    it('should not use up the allowance when the provider fails a resend', async () => {
+      const app = sendsApp(wideLimits({ perPhone: undefined }));
+      expect((await app.agent.post('/auth/phone/start').send({ phone: PHONE })).status).toBe(200);
+      app.fail.start = () => new Error('gateway down');
+      for (let i = 0; i < 4; i++) {
+        app.clock.advance(30);
+        expectError(await app.agent.post('/auth/phone/resend').send({}), 503, 'provider_unavailable');
+      }
+      delete app.fail.start;
+      // The verification's own 3 sends and the number's 3 per 10 minutes are both still there.
+      const sends = await sequentially(2, async () => {
+        app.clock.advance(30);
+        return app.agent.post('/auth/phone/resend').send({});
+      });
+      expect(sends.map((r) => [r.status, r.body.sendsLeft])).toEqual([
+        [200, 1],
+        [200, 0],
+      ]);
+      expectRateLimited(await app.startFrom(undefined, PHONE), 600);
+    });
+  });
+
+  describe('the limiter store down', () => {
+    /** Limiters that work until `down.now` is set, then reject every call as an unreachable Redis would. */
+    function flakyLimiters(only = 'pv:') {
+      const down = { now: false };
+      const createLimiter = (o: { keyPrefix: string; points: number; duration: number }): RateLimiterAbstract => {
+        const limiter = new RateLimiterMemory(o);
+        if (!o.keyPrefix.startsWith(only)) return limiter;
+        return new Proxy(limiter, {
+          get(target, property, receiver) {
+            const value = Reflect.get(target, property, receiver) as unknown;
+            if (typeof value !== 'function') return value;
+            return (...args: unknown[]) => (down.now ? Promise.reject(new Error('connect ECONNREFUSED 10.0.0.5:6379')) : (value as (...a: unknown[]) => unknown).apply(target, args));
+          },
+        });
+      };
+      return { down, createLimiter };
+    }
+
+    it.each([
+      ['every limiter', 'pv:'],
+      ['the send limits', 'pv:send:'],
+      ['the failure lock', 'pv:failures'],
+      ['the breaker', 'pv:breaker:'],
+    ])('should refuse /start with 503 provider_unavailable and no provider call when %s cannot answer (fail closed)', async (_, only) => {
+      const { down, createLimiter } = flakyLimiters(only);
+      const counting = countingProvider();
+      const { agent, log } = createTestApp({ provider: counting.provider, options: { limits: { createLimiter } } });
+      down.now = true;
+      const res = await agent.post('/auth/phone/start').send({ phone: PHONE });
+      const error = expectError(res, 503, 'provider_unavailable');
+      expect(error.retryAfter).toBeGreaterThan(0);
+      expect(res.text).not.toContain('ECONNREFUSED');
+      expect(counting.calls.start).toBe(0);
+      expect(log.lines.some((l) => l.startsWith('error ') && l.includes('fail closed'))).toBe(true);
+    });
+
+    it('should refuse /resend and /verify too while the store is down, and work again after', async () => {
+      const { down, createLimiter } = flakyLimiters();
+      const counting = countingProvider();
+      const { agent, clock } = createTestApp({ provider: counting.provider, options: { limits: { createLimiter } } });
+      expect((await agent.post('/auth/phone/start').send({ phone: PHONE })).status).toBe(200);
+      const code = counting.outbox.at(-1)!.text.slice(0, 6);
+      down.now = true;
+      clock.advance(30);
+      expectError(await agent.post('/auth/phone/resend').send({}), 503, 'provider_unavailable');
+      expectError(await agent.post('/auth/phone/verify').send({ code }), 503, 'provider_unavailable');
+      expect(counting.calls).toMatchObject({ start: 1, check: 0 });
+      down.now = false;
+      expect((await agent.post('/auth/phone/verify').send({ code })).status).toBe(200);
+    });
+  });
+});

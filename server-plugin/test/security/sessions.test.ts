@@ -1,0 +1,109 @@
+// Sessions (SECURITY.md R3, R9; CVE-2022-25896): the login gets a new session id, the
+// pre-login session (and its pending verification) is destroyed, a planted session id
+// is worth nothing afterwards, logout ends the login, and a verification belongs to the
+// session that started it (ASVS 6.6.2).
+
+import supertest from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { browserAgent, codeFrom, createTestApp, sessionCookie, wrongCode } from '../harness.js';
+import { countingProvider, expectError } from './helpers.js';
+
+const PHONE = '+447400123456';
+
+function sessionApp() {
+  const counting = countingProvider();
+  const test = createTestApp({ provider: counting.provider });
+  const anonymous = (cookie: string) => supertest(test.app).get('/account').set('Cookie', cookie);
+  return { ...test, ...counting, anonymous };
+}
+
+const sid = (cookie: string) => decodeURIComponent(cookie.slice('sid='.length)).replace(/^s:/, '').split('.')[0]!;
+
+describe('sessions', () => {
+  it('should give the login a new session id and destroy the pre-login session in the store', async () => {
+    const app = sessionApp();
+    const start = await app.agent.post('/auth/phone/start').send({ phone: PHONE });
+    const before = sessionCookie(start)!;
+    expect(Object.keys(await app.sessionData())).toEqual([sid(before)]);
+
+    const verify = await app.agent.post('/auth/phone/verify').send({ code: codeFrom(app.outbox.at(-1)) });
+    expect(verify.status).toBe(200);
+    const after = sessionCookie(verify)!;
+    expect(after).toBeDefined();
+    expect(sid(after)).not.toBe(sid(before));
+
+    const sessions = await app.sessionData();
+    expect(Object.keys(sessions)).toEqual([sid(after)]);
+    expect(sessions[sid(after)]).not.toHaveProperty('phoneVerify');
+    expect(sessions[sid(after)]).toMatchObject({ passport: { user: PHONE } });
+
+    expect((await app.anonymous(before)).status).toBe(401);
+    expect((await app.anonymous(after)).body).toEqual({ signedIn: true, phone: PHONE });
+  });
+
+  it('should make a planted session id worthless (session fixation)', async () => {
+    const app = sessionApp();
+    // The attacker starts a sign-in for the victim's number, and plants that session's cookie in the victim's browser.
+    const planted = sessionCookie(await browserAgent(app.app).post('/auth/phone/start').send({ phone: PHONE }))!;
+    // The victim receives the code and enters it in the page, in the planted session.
+    const verify = await supertest(app.app).post('/auth/phone/verify').set('Cookie', planted).set('x-phone-verify', '1').send({ code: codeFrom(app.outbox.at(-1)) });
+    expect(verify.status).toBe(200);
+    // The victim is signed in under a new id; the attacker's copy of the old one is not.
+    expect((await app.anonymous(sessionCookie(verify)!)).status).toBe(200);
+    expect((await app.anonymous(planted)).status).toBe(401);
+    expectError(await supertest(app.app).post('/auth/phone/resend').set('Cookie', planted).set('x-phone-verify', '1').send({}), 409, 'no_pending_verification');
+  });
+
+  it('should end the login at logout, in the store too', async () => {
+    const app = sessionApp();
+    await app.agent.post('/auth/phone/start').send({ phone: PHONE });
+    const signedIn = sessionCookie(await app.agent.post('/auth/phone/verify').send({ code: codeFrom(app.outbox.at(-1)) }))!;
+    expect((await app.anonymous(signedIn)).status).toBe(200);
+
+    expect((await app.agent.post('/logout')).status).toBe(200);
+    expect((await app.agent.get('/account')).status).toBe(401);
+    // A copy of the signed-in cookie (stolen, or kept by a shared computer) authenticates nothing.
+    expect((await app.anonymous(signedIn)).status).toBe(401);
+    for (const data of Object.values(await app.sessionData())) expect(data).not.toHaveProperty('passport.user');
+  });
+
+  describe('a verification belongs to the session that started it', () => {
+    it('should refuse the right code from a session that started nothing', async () => {
+      const app = sessionApp();
+      const owner = browserAgent(app.app);
+      await owner.post('/auth/phone/start').send({ phone: PHONE });
+      const code = codeFrom(app.outbox.at(-1));
+
+      const stranger = browserAgent(app.app);
+      expectError(await stranger.post('/auth/phone/verify').send({ code }), 409, 'no_pending_verification');
+      expect((await stranger.get('/account')).status).toBe(401);
+      expect(app.calls.check).toBe(0);
+      // A verification id in the body (even the real one, which the server never sends) is not read: the session is the only binding.
+      const [pending] = Object.values(await app.sessionData()).map((s) => s.phoneVerify as { id: string; expiresAt: number });
+      expectError(await stranger.post('/auth/phone/verify').send({ code, id: pending!.id, verificationId: pending!.id, phoneVerify: pending }), 409, 'no_pending_verification');
+      expect((await stranger.get('/account')).status).toBe(401);
+
+      // The owner is unaffected: no attempt was spent.
+      const res = await owner.post('/auth/phone/verify').send({ code: wrongCode(code) });
+      expect(res.body.error).toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
+      expect((await owner.post('/auth/phone/verify').send({ code })).status).toBe(200);
+    });
+
+    it("should refuse the right code of one verification in a session with its own, even for the same number", async () => {
+      const app = sessionApp();
+      const owner = browserAgent(app.app);
+      await owner.post('/auth/phone/start').send({ phone: PHONE });
+      const ownerCode = codeFrom(app.outbox.at(-1));
+      const other = browserAgent(app.app);
+      await other.post('/auth/phone/start').send({ phone: PHONE });
+      const otherCode = codeFrom(app.outbox.at(-1));
+      expect(otherCode).not.toBe(ownerCode);
+
+      expectError(await other.post('/auth/phone/verify').send({ code: ownerCode }), 401, 'invalid_code');
+      expect((await other.get('/account')).status).toBe(401);
+      // Each code still works in its own session.
+      expect((await owner.post('/auth/phone/verify').send({ code: ownerCode })).status).toBe(200);
+      expect((await other.post('/auth/phone/verify').send({ code: otherCode })).status).toBe(200);
+    });
+  });
+});
