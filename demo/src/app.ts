@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
-import { PhoneVerifyStrategy, phoneVerifyRouter, type Logger, type VerifyProvider } from '@phone-verify/server-plugin';
+import {
+  PhoneVerifyStrategy,
+  phoneVerifyRouter,
+  type LimitsOptions,
+  type Logger,
+  type VerificationStore,
+  type VerifyProvider,
+} from '@phone-verify/server-plugin';
 import { accountPage, signInPage } from './pages.js';
 import type { DemoPhones } from './phone.js';
 import { DemoUsers, type DemoUser } from './users.js';
@@ -19,7 +26,14 @@ export interface DemoOptions {
   provider: VerifyProvider;
   /** Countries the demo sends to. */
   allowedCountries?: string[];
+  /** Signs the session cookie. Processes sharing sessions must share it. Default: random per process. */
   sessionSecret?: string;
+  /** Where sessions live. Default: express-session's memory store (one process). */
+  sessionStore?: session.Store;
+  /** Where pending verifications live. Default: the plugin's MemoryStore (one process). */
+  store?: VerificationStore;
+  /** Makes the rate limiters; pass Redis-backed ones for several processes. */
+  createLimiter?: LimitsOptions['createLimiter'];
   logger?: Logger;
 }
 
@@ -55,6 +69,8 @@ export function createDemoApp(options: DemoOptions) {
       // The demo sends to a short list of countries, as a real deployment should (toll-fraud guard).
       allowedCountries: options.allowedCountries ?? ['GB', 'IE', 'DE', 'FR', 'NL', 'ES', 'IT', 'US', 'CA'],
       defaultCountry: 'GB',
+      ...(options.store ? { store: options.store } : {}),
+      ...(options.createLimiter ? { limits: { createLimiter: options.createLimiter } } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     },
     (phone) => users.findOrCreate(phone),
@@ -62,8 +78,10 @@ export function createDemoApp(options: DemoOptions) {
 
   const passport = new Passport();
   passport.use(strategy);
-  passport.serializeUser<string>((user, done) => done(null, (user as DemoUser).id));
-  passport.deserializeUser<string>((id, done) => done(null, users.get(id) ?? false));
+  // The demo's user record is tiny, so the session carries it whole: any process can
+  // then serve a signed-in user, though each keeps its own user table.
+  passport.serializeUser<DemoUser>((user, done) => done(null, user as DemoUser));
+  passport.deserializeUser<DemoUser>((user, done) => done(null, user));
 
   const app = express();
   app.disable('x-powered-by');
@@ -72,6 +90,7 @@ export function createDemoApp(options: DemoOptions) {
     session({
       name: 'demo.sid',
       secret: options.sessionSecret ?? randomBytes(32).toString('hex'),
+      ...(options.sessionStore ? { store: options.sessionStore } : {}),
       resave: false,
       saveUninitialized: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: 8 * 60 * 60 * 1000 },

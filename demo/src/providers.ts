@@ -36,11 +36,12 @@ export function isProviderKind(kind: string): kind is ProviderKind {
   return (PROVIDERS as readonly string[]).includes(kind);
 }
 
-export async function demoBackend(kind: ProviderKind, phones: DemoPhones): Promise<DemoBackend> {
+/** `codeSecret`: the local provider's HMAC key; processes sharing a store must share it. */
+export async function demoBackend(kind: ProviderKind, phones: DemoPhones, codeSecret?: string): Promise<DemoBackend> {
   switch (kind) {
     case 'local':
       return {
-        provider: localProvider({ sender: phones.sender, brand: 'Demo', domain: 'localhost' }),
+        provider: localProvider({ sender: phones.sender, brand: 'Demo', domain: 'localhost', ...(codeSecret ? { secret: codeSecret } : {}) }),
         description: 'local provider (codes made here, shown on the demo phone)',
         close: async () => {},
       };

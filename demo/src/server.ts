@@ -1,11 +1,14 @@
 // demo/src/server.ts
 // `npm start`: the demo on http://localhost:3000 (PORT changes it), with the
 // built-in local provider and a fake phone panel: no account anywhere needed.
-// PROVIDER=textmagic|telnyx|messagebird runs it on that provider's sandbox instead.
+// PROVIDER=textmagic|telnyx|messagebird runs it on that provider's sandbox instead;
+// REDIS_URL=redis://… keeps verifications, limits and sessions in Redis, so several
+// processes can serve one sign-in.
 
-import { createDemoApp } from './app.js';
+import { createDemoApp, type DemoOptions } from './app.js';
 import { DemoPhones } from './phone.js';
 import { demoBackend, isProviderKind, PROVIDERS } from './providers.js';
+import { redisBacking } from './redis.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
@@ -15,14 +18,18 @@ if (!isProviderKind(kind)) {
   process.exit(2);
 }
 
+const redis = process.env.REDIS_URL ? await redisBacking(process.env.REDIS_URL) : undefined;
 const phones = new DemoPhones();
-const backend = await demoBackend(kind, phones);
-const { app } = createDemoApp({ phones, provider: backend.provider });
+const backend = await demoBackend(kind, phones, redis?.codeSecret);
+const options: DemoOptions = { phones, provider: backend.provider };
+if (redis) Object.assign(options, { store: redis.store, createLimiter: redis.createLimiter, sessionStore: redis.sessionStore, sessionSecret: redis.sessionSecret });
+else if (process.env.SESSION_SECRET) options.sessionSecret = process.env.SESSION_SECRET;
+const { app } = createDemoApp(options);
 
 const server = app.listen(port, host, () => {
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
-  console.log(`phone-verify demo on ${backend.description}`);
+  console.log(`phone-verify demo on ${backend.description}${redis ? ', state in Redis' : ''}`);
   console.log(`open http://localhost:${actual} (Ctrl+C stops it)`);
 });
 
@@ -30,6 +37,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     // Phone-panel event streams never end by themselves.
     server.closeAllConnections();
-    server.close(() => void backend.close().then(() => process.exit(0)));
+    server.close(() =>
+      void backend
+        .close()
+        .then(() => redis?.client.quit())
+        .then(() => process.exit(0)),
+    );
   });
 }

@@ -1,0 +1,128 @@
+// scripts/bench-widget.mjs
+// The widget's bundle sizes against its budgets and against a bare Lit element built
+// the same way in the same run: first-render bundle, the lazy formatting chunk, each
+// locale chunk, the whole widget with formatting. Minified bytes and gzip -9 bytes
+// (KB = 1000 bytes). A benchmark, not a test: it prints figures and exits 0 unless
+// a build fails.
+//
+//   node scripts/bench-widget.mjs            builds widget/dist with the root vite.config.ts
+//   node scripts/bench-widget.mjs --reuse    measures widget/dist as it is
+
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = `${root}widget/dist/`;
+const configFile = `${root}vite.config.ts`;
+const BUDGET_FIRST = 16_000;
+const BUDGET_WHOLE = 45_000;
+
+const sizeOf = (code) => ({ min: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length });
+
+/** A tiny LitElement with one template, bundled with the widget's own build settings. */
+async function bareLit() {
+  const dir = `${root}node_modules/.cache/bench-widget/`;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const entry = `${dir}bare.js`;
+  await writeFile(
+    entry,
+    `import { html, LitElement } from 'lit';
+class BareElement extends LitElement {
+  render() {
+    return html\`<p>Hello, world</p>\`;
+  }
+}
+customElements.define('bare-element', BareElement);
+`,
+  );
+  await build({
+    configFile,
+    logLevel: 'warn',
+    build: { outDir: `${dir}out`, emptyOutDir: true, lib: { entry, formats: ['es'], fileName: () => 'bare.js' } },
+  });
+  const size = sizeOf(await readFile(`${dir}out/bare.js`));
+  await rm(dir, { recursive: true, force: true });
+  return size;
+}
+
+const reuse = process.argv.includes('--reuse') && existsSync(`${dist}phone-verify.js`);
+try {
+  if (!reuse) await build({ configFile, logLevel: 'warn' });
+} catch (error) {
+  console.error('widget build failed:', error);
+  process.exit(1);
+}
+
+let bare;
+try {
+  bare = await bareLit();
+} catch (error) {
+  console.error('bare Lit build failed:', error);
+  process.exit(1);
+}
+
+const files = await readdir(dist);
+const read = async (name) => sizeOf(await readFile(dist + name));
+const find = (pattern) => files.filter((f) => pattern.test(f)).sort();
+
+/** A file and the chunks it imports statically, transitively: what must load before it runs. */
+async function withStaticImports(name, seen = new Set()) {
+  if (seen.has(name)) return { min: 0, gzip: 0 };
+  seen.add(name);
+  const code = await readFile(dist + name, 'utf8');
+  let size = sizeOf(code);
+  for (const [, dep] of code.matchAll(/(?:^|[;}])\s*import\s*(?:[^'"`()]*?from\s*)?["'`]\.\/([^"'`]+)["'`]/g)) {
+    const inner = await withStaticImports(dep, seen);
+    size = { min: size.min + inner.min, gzip: size.gzip + inner.gzip };
+  }
+  return size;
+}
+
+const first = await withStaticImports('phone-verify.js');
+const [formatFile] = find(/^phone-verify-phone-format-.*\.js$/);
+const [mobileFile] = find(/^phone-verify-metadata\.mobile\.json-.*\.js$/);
+const [codeFile] = find(/^phone-verify-code-step-.*\.js$/);
+const code = codeFile ? await read(codeFile) : undefined;
+const format = formatFile ? await read(formatFile) : undefined;
+const mobile = mobileFile ? await read(mobileFile) : undefined;
+const locales = [];
+for (const locale of ['ar', 'de', 'es', 'fr', 'it', 'ja', 'nl', 'pl', 'pt-BR', 'zh-CN']) {
+  const [file] = find(new RegExp(`^phone-verify-${locale}-[^-]*\\.js$|^phone-verify-${locale}-.{6}\\.js$`));
+  if (file) locales.push([locale, await read(file)]);
+}
+const plus = (a, b) => ({ min: a.min + (b?.min ?? 0), gzip: a.gzip + (b?.gzip ?? 0) });
+const whole = plus(plus(first, code), format);
+
+const rows = [
+  ['bare Lit element (same build)', bare],
+  ['first render: phone-verify.js (Lit, en)', first, BUDGET_FIRST],
+  ['code step chunk (after first render)', code],
+  ['formatting chunk (libphonenumber-js min)', format],
+  ...locales.map(([locale, size]) => [`  locale ${locale}`, size]),
+  ['whole widget with formatting (en)', whole, BUDGET_WHOLE],
+  ['  + mobile-only metadata (opt-in)', mobile],
+  ['whole widget, mobile-only', mobile ? plus(whole, mobile) : undefined],
+];
+
+const kb = (bytes) => `${(bytes / 1000).toFixed(2)} KB`;
+const table = rows
+  .filter(([, size]) => size)
+  .map(([name, size, budget]) => ({
+    what: name,
+    min: kb(size.min),
+    'min+gzip': kb(size.gzip),
+    'x bare': `${(size.gzip / bare.gzip).toFixed(1)}x`,
+    budget: budget ? `${budget <= 0 ? '' : kb(budget)} ${size.gzip <= budget ? 'PASS' : 'OVER'}` : '',
+  }));
+
+console.log(`widget bundle sizes (${reuse ? 'widget/dist as found' : 'fresh build'}; gzip level 9; KB = 1000 bytes)`);
+const columns = ['what', 'min', 'min+gzip', 'x bare', 'budget'];
+const widths = columns.map((c) => Math.max(c.length, ...table.map((r) => r[c].length)));
+const line = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+console.log(line(columns));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const row of table) console.log(line(columns.map((c) => row[c])));
