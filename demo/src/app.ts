@@ -34,6 +34,8 @@ export interface DemoOptions {
   store?: VerificationStore;
   /** Makes the rate limiters; pass Redis-backed ones for several processes. */
   createLimiter?: LimitsOptions['createLimiter'];
+  /** Express's `trust proxy`: the number of proxies in front (never `true`). Default: none. */
+  trustProxy?: number;
   logger?: Logger;
 }
 
@@ -85,6 +87,7 @@ export function createDemoApp(options: DemoOptions) {
 
   const app = express();
   app.disable('x-powered-by');
+  if (options.trustProxy) app.set('trust proxy', options.trustProxy);
   app.use(securityHeaders);
   app.use(
     session({
@@ -138,6 +141,18 @@ export function createDemoApp(options: DemoOptions) {
 
   app.use((_req, res) => {
     res.status(404).type('text').send('Not found');
+  });
+
+  // Failures before the plugin's router (the session store down, say) land here: the
+  // widget still gets the protocol's JSON, a page gets a plain answer, no stack leaves.
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    (options.logger ?? console).error(`[demo] ${req.method} ${req.path} failed: ${(error as Error)?.message ?? String(error)}`);
+    if (res.headersSent) return void res.end();
+    res.set('Retry-After', '5');
+    if (req.originalUrl.startsWith('/auth/phone')) {
+      return void res.status(503).json({ error: { code: 'provider_unavailable', message: 'The service is busy; try again shortly.', retryAfter: 5 } });
+    }
+    res.status(503).type('text').send('The service is busy; try again shortly.');
   });
 
   return { app, phones, users, strategy };

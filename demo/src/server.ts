@@ -3,7 +3,7 @@
 // built-in local provider and a fake phone panel: no account anywhere needed.
 // PROVIDER=textmagic|telnyx|messagebird runs it on that provider's sandbox instead;
 // REDIS_URL=redis://… keeps verifications, limits and sessions in Redis, so several
-// processes can serve one sign-in.
+// processes can serve one sign-in. TRUST_PROXY=1 behind one reverse proxy.
 
 import { createDemoApp, type DemoOptions } from './app.js';
 import { DemoPhones } from './phone.js';
@@ -22,6 +22,7 @@ const redis = process.env.REDIS_URL ? await redisBacking(process.env.REDIS_URL) 
 const phones = new DemoPhones();
 const backend = await demoBackend(kind, phones, redis?.codeSecret);
 const options: DemoOptions = { phones, provider: backend.provider };
+if (process.env.TRUST_PROXY) options.trustProxy = Number(process.env.TRUST_PROXY);
 if (redis) Object.assign(options, { store: redis.store, createLimiter: redis.createLimiter, sessionStore: redis.sessionStore, sessionSecret: redis.sessionSecret });
 else if (process.env.SESSION_SECRET) options.sessionSecret = process.env.SESSION_SECRET;
 const { app } = createDemoApp(options);

@@ -9,7 +9,10 @@ import type { Logger } from './logger.js';
 import { maskPhonesIn } from './phone.js';
 
 export interface BreakerOptions {
-  /** Sends seen in a window before the breaker judges at all. Default 30. */
+  /**
+   * Sends seen in a window before the breaker judges at all. Default 100: sends come
+   * a minute or so before their sign-ins, so a smaller sample trips on honest bursts.
+   */
   minSends?: number;
   /** Below this share of sends ending in a sign-in, the breaker opens. Default 0.2. */
   minConversion?: number;
@@ -39,7 +42,7 @@ export class ConversionBreaker {
   constructor(options: BreakerOptions = {}, logger: Logger, createLimiter?: CreateLimiter) {
     const create = createLimiter ?? ((o) => new RateLimiterMemory(o));
     const window = options.window ?? 3600;
-    this.minSends = options.minSends ?? 30;
+    this.minSends = options.minSends ?? 100;
     this.minConversion = options.minConversion ?? 0.2;
     if (!(this.minConversion >= 0 && this.minConversion <= 1) || !(this.minSends >= 1) || !(window >= 1)) {
       throw new PhoneVerifyConfigError('ERR_PV_BREAKER', 'breaker needs minSends ≥ 1, minConversion from 0 to 1 and window ≥ 1 second');
