@@ -4,20 +4,13 @@
 
 import { expect } from 'vitest';
 import { PhoneVerifyError } from '../../src/errors.js';
-import type { Logger } from '../../src/logger.js';
 import type { StartRequest } from '../../src/providers/types.js';
 import type { OutboxMessage } from '../../src/testing/index.js';
 
 export const GB = '+447400123456';
 export const DE = '+4915123456789';
 
-/** Collects log lines so tests can count and read them. */
-export class LogSpy implements Logger {
-  readonly lines: string[] = [];
-  info = (m: string): void => void this.lines.push(`info ${m}`);
-  warn = (m: string): void => void this.lines.push(`warn ${m}`);
-  error = (m: string): void => void this.lines.push(`error ${m}`);
-}
+export { LogSpy } from '../harness.js';
 
 /** The code in a sandbox message (the first run of 4 to 10 digits). */
 export function codeIn(message: OutboxMessage | undefined): string {
