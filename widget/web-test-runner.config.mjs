@@ -2,13 +2,41 @@
 // Browser tests for <phone-verify> in headless Debian Chromium, against a real
 // Express server (the built server plugin) proxied same-origin under /auth/ and /__test/.
 
+import { copyFile, mkdir } from 'node:fs/promises';
 import http from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { startTestServer } from './test/server.mjs';
 
 /** @type {Awaited<ReturnType<typeof startTestServer>> | undefined} */
 let backend;
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const screenshots = `${root}.test-artifacts/screenshots/`;
+
+/**
+ * `executeServerCommand('phone-verify-screenshot', { name, clip, readme })`: saves a PNG
+ * of part of the page to .test-artifacts/screenshots/<name>.png (gitignored) for a person
+ * to look at; `readme` also copies it to widget/docs/screenshot.png.
+ */
+const screenshotPlugin = {
+  name: 'phone-verify-screenshot',
+  async executeCommand({ command, payload, session }) {
+    if (command !== 'phone-verify-screenshot') return undefined;
+    const { name, clip, readme } = payload ?? {};
+    if (typeof name !== 'string' || !/^[a-z0-9-]+$/.test(name)) throw new Error(`bad screenshot name ${name}`);
+    const page = session.browser.getPage(session.id);
+    await mkdir(screenshots, { recursive: true });
+    const file = `${screenshots}${name}.png`;
+    await page.screenshot({ path: file, clip });
+    if (readme) {
+      await mkdir(`${root}widget/docs`, { recursive: true });
+      await copyFile(file, `${root}widget/docs/screenshot.png`);
+    }
+    return true;
+  },
+};
 
 /** Pipes /auth/* and /__test/* to the Express app, so the page talks to it same-origin (cookies included). */
 async function proxy(ctx, next) {
@@ -49,6 +77,7 @@ export default {
   ],
   middleware: [proxy],
   plugins: [
+    screenshotPlugin,
     esbuildPlugin({ ts: true, tsconfig: 'widget/tsconfig.json' }),
     {
       name: 'phone-verify-test-server',

@@ -102,14 +102,14 @@ export class PhoneVerifyClient {
       response = await fetch(this.endpoint + path, init);
     } catch (error) {
       if ((error as Error)?.name === 'AbortError') throw error;
-      throw new PhoneVerifyRequestError('network_error', 'The server could not be reached.');
+      throw new PhoneVerifyRequestError('network_error', 'No answer');
     }
     let data: unknown;
     try {
       data = await response.json();
     } catch (error) {
       if ((error as Error)?.name === 'AbortError') throw error;
-      throw new PhoneVerifyRequestError('invalid_response', `The server answered ${response.status} without JSON.`, { status: response.status });
+      throw new PhoneVerifyRequestError('invalid_response', `HTTP ${response.status}, not JSON`, { status: response.status });
     }
     if (response.ok && typeof data === 'object' && data !== null && !isErrorBody(data)) return data as T;
     if (isErrorBody(data)) {
@@ -119,6 +119,6 @@ export class PhoneVerifyClient {
       if (typeof attemptsLeft === 'number') details.attemptsLeft = attemptsLeft;
       throw new PhoneVerifyRequestError(code, String(message), details);
     }
-    throw new PhoneVerifyRequestError('invalid_response', `The server answered ${response.status} with an unexpected body.`, { status: response.status });
+    throw new PhoneVerifyRequestError('invalid_response', `HTTP ${response.status}, unexpected body`, { status: response.status });
   }
 }

@@ -14,4 +14,7 @@ export {
   type PhoneVerifySuccessDetail,
 } from './events.js';
 export { defaultMessages, format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
+export { locales, resolveLocale } from './i18n.js';
+export type { PhoneFormatting } from './phone-verify.js';
+export type { PhoneProblem, PhoneReading } from './phone-format.js';
 export type { Channel, ConfigResponse, ErrorCode, UserSummary } from '@phone-verify/server-plugin/protocol';

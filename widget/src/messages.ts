@@ -1,6 +1,7 @@
 // widget/src/messages.ts
-// Every word the element shows, in English. Pages override any of them through the
-// element's `strings` property; `{name}` placeholders are filled in at render time.
+// Every word the element shows, in English (bundled; other languages are lazy chunks
+// in ./locales/, see i18n.ts). Pages override any of them through the element's
+// `strings` property; `{name}` placeholders are filled in at render time.
 
 import type { Channel } from '@phone-verify/server-plugin/protocol';
 import type { ClientErrorCode } from './client.js';
@@ -9,6 +10,12 @@ export interface PhoneVerifyMessages {
   countryLabel: string;
   /** One option of the country list: `{name}`, `{code}` (calling code, no `+`). */
   countryOption: string;
+  /** Accessible name of the button that opens the country list. */
+  countryToggle: string;
+  /** Announced (after typing pauses) while searching countries: `{count}`. */
+  countryResults: string;
+  /** Shown in the list when the search matches nothing. */
+  countryNone: string;
   phoneLabel: string;
   phoneHint: string;
   sendCode: string;
@@ -33,6 +40,22 @@ export interface PhoneVerifyMessages {
   loading: string;
   retry: string;
   phoneRequired: string;
+  /** The number has too few digits for its country. */
+  phoneTooShort: string;
+  /** The number has too many digits for its country. */
+  phoneTooLong: string;
+  /** The number is not valid in `{country}` (its name). */
+  phoneInvalid: string;
+  /** Only mobile numbers are accepted (`mobile-only`). */
+  phoneNotMobile: string;
+  /** Announced with `sentNotice` when the resend countdown starts: `{time}` as "30 seconds". */
+  resendNotice: string;
+  /** Under the code field: `{time}` as "10 minutes". */
+  expiresHint: string;
+  /** Appended to `rate_limited` and `provider_unavailable` when the server says when: `{time}`. */
+  retryIn: string;
+  /** The form validation message until the number is verified. */
+  notVerified: string;
   /** `{count}` digits. */
   codeIncomplete: string;
   /** Appended to `invalid_code`: `{count}`. */
@@ -54,6 +77,9 @@ export type PhoneVerifyStrings = Partial<Omit<PhoneVerifyMessages, 'errors' | 'c
 export const defaultMessages: PhoneVerifyMessages = {
   countryLabel: 'Country',
   countryOption: '{name} (+{code})',
+  countryToggle: 'Show countries',
+  countryResults: 'Countries found: {count}',
+  countryNone: 'No country matches',
   phoneLabel: 'Phone number',
   phoneHint: 'We will send you a code. You can also type the number with its country code, like +44.',
   sendCode: 'Send code',
@@ -73,6 +99,14 @@ export const defaultMessages: PhoneVerifyMessages = {
   loading: 'Loading…',
   retry: 'Try again',
   phoneRequired: 'Enter your phone number.',
+  phoneTooShort: 'That number is too short.',
+  phoneTooLong: 'That number is too long.',
+  phoneInvalid: 'That is not a valid number for {country}.',
+  phoneNotMobile: 'Enter a mobile number.',
+  resendNotice: 'You can ask for a new code in {time}.',
+  expiresHint: 'The code is valid for {time}.',
+  retryIn: 'Try again in {time}.',
+  notVerified: 'Verify your phone number.',
   codeIncomplete: 'Enter all {count} digits of the code.',
   attemptsLeftOne: '{count} attempt left.',
   attemptsLeftOther: '{count} attempts left.',
@@ -98,15 +132,15 @@ export const defaultMessages: PhoneVerifyMessages = {
   },
 };
 
-/** Defaults with a page's overrides on top. */
-export function mergeMessages(strings: PhoneVerifyStrings | undefined): PhoneVerifyMessages {
-  if (!strings) return defaultMessages;
+/** `base` (English unless given) with a page's overrides on top. */
+export function mergeMessages(strings: PhoneVerifyStrings | undefined, base: PhoneVerifyMessages = defaultMessages): PhoneVerifyMessages {
+  if (!strings) return base;
   return {
-    ...defaultMessages,
+    ...base,
     ...(strings as Partial<PhoneVerifyMessages>),
-    errors: { ...defaultMessages.errors, ...strings.errors },
-    channelButton: { ...defaultMessages.channelButton, ...strings.channelButton },
-    channelName: { ...defaultMessages.channelName, ...strings.channelName },
+    errors: { ...base.errors, ...strings.errors },
+    channelButton: { ...base.channelButton, ...strings.channelButton },
+    channelName: { ...base.channelName, ...strings.channelName },
   };
 }
 

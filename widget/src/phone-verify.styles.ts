@@ -1,6 +1,7 @@
 // widget/src/phone-verify.styles.ts
 // The element's styles. Every themable value is a --phone-verify-* custom property
-// with a light and a dark default.
+// with a light and a dark default. Logical properties throughout, so right-to-left
+// languages mirror the layout by themselves.
 
 import { css } from 'lit';
 
@@ -37,8 +38,9 @@ export default css`
     }
   }
 
-  :host([hidden]) {
-    display: none;
+  :host([hidden]),
+  [hidden] {
+    display: none !important;
   }
 
   form {
@@ -64,8 +66,11 @@ export default css`
     font-size: 0.875rem;
   }
 
-  input,
-  select {
+  .hint:empty {
+    display: none;
+  }
+
+  input {
     box-sizing: border-box;
     width: 100%;
     min-height: 2.75rem;
@@ -77,14 +82,122 @@ export default css`
     font: inherit;
   }
 
+  /* Numbers read left to right, aligned with the rest of a right-to-left layout. */
+  [dir='rtl'] input[dir='ltr'] {
+    text-align: right;
+  }
+
   input[aria-invalid='true'] {
     border-color: var(--_error);
     border-width: 2px;
   }
 
+  /* The country picker: flag, search box, toggle, list. */
+  .combo {
+    position: relative;
+  }
+
+  .combo input {
+    padding-inline: 3.25rem 2.75rem;
+    text-overflow: ellipsis;
+  }
+
+  /* The country's ISO code in a badge, where other pickers show a flag. */
+  .flag {
+    flex: none;
+    box-sizing: border-box;
+    min-width: 2rem;
+    padding: 0 0.25rem;
+    border: 1px solid currentColor;
+    border-radius: 0.25rem;
+    font-size: 0.75rem;
+    font-weight: 600;
+    line-height: 1.4;
+    text-align: center;
+  }
+
+  .combo > .flag {
+    position: absolute;
+    inset-inline-start: 0.625rem;
+    top: 50%;
+    transform: translateY(-50%);
+    pointer-events: none;
+  }
+
+  button.toggle {
+    position: absolute;
+    inset-block: 1px;
+    inset-inline-end: 1px;
+    width: 2.75rem;
+    min-height: 0;
+    padding: 0;
+    border: none;
+    background: transparent;
+    color: var(--_muted);
+  }
+
+  button.toggle::before {
+    content: '';
+    display: block;
+    width: 0.5rem;
+    height: 0.5rem;
+    margin: -0.25rem auto 0;
+    border-right: 2px solid currentColor;
+    border-bottom: 2px solid currentColor;
+    transform: rotate(45deg);
+  }
+
+  button.toggle[aria-expanded='true']::before {
+    margin-top: 0.25rem;
+    transform: rotate(-135deg);
+  }
+
+  [role='listbox'] {
+    position: absolute;
+    z-index: 1;
+    inset-inline: 0;
+    top: calc(100% + 0.25rem);
+    box-sizing: border-box;
+    max-height: var(--phone-verify-list-height, 16rem);
+    margin: 0;
+    padding: 0.25rem;
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_background);
+    box-shadow: 0 0.25rem 1rem rgb(0 0 0 / 0.2);
+    list-style: none;
+  }
+
+  [role='option'] {
+    display: flex;
+    gap: 0.5rem;
+    align-items: center;
+    min-height: 2.5rem;
+    padding: 0.25rem 0.5rem;
+    border-radius: calc(var(--_radius) / 2);
+    cursor: pointer;
+  }
+
+  [role='option'][aria-selected='true'] {
+    font-weight: 600;
+  }
+
+  [role='option'][aria-disabled='true'] {
+    color: var(--_muted);
+    cursor: default;
+  }
+
+  [part~='active'] {
+    background: var(--_accent);
+    color: var(--_accent-text);
+  }
+
   /* One real input; the segmented look is spacing and a monospace face only. */
   input.code {
     width: calc(var(--length, 6) * (1ch + var(--phone-verify-code-spacing, 0.5em)) + 1.5rem + 2px);
+    max-width: 100%;
     font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
     font-size: 1.5rem;
     letter-spacing: var(--phone-verify-code-spacing, 0.5em);
@@ -113,7 +226,7 @@ export default css`
 
   button.link {
     align-self: flex-start;
-    min-height: auto;
+    min-height: 1.5rem;
     padding: 0.25rem 0;
     border: none;
     background: none;
@@ -126,7 +239,7 @@ export default css`
     opacity: 0.7;
   }
 
-  :is(input, select, button, [tabindex]):focus-visible {
+  :is(input, button, [tabindex]):focus-visible {
     outline: var(--_focus);
     outline-offset: 2px;
   }
@@ -160,18 +273,22 @@ export default css`
     position: absolute;
     width: 1px;
     height: 1px;
-    margin: -1px;
-    padding: 0;
     overflow: hidden;
-    clip: rect(0 0 0 0);
+    clip-path: inset(50%);
     white-space: nowrap;
-    border: 0;
   }
 
   @media (prefers-reduced-motion: reduce) {
     * {
       transition: none !important;
       animation: none !important;
+      scroll-behavior: auto !important;
+    }
+  }
+
+  @media (forced-colors: active) {
+    [part~='active'] {
+      outline: 2px solid Highlight;
     }
   }
 `;

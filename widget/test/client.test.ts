@@ -91,7 +91,7 @@ describe('<phone-verify> when the network or provider fails', () => {
     [
       'the provider is unavailable',
       () => json(503, { error: { code: 'provider_unavailable', message: 'down', retryAfter: 5 } }),
-      'The code could not be sent. Please try again in a few seconds.',
+      'The code could not be sent. Please try again in a few seconds. Try again in 5 seconds.',
     ],
   ] as const) {
     it(`should stay on the phone step and say so when ${name}`, async () => {
@@ -106,7 +106,7 @@ describe('<phone-verify> when the network or provider fails', () => {
       }
       expect(el.step).to.equal('enter-phone');
       expect(errorText(el)).to.equal(message);
-      expect(part<HTMLInputElement>(el, 'phone-input').value).to.equal(GB_MOBILE);
+      expect(part<HTMLInputElement>(el, 'phone-input').value).to.equal('+44 7400 123456');
       expect(part<HTMLButtonElement>(el, 'submit').disabled).to.equal(false);
     });
   }

@@ -3,8 +3,9 @@
 // clock, fixtures and small DOM shortcuts.
 
 import { fixture, html, waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/define.js';
-import type { PhoneVerify, PhoneVerifyStep } from '../src/index.js';
+import { PhoneVerify, type PhoneVerifyStep } from '../src/index.js';
 
 export const GB_MOBILE = '+447400123456';
 export const DE_MOBILE = '+4915123456789';
@@ -38,12 +39,18 @@ export async function advanceClock(seconds: number): Promise<void> {
   await fetch('/__test/advance', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ seconds }) });
 }
 
-/** A `<phone-verify>` with its configuration loaded. */
-export async function loaded(template = html`<phone-verify></phone-verify>`): Promise<PhoneVerify> {
-  const el = await fixture<PhoneVerify>(template);
+/**
+ * A `<phone-verify>` with its configuration loaded. The formatting module is loaded
+ * first, so each element has it before the configuration arrives (as on a real page
+ * after the first visit); `without-formatting.test.ts` covers the element without it.
+ */
+export async function loaded<T extends HTMLElement = PhoneVerify>(template = html`<phone-verify></phone-verify>`): Promise<T> {
+  await PhoneVerify.loadFormatting();
+  const found = await fixture<HTMLElement>(template);
+  const el = (found instanceof PhoneVerify ? found : found.querySelector('phone-verify')!) as PhoneVerify;
   await waitUntil(() => el.step !== 'loading', 'the configuration did not load');
   await el.updateComplete;
-  return el;
+  return found as T;
 }
 
 export async function stepIs(el: PhoneVerify, step: PhoneVerifyStep, timeout = 5000): Promise<void> {
@@ -51,9 +58,11 @@ export async function stepIs(el: PhoneVerify, step: PhoneVerifyStep, timeout = 5
   await el.updateComplete;
 }
 
-export function part<T extends HTMLElement = HTMLElement>(el: PhoneVerify, name: string): T {
+export function part<T extends HTMLElement = HTMLElement>(el: PhoneVerify, name: string): T;
+export function part<T extends HTMLElement = HTMLElement>(el: PhoneVerify, name: string, optional: true): T | null;
+export function part<T extends HTMLElement = HTMLElement>(el: PhoneVerify, name: string, optional = false): T | null {
   const found = el.shadowRoot!.querySelector<T>(`[part~="${name}"]`);
-  if (!found) throw new Error(`no part ${name} in step ${el.step}`);
+  if (!found && !optional) throw new Error(`no part ${name} in step ${el.step}`);
   return found;
 }
 
@@ -78,6 +87,27 @@ export function labelFor(el: PhoneVerify, id: string): string {
 /** The id of the focused element inside the shadow root. */
 export function focusedId(el: PhoneVerify): string | undefined {
   return (el.shadowRoot!.activeElement as HTMLElement | null)?.id;
+}
+
+/** Pastes `text` into `target` as the clipboard would; returns false when the element took over (preventDefault). */
+export function paste(target: HTMLInputElement, text: string): boolean {
+  const data = new DataTransfer();
+  data.setData('text/plain', text);
+  return target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
+}
+
+/** The country the element has selected. */
+export function countryOf(el: PhoneVerify): string {
+  return el.selectedCountry;
+}
+
+/** Saves a PNG of the element (with a margin) as `.test-artifacts/screenshots/<name>.png`; `readme` also copies it to `widget/docs/screenshot.png`. */
+export async function screenshot(el: HTMLElement, name: string, readme = false): Promise<void> {
+  await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+  const box = el.getBoundingClientRect();
+  const margin = 16;
+  const clip = { x: Math.max(0, box.x - margin), y: Math.max(0, box.y - margin), width: Math.ceil(box.width + 2 * margin), height: Math.ceil(box.height + 2 * margin) };
+  await executeServerCommand('phone-verify-screenshot', { name, clip, readme });
 }
 
 /** Enter a number on the phone step and wait for the code step. */

@@ -5,3 +5,5 @@ declare function describe(title: string, fn: () => void): void;
 declare function it(title: string, fn: () => void | Promise<void>): void;
 declare function beforeEach(fn: () => void | Promise<void>): void;
 declare function afterEach(fn: () => void | Promise<void>): void;
+declare function before(fn: () => void | Promise<void>): void;
+declare function after(fn: () => void | Promise<void>): void;

@@ -3,6 +3,8 @@
 
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import type { PhoneVerifyErrorEvent, PhoneVerifySentEvent, PhoneVerifySuccessEvent } from '../src/index.js';
+import { sendKeys } from '@web/test-runner-commands';
+import type { PhoneVerify } from '../src/index.js';
 import {
   codeFor,
   errorText,
@@ -19,6 +21,19 @@ import {
   stepIs,
   typeInto,
 } from './helpers.js';
+
+/** Opens the country list with the keyboard and returns its options. */
+async function openList(el: PhoneVerify): Promise<HTMLElement[]> {
+  part(el, 'country-input').focus();
+  await sendKeys({ press: 'ArrowDown' });
+  await el.updateComplete;
+  return [...el.shadowRoot!.querySelectorAll<HTMLElement>('[role="option"]')];
+}
+
+/** `[ISO code, visible name]` of each option. */
+function countryNames(options: HTMLElement[]): string[][] {
+  return options.map((o) => [o.dataset['country']!, o.lastElementChild!.textContent!.trim()]);
+}
 
 describe('<phone-verify>', () => {
   beforeEach(async () => {
@@ -60,6 +75,9 @@ describe('<phone-verify>', () => {
     expect(el.endpoint).to.equal('/auth/phone');
     expect(el.hasAttribute('endpoint')).to.equal(false);
     expect(el.defaultCountry).to.equal(undefined);
+    expect(el.mobileOnly).to.equal(false);
+    expect(el.name).to.equal(undefined);
+    expect(el.value).to.equal('');
     expect(el.strings).to.equal(undefined);
     expect(el.step).to.equal('enter-phone');
     expect(el.shadowRoot!.delegatesFocus).to.equal(true);
@@ -74,8 +92,7 @@ describe('<phone-verify>', () => {
 
     it('should list the server’s countries by name with their calling codes', async () => {
       const el = await loaded();
-      const options = [...part<HTMLSelectElement>(el, 'country-select').options].map((o) => [o.value, o.textContent!.trim()]);
-      expect(options).to.deep.equal([
+      expect(countryNames(await openList(el))).to.deep.equal([
         ['DE', 'Germany (+49)'],
         ['GB', 'United Kingdom (+44)'],
         ['US', 'United States (+1)'],
@@ -84,12 +101,14 @@ describe('<phone-verify>', () => {
 
     it('should select the default-country attribute', async () => {
       const el = await loaded(html`<phone-verify default-country="gb"></phone-verify>`);
-      expect(part<HTMLSelectElement>(el, 'country-select').value).to.equal('GB');
+      expect(el.selectedCountry).to.equal('GB');
+      expect(part<HTMLInputElement>(el, 'country-input').value).to.equal('United Kingdom (+44)');
+      expect(part(el, 'flag').textContent).to.equal('GB');
     });
 
     it('should select the server’s default country when there is no attribute', async () => {
       const el = await loaded(html`<phone-verify endpoint="/auth/fast"></phone-verify>`);
-      expect(part<HTMLSelectElement>(el, 'country-select').value).to.equal('DE');
+      expect(el.selectedCountry).to.equal('DE');
     });
 
     it('should render a real labelled tel input', async () => {
@@ -106,25 +125,26 @@ describe('<phone-verify>', () => {
       const wrapper = await fixture(html`<div lang="de"><phone-verify></phone-verify></div>`);
       const el = wrapper.querySelector('phone-verify')!;
       await stepIs(el, 'enter-phone');
-      const names = [...part<HTMLSelectElement>(el, 'country-select').options].map((o) => o.textContent!.trim());
+      const names = countryNames(await openList(el)).map(([, name]) => name);
       expect(names).to.deep.equal(['Deutschland (+49)', 'Vereinigte Staaten (+1)', 'Vereinigtes Königreich (+44)']);
+      await sendKeys({ press: 'Escape' });
       const spy = spyFetch();
       try {
         await sendTo(el, DE_MOBILE);
       } finally {
         spy.restore();
       }
-      expect(spy.calls.find((c) => c.url.endsWith('/start'))!.body).to.deep.include({ phone: DE_MOBILE, locale: 'de' });
+      expect(spy.calls.find((c) => c.url.endsWith('/start'))!.body).to.deep.include({ phone: '+49 1512 3456789', locale: 'de' });
     });
 
     it('should use the strings property over the English defaults', async () => {
       const el = await loaded();
-      el.strings = { sendCode: 'Get a code', errors: { invalid_phone: 'Bad number' } };
+      el.strings = { sendCode: 'Get a code', phoneTooShort: 'Too short!', errors: { invalid_phone: 'Bad number' } };
       await el.updateComplete;
       expect(part(el, 'submit').textContent!.trim()).to.equal('Get a code');
       typeInto(part<HTMLInputElement>(el, 'phone-input'), '12');
       part(el, 'submit').click();
-      await waitUntil(() => errorText(el) === 'Bad number');
+      await waitUntil(() => errorText(el) === 'Too short!');
     });
   });
 
@@ -245,15 +265,24 @@ describe('<phone-verify>', () => {
       const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
       typeInto(part<HTMLInputElement>(el, 'phone-input'), '+49 151 23456789');
       await el.updateComplete;
-      expect(part<HTMLSelectElement>(el, 'country-select').value).to.equal('DE');
+      expect(el.selectedCountry).to.equal('DE');
+      expect(part<HTMLInputElement>(el, 'country-input').value).to.equal('Germany (+49)');
     });
 
-    it('should show an invalid number in place and keep focus on the field', async () => {
+    it('should show a number the server refuses in place and keep focus on the field', async () => {
       const el = await loaded();
       const errored = oneEvent(el, 'phone-verify-error') as Promise<PhoneVerifyErrorEvent>;
-      typeInto(part<HTMLInputElement>(el, 'phone-input'), '+44 12');
-      part(el, 'submit').click();
-      expect((await errored).detail).to.deep.equal({ code: 'invalid_phone' });
+      // A number that passes the browser's checks but not the server's (stubbed).
+      const spy = spyFetch((url) =>
+        url.endsWith('/start') ? Promise.resolve(new Response(JSON.stringify({ error: { code: 'invalid_phone', message: 'x' } }), { status: 400 })) : undefined,
+      );
+      try {
+        typeInto(part<HTMLInputElement>(el, 'phone-input'), '+44 7400 123456');
+        part(el, 'submit').click();
+        expect((await errored).detail).to.deep.equal({ code: 'invalid_phone' });
+      } finally {
+        spy.restore();
+      }
       await stepIs(el, 'enter-phone');
       expect(errorText(el)).to.equal('That does not look like a valid phone number. Check it and try again.');
       expect(part(el, 'phone-input').getAttribute('aria-invalid')).to.equal('true');

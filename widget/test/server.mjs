@@ -10,6 +10,13 @@ import { localProvider, PhoneVerifyStrategy, phoneVerifyRouter } from '@phone-ve
 
 const quietLogger = { info() {}, warn() {}, error() {} };
 
+/** Every test sends from one address to a few numbers: send limits far above what a run uses (the server tests cover the limits). */
+const roomy = {
+  perPhone: [{ points: 10_000, duration: 3600 }],
+  perIp: [{ points: 10_000, duration: 3600 }],
+  perPrefix: [{ points: 10_000, duration: 3600 }],
+};
+
 export async function startTestServer() {
   /** @type {{ phone: string, text: string, channel: string, endpoint: string }[]} */
   const outbox = [];
@@ -28,7 +35,7 @@ export async function startTestServer() {
       outbox.push({ phone, text, channel, endpoint: path });
     };
     const strategy = new PhoneVerifyStrategy(
-      { provider: localProvider({ sender, channels }), allowedCountries: ['GB', 'DE', 'US'], logger: quietLogger, ...options },
+      { provider: localProvider({ sender, channels }), allowedCountries: ['GB', 'DE', 'US'], logger: quietLogger, limits: roomy, ...options },
       async (phone) => {
         let user = users.get(phone);
         if (!user) users.set(phone, (user = { id: `u${users.size + 1}`, phone }));

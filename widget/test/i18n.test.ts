@@ -1,0 +1,164 @@
+// widget/test/i18n.test.ts
+// Languages: each locale loads lazily and shows its own words, the element follows
+// its lang attribute (or an ancestor's), Arabic is laid out right to left with its
+// digits read as digits, and the server is told the language.
+
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { defaultMessages, type PhoneVerify, type PhoneVerifyMessages } from '../src/index.js';
+import { locales, resolveLocale } from '../src/i18n.js';
+import { codeFor, errorText, GB_MOBILE, labelFor, loaded, part, resetServer, spyFetch, stepIs, typeInto } from './helpers.js';
+
+const modules: Record<string, () => Promise<{ default: PhoneVerifyMessages }>> = {
+  ar: () => import('../src/locales/ar.js'),
+  de: () => import('../src/locales/de.js'),
+  es: () => import('../src/locales/es.js'),
+  fr: () => import('../src/locales/fr.js'),
+  it: () => import('../src/locales/it.js'),
+  ja: () => import('../src/locales/ja.js'),
+  nl: () => import('../src/locales/nl.js'),
+  pl: () => import('../src/locales/pl.js'),
+  'pt-BR': () => import('../src/locales/pt-BR.js'),
+  'zh-CN': () => import('../src/locales/zh-CN.js'),
+};
+
+/** Every `{placeholder}` in every message, by key path. */
+function placeholders(messages: PhoneVerifyMessages): Record<string, string[]> {
+  const found: Record<string, string[]> = {};
+  const walk = (value: unknown, path: string) => {
+    if (typeof value === 'string') found[path] = (value.match(/\{\w+\}/g) ?? []).sort();
+    else for (const [key, inner] of Object.entries(value as object)) walk(inner, path ? `${path}.${key}` : key);
+  };
+  walk(messages, '');
+  return found;
+}
+
+async function inLanguage(lang: string): Promise<PhoneVerify> {
+  const wrapper = await fixture<HTMLElement>(html`<div lang=${lang}><phone-verify default-country="GB"></phone-verify></div>`);
+  const el = wrapper.querySelector('phone-verify')!;
+  await stepIs(el, 'enter-phone');
+  return el;
+}
+
+describe('<phone-verify> languages', () => {
+  beforeEach(resetServer);
+
+  it('should ship every locale asked for', () => {
+    expect([...locales].sort()).to.deep.equal(['ar', 'de', 'en', 'es', 'fr', 'it', 'ja', 'nl', 'pl', 'pt-BR', 'zh-CN']);
+  });
+
+  it('should pick the nearest shipped locale for a tag', () => {
+    expect(resolveLocale('de-AT')).to.equal('de');
+    expect(resolveLocale('pt')).to.equal('pt-BR');
+    expect(resolveLocale('pt-PT')).to.equal('pt-BR');
+    expect(resolveLocale('zh')).to.equal('zh-CN');
+    expect(resolveLocale('zh-Hans-SG')).to.equal('zh-CN');
+    expect(resolveLocale('zh-TW')).to.equal('en');
+    expect(resolveLocale('en-GB')).to.equal('en');
+    expect(resolveLocale('sv')).to.equal('en');
+  });
+
+  for (const [locale, load] of Object.entries(modules)) {
+    describe(`in ${locale}`, () => {
+      it('should translate every message and keep its placeholders', async () => {
+        const messages = (await load()).default;
+        expect(placeholders(messages)).to.deep.equal(placeholders(defaultMessages));
+        expect(messages.sendCode).to.not.equal(defaultMessages.sendCode);
+        expect(messages.errors.rate_limited).to.not.equal(defaultMessages.errors.rate_limited);
+      });
+
+      it('should load and show its own words, for the form and for a server error', async () => {
+        const messages = (await load()).default;
+        const el = await inLanguage(locale);
+        await waitUntil(() => part(el, 'submit').textContent!.trim() === messages.sendCode, `${locale} did not load`);
+        expect(labelFor(el, 'phone')).to.equal(messages.phoneLabel);
+        expect(part(el, 'base').lang).to.equal(locale);
+        const spy = spyFetch((url) =>
+          url.endsWith('/start') ? Promise.resolve(new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'x' } }), { status: 429 })) : undefined,
+        );
+        try {
+          typeInto(part<HTMLInputElement>(el, 'phone-input'), '07400 123456');
+          part(el, 'submit').click();
+          await waitUntil(() => errorText(el) !== '');
+        } finally {
+          spy.restore();
+        }
+        expect(errorText(el)).to.equal(messages.errors.rate_limited);
+        expect(spy.calls.find((c) => c.url.endsWith('/start'))!.body).to.deep.include({ locale });
+      });
+    });
+  }
+
+  it('should follow a change of language and say when to try again in it', async () => {
+    const el = await inLanguage('en');
+    const wrapper = el.parentElement!;
+    wrapper.lang = 'fr';
+    await waitUntil(() => part(el, 'submit').textContent!.trim() === 'Envoyer le code', 'French did not load');
+    expect(labelFor(el, 'country')).to.equal('Pays');
+    expect(part<HTMLInputElement>(el, 'country-input').value).to.equal('Royaume-Uni (+44)');
+    const spy = spyFetch((url) =>
+      url.endsWith('/start')
+        ? Promise.resolve(new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'x', retryAfter: 120 } }), { status: 429 }))
+        : undefined,
+    );
+    try {
+      typeInto(part<HTMLInputElement>(el, 'phone-input'), '07400 123456');
+      part(el, 'submit').click();
+      await waitUntil(() => errorText(el) !== '');
+    } finally {
+      spy.restore();
+    }
+    expect(errorText(el)).to.equal('Trop de codes ont été demandés. Veuillez réessayer plus tard. Réessayez dans 2 minutes.');
+  });
+
+  it('should use its own lang over the page’s', async () => {
+    const el = await loaded(html`<phone-verify lang="de"></phone-verify>`);
+    await waitUntil(() => part(el, 'submit').textContent!.trim() === 'Code senden', 'German did not load');
+  });
+
+  it('should fall back to English words, naming countries in the page language', async () => {
+    const el = await inLanguage('sv');
+    expect(part(el, 'submit').textContent!.trim()).to.equal('Send code');
+    expect(part(el, 'base').lang).to.equal('en');
+    expect(part<HTMLInputElement>(el, 'country-input').value).to.equal('Storbritannien (+44)');
+  });
+
+  describe('in Arabic', () => {
+    it('should lay out right to left, pass accessibility tests, and read Arabic-Indic digits', async () => {
+      const el = await inLanguage('ar');
+      await waitUntil(() => part(el, 'submit').textContent!.trim() === 'إرسال الرمز', 'Arabic did not load');
+      const base = part(el, 'base');
+      expect(base.dir).to.equal('rtl');
+      expect(getComputedStyle(part(el, 'phone-input')).direction).to.equal('ltr'); // numbers stay left to right
+      expect(getComputedStyle(part(el, 'phone-input')).textAlign).to.equal('right');
+      // Mirrored: labels and the country badge start at the right edge.
+      const text = document.createRange();
+      text.selectNodeContents(el.shadowRoot!.querySelector('label[for="phone"]')!);
+      const label = text.getBoundingClientRect();
+      const box = base.getBoundingClientRect();
+      expect(box.right - label.right).to.be.lessThan(2);
+      expect(label.left - box.left).to.be.greaterThan(40);
+      const flag = part(el, 'flag').getBoundingClientRect();
+      expect(box.right - flag.right).to.be.lessThan(24);
+      await expect(el).to.be.accessible();
+
+      typeInto(part<HTMLInputElement>(el, 'phone-input'), '٠٧٤٠٠١٢٣٤٥٦');
+      expect(part<HTMLInputElement>(el, 'phone-input').value).to.equal('07400 123456');
+      part(el, 'submit').click();
+      await stepIs(el, 'enter-code');
+      expect(labelFor(el, 'code')).to.equal('أدخل الرمز المرسل إلى \u2066+44 7400 123456\u2069');
+      await expect(el).to.be.accessible();
+      const code = await codeFor(GB_MOBILE);
+      const arabic = [...code].map((d) => String.fromCharCode(0x660 + Number(d))).join('');
+      typeInto(part<HTMLInputElement>(el, 'code-input'), arabic);
+      expect(part<HTMLInputElement>(el, 'code-input').value).to.equal(code);
+      await stepIs(el, 'done');
+      expect(part(el, 'done').textContent!.trim()).to.equal('تم التحقق من رقمك وتسجيل دخولك.');
+    });
+
+    it('should keep left to right where the page sets dir on the element', async () => {
+      const el = await loaded(html`<phone-verify lang="ar" dir="ltr"></phone-verify>`);
+      expect(part(el, 'base').hasAttribute('dir')).to.equal(false);
+      expect(getComputedStyle(part(el, 'base')).direction).to.equal('ltr');
+    });
+  });
+});

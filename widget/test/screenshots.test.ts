@@ -1,0 +1,95 @@
+// widget/test/screenshots.test.ts
+// Each state in light and dark, saved as .test-artifacts/screenshots/<state>-<scheme>.png
+// for a person to look at (and the README's widget/docs/screenshot.png). The checks
+// here are the colour scheme really switching; the pictures are for eyes.
+
+import { expect, html, waitUntil } from '@open-wc/testing';
+import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import type { PhoneVerify } from '../src/index.js';
+import { codeFor, DE_MOBILE, errorText, GB_MOBILE, loaded, part, parts, resetServer, screenshot, sendTo, stepIs, typeInto } from './helpers.js';
+
+const ACCENT = { light: 'rgb(11, 87, 208)', dark: 'rgb(168, 199, 250)' };
+
+for (const scheme of ['light', 'dark'] as const) {
+  describe(`<phone-verify> screenshots, ${scheme}`, () => {
+    before(async () => {
+      await emulateMedia({ colorScheme: scheme });
+      document.documentElement.style.colorScheme = scheme;
+      document.body.style.background = scheme === 'dark' ? '#131314' : '#ffffff';
+      document.body.style.padding = '24px';
+    });
+
+    after(async () => {
+      await emulateMedia({ colorScheme: 'no-preference' as 'light' });
+      document.documentElement.style.colorScheme = '';
+      document.body.style.background = '';
+      document.body.style.padding = '';
+    });
+
+    beforeEach(resetServer);
+
+    it('phone step', async () => {
+      const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
+      expect(getComputedStyle(part(el, 'submit')).backgroundColor).to.equal(ACCENT[scheme]);
+      typeInto(part<HTMLInputElement>(el, 'phone-input'), '07400 123456');
+      await el.updateComplete;
+      await screenshot(el, `phone-${scheme}`);
+    });
+
+    it('country list open', async () => {
+      const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
+      part(el, 'country-input').focus();
+      await sendKeys({ press: 'ArrowDown' });
+      await el.updateComplete;
+      expect(parts(el, 'active')).to.have.length(1);
+      expect(getComputedStyle(parts(el, 'active')[0]!).backgroundColor).to.equal(ACCENT[scheme]);
+      // The list overlays what follows; make room so the picture shows it.
+      el.style.setProperty('margin-bottom', '10rem');
+      await screenshot(el, `country-list-${scheme}`);
+      el.style.removeProperty('margin-bottom');
+    });
+
+    it('phone error', async () => {
+      const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
+      typeInto(part<HTMLInputElement>(el, 'phone-input'), '07400 12');
+      part(el, 'submit').click();
+      await waitUntil(() => errorText(el) !== '');
+      await screenshot(el, `phone-error-${scheme}`);
+    });
+
+    it('code step', async () => {
+      const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
+      await sendTo(el, '07400 123456');
+      typeInto(part<HTMLInputElement>(el, 'code-input'), (await codeFor(GB_MOBILE)).slice(0, 3));
+      await el.updateComplete;
+      await screenshot(el, `code-${scheme}`, scheme === 'light');
+    });
+
+    it('code step, wrong code and other channels', async () => {
+      const el = await loaded(html`<phone-verify endpoint="/auth/fast"></phone-verify>`);
+      await sendTo(el, DE_MOBILE);
+      const code = await codeFor(DE_MOBILE);
+      typeInto(part<HTMLInputElement>(el, 'code-input'), String((Number(code[0]) + 1) % 10) + code.slice(1));
+      await waitUntil(() => errorText(el).includes('attempts left'));
+      await waitUntil(() => parts(el, 'channel').length > 0, 'no channel buttons', { timeout: 3000 });
+      await screenshot(el, `code-channels-${scheme}`);
+    });
+
+    it('signed in', async () => {
+      const el = await loaded();
+      await sendTo(el, GB_MOBILE);
+      typeInto(part<HTMLInputElement>(el, 'code-input'), await codeFor(GB_MOBILE));
+      await stepIs(el, 'done');
+      await screenshot(el, `done-${scheme}`);
+    });
+
+    it('Arabic, right to left', async () => {
+      const wrapper = await loaded<HTMLElement>(html`<div lang="ar"><phone-verify default-country="GB"></phone-verify></div>`);
+      const el = wrapper.querySelector<PhoneVerify>('phone-verify')!;
+      await waitUntil(() => part(el, 'submit').textContent!.trim() === 'إرسال الرمز', 'Arabic did not load');
+      typeInto(part<HTMLInputElement>(el, 'phone-input'), '٠٧٤٠٠١٢٣٤٥٦');
+      await el.updateComplete;
+      await screenshot(el, `phone-ar-${scheme}`);
+    });
+  });
+}
