@@ -18,7 +18,8 @@ const screenshots = `${root}.test-artifacts/screenshots/`;
 /**
  * `executeServerCommand('phone-verify-screenshot', { name, clip, readme })`: saves a PNG
  * of part of the page to .test-artifacts/screenshots/<name>.png (gitignored) for a person
- * to look at; `readme` also copies it to widget/docs/screenshot.png.
+ * to look at; `readme` also copies it to widget/docs/screenshot.png, but only when
+ * UPDATE_README_SCREENSHOT=1, so a test run never leaves the committed picture changed.
  */
 const screenshotPlugin = {
   name: 'phone-verify-screenshot',
@@ -30,7 +31,7 @@ const screenshotPlugin = {
     await mkdir(screenshots, { recursive: true });
     const file = `${screenshots}${name}.png`;
     await page.screenshot({ path: file, clip });
-    if (readme) {
+    if (readme && process.env.UPDATE_README_SCREENSHOT === '1') {
       await mkdir(`${root}widget/docs`, { recursive: true });
       await copyFile(file, `${root}widget/docs/screenshot.png`);
     }
