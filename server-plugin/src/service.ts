@@ -56,8 +56,15 @@ export class VerificationService {
     this.store = failClosedStore(this.settings.store, this.settings.logger);
   }
 
-  /** What `GET /config` answers. */
+  /** What `GET /config` answers: fixed by the options, so worked out once. */
   describe(): ConfigResponse {
+    this.config ??= this.buildConfig();
+    return this.config;
+  }
+
+  private config: ConfigResponse | undefined;
+
+  private buildConfig(): ConfigResponse {
     const s = this.settings;
     const config: ConfigResponse = {
       channels: [...s.channels],
@@ -94,7 +101,7 @@ export class VerificationService {
     }
     const keys = breakerKeys(parsed.e164, parsed.country);
     await s.breaker.assertClosed(keys, s.clock());
-    const refund = await s.limits.consumeSend(context.ip === undefined ? { phone: parsed.e164 } : { phone: parsed.e164, ip: context.ip });
+    const refund = await s.limits.consumeSend({ phone: parsed.e164, ip: context.ip });
     const now = s.clock();
     const verification: Verification = {
       // 128 random bits: never guessable, never taken from a request (the session holds it).
@@ -150,7 +157,7 @@ export class VerificationService {
       // NIST 800-63B-4 §3.1.3.2: a new code must not reset the failures; a locked number gets none.
       await s.limits.assertNotLocked(reserved.phone);
       await s.breaker.assertClosed(keys, s.clock());
-      refund = await s.limits.consumeSend(context.ip === undefined ? { phone: reserved.phone } : { phone: reserved.phone, ip: context.ip });
+      refund = await s.limits.consumeSend({ phone: reserved.phone, ip: context.ip });
       const request = this.request(reserved, channel, input.locale);
       const { provider } = s;
       started = await this.callProvider('resend', () =>
