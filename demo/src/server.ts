@@ -42,6 +42,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       void backend
         .close()
         .then(() => redis?.client.quit())
+        // During a Redis outage quit() rejects at once (no offline queue): just drop the connection.
+        .catch(() => redis?.client.disconnect())
         .then(() => process.exit(0)),
     );
   });
