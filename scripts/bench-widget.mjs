@@ -1,14 +1,17 @@
 // scripts/bench-widget.mjs
 // The widget's bundle sizes against its budgets and against a bare Lit element built
-// the same way in the same run: first-render bundle, the lazy formatting chunk, each
-// locale chunk, the whole widget with formatting. Minified bytes and gzip -9 bytes
-// (KB = 1000 bytes). A benchmark, not a test: it prints figures and exits 0 unless
-// a build fails.
+// the same way in the same run: first-render bundle, the lazy formatting chunk (code
+// only), each locale chunk, the server's GET /metadata answers (the demo's countries,
+// every country, and their mobile variants), and the whole widget with formatting =
+// first render + lazy code chunks + the demo countries' metadata. Minified bytes and
+// gzip -9 bytes (KB = 1000 bytes). A benchmark, not a test: it prints figures and
+// exits 0 unless a build fails.
 //
-//   node scripts/bench-widget.mjs            builds widget/dist with the root vite.config.ts
-//   node scripts/bench-widget.mjs --reuse    measures widget/dist as it is
+//   node scripts/bench-widget.mjs            builds server-plugin/dist (tsc) and widget/dist (vite)
+//   node scripts/bench-widget.mjs --reuse    measures both as they are
 
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -19,6 +22,8 @@ const dist = `${root}widget/dist/`;
 const configFile = `${root}vite.config.ts`;
 const BUDGET_FIRST = 16_000;
 const BUDGET_WHOLE = 45_000;
+/** The countries the demo allows (demo/src/app.ts): the whole-widget figure counts their metadata. */
+const DEMO_COUNTRIES = ['GB', 'IE', 'DE', 'FR', 'NL', 'ES', 'IT', 'US', 'CA'];
 
 const sizeOf = (code) => ({ min: Buffer.byteLength(code), gzip: gzipSync(code, { level: 9 }).length });
 
@@ -49,7 +54,14 @@ customElements.define('bare-element', BareElement);
   return size;
 }
 
-const reuse = process.argv.includes('--reuse') && existsSync(`${dist}phone-verify.js`);
+const serverMetadata = `${root}server-plugin/dist/metadata.js`;
+const reuse = process.argv.includes('--reuse') && existsSync(`${dist}phone-verify.js`) && existsSync(serverMetadata);
+try {
+  if (!reuse) execFileSync(process.execPath, [`${root}node_modules/typescript/bin/tsc`, '-p', `${root}server-plugin`], { stdio: 'inherit' });
+} catch (error) {
+  console.error('server-plugin build failed:', error.message);
+  process.exit(1);
+}
 try {
   if (!reuse) await build({ configFile, logLevel: 'warn' });
 } catch (error) {
@@ -84,28 +96,41 @@ async function withStaticImports(name, seen = new Set()) {
 
 const first = await withStaticImports('phone-verify.js');
 const [formatFile] = find(/^phone-verify-phone-format-.*\.js$/);
-const [mobileFile] = find(/^phone-verify-metadata\.mobile\.json-.*\.js$/);
 const [codeFile] = find(/^phone-verify-code-step-.*\.js$/);
 const code = codeFile ? await read(codeFile) : undefined;
 const format = formatFile ? await read(formatFile) : undefined;
-const mobile = mobileFile ? await read(mobileFile) : undefined;
 const locales = [];
 for (const locale of ['ar', 'de', 'es', 'fr', 'it', 'ja', 'nl', 'pl', 'pt-BR', 'zh-CN']) {
   const [file] = find(new RegExp(`^phone-verify-${locale}-[^-]*\\.js$|^phone-verify-${locale}-.{6}\\.js$`));
   if (file) locales.push([locale, await read(file)]);
 }
+
+// The bodies GET /metadata answers (server-plugin's own code, as the router sends them).
+const { metadataAnswers } = await import(serverMetadata);
+const demoAnswers = metadataAnswers(DEMO_COUNTRIES);
+const allAnswers = metadataAnswers('*');
+const demoMetadata = sizeOf(demoAnswers('min').body);
+const demoMobile = sizeOf(demoAnswers('mobile').body);
+const allMetadata = sizeOf(allAnswers('min').body);
+const allMobile = sizeOf(allAnswers('mobile').body);
+
 const plus = (a, b) => ({ min: a.min + (b?.min ?? 0), gzip: a.gzip + (b?.gzip ?? 0) });
-const whole = plus(plus(first, code), format);
+const whole = plus(plus(plus(first, code), format), demoMetadata);
+const demo = DEMO_COUNTRIES.length;
 
 const rows = [
   ['bare Lit element (same build)', bare],
   ['first render: phone-verify.js (Lit, en)', first, BUDGET_FIRST],
   ['code step chunk (after first render)', code],
-  ['formatting chunk (libphonenumber-js min)', format],
+  ['formatting chunk (libphonenumber-js core, no metadata)', format],
   ...locales.map(([locale, size]) => [`  locale ${locale}`, size]),
-  ['whole widget with formatting (en)', whole, BUDGET_WHOLE],
-  ['  + mobile-only metadata (opt-in)', mobile],
-  ['whole widget, mobile-only', mobile ? plus(whole, mobile) : undefined],
+  [`GET /metadata, demo's ${demo} countries`, demoMetadata],
+  ['GET /metadata, every country (allowedCountries *)', allMetadata],
+  [`whole widget with formatting (en, demo's ${demo} countries' metadata)`, whole, BUDGET_WHOLE],
+  ['whole widget with formatting, every country', plus(plus(plus(first, code), format), allMetadata)],
+  [`  + GET /metadata?type=mobile, demo's ${demo} (mobile-only)`, demoMobile],
+  ['  + GET /metadata?type=mobile, every country', allMobile],
+  [`whole widget, mobile-only, demo's ${demo} countries`, plus(whole, demoMobile)],
 ];
 
 const kb = (bytes) => `${(bytes / 1000).toFixed(2)} KB`;
@@ -120,6 +145,7 @@ const table = rows
   }));
 
 console.log(`widget bundle sizes (${reuse ? 'widget/dist as found' : 'fresh build'}; gzip level 9; KB = 1000 bytes)`);
+console.log(`"whole widget with formatting" = first render + code step + formatting chunk + GET /metadata for ${DEMO_COUNTRIES.join(', ')} (the demo's countries); metadata is sent per server, for its allowed countries only`);
 const columns = ['what', 'min', 'min+gzip', 'x bare', 'budget'];
 const widths = columns.map((c) => Math.max(c.length, ...table.map((r) => r[c].length)));
 const line = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');

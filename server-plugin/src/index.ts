@@ -21,6 +21,7 @@ export { crossSiteGuard, REQUEST_HEADER, type GuardOptions } from './guard.js';
 export { PhoneVerifyError, PhoneVerifyConfigError, HTTP_STATUS } from './errors.js';
 export { consoleLogger, type Logger } from './logger.js';
 export { maskPhone, parsePhone, type ParsedPhone } from './phone.js';
+export { metadataAnswers, trimMetadata, type MetadataAnswer, type PhoneMetadata } from './metadata.js';
 export { consoleSender, localProvider, type LocalProviderOptions, type MessageContext, type Sender } from './providers/local.js';
 export { textmagicProvider, TEXTMAGIC_LANGUAGES, TEXTMAGIC_TTL_SECONDS, type TextmagicProviderOptions } from './providers/textmagic.js';
 export { telnyxProvider, type TelnyxProviderOptions } from './providers/telnyx.js';

@@ -12,7 +12,16 @@ export interface Endpoints {
   resend: '/resend';
   verify: '/verify';
   cancel: '/cancel';
+  /** `GET`, public and cacheable: the phone-number metadata for the allowed countries (`?type=mobile` for the mobile-only check). */
+  metadata: '/metadata';
 }
+
+/**
+ * Which libphonenumber-js metadata `GET /metadata` answers (`?type=…`, default `min`):
+ * `min` formats and checks numbers, `mobile` also tells mobile numbers apart.
+ * Either way only for the countries the server allows.
+ */
+export type MetadataType = 'min' | 'mobile';
 
 /**
  * The header every state-changing request must carry. A cross-site form or a

@@ -8,8 +8,9 @@ import type {} from 'express-session';
 import passport from 'passport';
 import { PhoneVerifyError } from './errors.js';
 import { crossSiteGuard } from './guard.js';
+import { metadataAnswers } from './metadata.js';
 import { maskPhonesIn } from './phone.js';
-import type { Channel, ErrorBody, UserSummary, VerifyResponse } from './protocol.js';
+import type { Channel, ErrorBody, MetadataType, UserSummary, VerifyResponse } from './protocol.js';
 import type { SendContext } from './service.js';
 import type { PhoneVerifyStrategy } from './strategy.js';
 
@@ -124,6 +125,17 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
 
   router.get('/config', (_req, res) => {
     res.json(service.describe());
+  });
+
+  // Public, static data (the same for everyone until the configuration changes): cacheable, no session.
+  const metadata = metadataAnswers(service.settings.allowedCountries);
+  router.get('/metadata', (req, res) => {
+    const type = req.query.type ?? 'min';
+    if (type !== 'min' && type !== 'mobile') throw new PhoneVerifyError('invalid_request', '"type" must be min or mobile.');
+    const answer = metadata(type as MetadataType);
+    res.set({ 'Cache-Control': 'public, max-age=86400', ETag: answer.etag });
+    if (req.fresh) return void res.status(304).end();
+    res.type('json').send(answer.body);
   });
 
   /** Who asks for a send: the client's IP, and for a new number the application's bot check. */

@@ -16,5 +16,5 @@ export {
 export { defaultMessages, format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
 export { locales, resolveLocale } from './i18n.js';
 export type { PhoneFormatting } from './phone-verify.js';
-export type { PhoneProblem, PhoneReading } from './phone-format.js';
+export type { PhoneFormatter, PhoneProblem, PhoneReading } from './phone-format.js';
 export type { Channel, ConfigResponse, ErrorCode, UserSummary } from '@phone-verify/server-plugin/protocol';

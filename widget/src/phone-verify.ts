@@ -11,7 +11,7 @@ import { countryList, filterCountries, type Country } from './countries.js';
 import { PhoneVerifyErrorEvent, PhoneVerifySentEvent, PhoneVerifySuccessEvent } from './events.js';
 import { formatDuration, isRightToLeft, loadMessages, resolveLocale } from './i18n.js';
 import { defaultMessages, format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
-import type { PhoneProblem } from './phone-format.js';
+import type { PhoneFormatter, PhoneProblem } from './phone-format.js';
 import styles from './phone-verify.styles.js';
 import { caretAfter, significantBefore, toAsciiDigits } from './text.js';
 
@@ -174,8 +174,9 @@ export class PhoneVerify extends LitElement {
   };
 
   /**
-   * Loads the formatting module (libphonenumber-js with its "min" metadata) once per page.
-   * Called after the first render; override it in a subclass to load another build, or none.
+   * Loads the formatting module (libphonenumber-js core, no metadata) once per page.
+   * Called after the first render, while the element fetches its server's metadata
+   * (`GET {endpoint}/metadata`); override it in a subclass to load another build, or none.
    */
   static loadFormatting(): Promise<PhoneFormatting> {
     return (formatting ??= import('./phone-format.js').catch((error: unknown) => {
@@ -220,7 +221,7 @@ export class PhoneVerify extends LitElement {
   private pendingNumber = '';
   private verified = '';
   private expiresIn = 0;
-  private formatter: PhoneFormatting | undefined;
+  private formatter: PhoneFormatter | undefined;
   private codeStep: { renderCodeStep: typeof renderCodeStep } | undefined;
   private formatterAsked = false;
   private language = '';
@@ -434,16 +435,15 @@ export class PhoneVerify extends LitElement {
       (module) => void (this.codeStep = module),
       () => undefined,
     );
-    (this.constructor as typeof PhoneVerify).loadFormatting().then(
-      (module) => {
-        this.formatter = module;
-        // Fetch the mobile metadata now rather than on submit.
-        if (this.mobileOnly) void module.isMobile('', 'US');
-      },
-      () => {
-        // Offline or blocked: the element goes on without formatting; the server still validates.
-      },
-    );
+    // The module and the server's metadata (its countries only) come in parallel.
+    Promise.all([(this.constructor as typeof PhoneVerify).loadFormatting(), fetch(this.client.endpoint + '/metadata')])
+      .then(([module, answer]) => module.formatter(answer, this.mobileOnly))
+      .then(
+        (formatter) => void (this.formatter = formatter),
+        () => {
+          // Offline, blocked, or no metadata: the element goes on without formatting; the server still validates.
+        },
+      );
   }
 
   private setView(next: PhoneVerifyState): void {

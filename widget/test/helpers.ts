@@ -5,7 +5,7 @@
 import { fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/define.js';
-import { PhoneVerify, type PhoneVerifyStep } from '../src/index.js';
+import { PhoneVerify, type PhoneFormatter, type PhoneVerifyStep } from '../src/index.js';
 
 export const GB_MOBILE = '+447400123456';
 export const DE_MOBILE = '+4915123456789';
@@ -49,8 +49,16 @@ export async function loaded<T extends HTMLElement = PhoneVerify>(template = htm
   const found = await fixture<HTMLElement>(template);
   const el = (found instanceof PhoneVerify ? found : found.querySelector('phone-verify')!) as PhoneVerify;
   await waitUntil(() => el.step !== 'loading', 'the configuration did not load');
+  // The element fetches its server's metadata after the first render; wait for it as
+  // for the module (subclasses that load no formatting are left alone).
+  if (el.constructor === PhoneVerify && el.step !== 'error') await waitUntil(() => formatterOf(el), 'the formatting metadata did not arrive');
   await el.updateComplete;
   return found as T;
+}
+
+/** The element's formatter once formatting has loaded (module and metadata), else undefined. */
+export function formatterOf(el: PhoneVerify): PhoneFormatter | undefined {
+  return (el as unknown as { formatter?: PhoneFormatter }).formatter;
 }
 
 export async function stepIs(el: PhoneVerify, step: PhoneVerifyStep, timeout = 5000): Promise<void> {
