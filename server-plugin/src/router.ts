@@ -77,6 +77,21 @@ function requireSession(req: Request): void {
 }
 
 /**
+ * What is weak in the session cookie's settings (NIST 800-63B-4 §5.1.1, OWASP session
+ * cheat sheet): read from the first session, since the router cannot see the
+ * session middleware's options.
+ */
+function sessionCookieProblems(cookie: { httpOnly?: boolean; sameSite?: unknown; secure?: unknown }, production: boolean): string[] {
+  const problems: string[] = [];
+  if (cookie.httpOnly === false) problems.push('httpOnly is false, so page scripts can read the session id');
+  if (cookie.sameSite !== 'lax' && cookie.sameSite !== 'strict' && cookie.sameSite !== true) {
+    problems.push(`sameSite is ${JSON.stringify(cookie.sameSite ?? 'unset')}; set 'lax' or 'strict' (a defence in depth against login CSRF)`);
+  }
+  if (production && cookie.secure !== true) problems.push("secure is off, so the session id can travel over plain HTTP; set secure: true (or 'auto' with trust proxy)");
+  return problems;
+}
+
+/**
  * The Express router for the widget. Mount it where the widget's `endpoint` points:
  * `app.use('/auth/phone', phoneVerifyRouter(strategy))`.
  */
@@ -87,6 +102,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   const logger = service.settings.logger;
   const router = express.Router();
   let validated = false;
+  let cookieChecked = false;
 
   router.use((req, res, next) => {
     if (!validated) {
@@ -96,6 +112,11 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
       if (req.app.get('trust proxy') === true) {
         logger.error("app.set('trust proxy', true) lets clients choose their own IP and evade the per-network send limit; set the number of proxies instead, e.g. app.set('trust proxy', 1) (ERR_PV_PERMISSIVE_TRUST_PROXY)");
       }
+    }
+    if (!cookieChecked && req.session?.cookie) {
+      cookieChecked = true;
+      const problems = sessionCookieProblems(req.session.cookie, process.env.NODE_ENV === 'production');
+      if (problems.length > 0) logger.warn(`the session cookie is weak: ${problems.join('; ')} (ERR_PV_SESSION_COOKIE)`);
     }
     // Answers here are about one person's sign-in: no cache may keep them.
     res.set('Cache-Control', 'no-store');

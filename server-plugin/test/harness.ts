@@ -69,6 +69,8 @@ export interface TestAppOptions {
   sender?: Sender;
   /** Leave out express-session (and passport.session(), which would fail first), to test the misconfiguration error. */
   withoutSession?: boolean;
+  /** express-session's cookie options. Default: `{ httpOnly: true, sameSite: 'lax' }`, as the README recommends. */
+  cookie?: session.CookieOptions;
   /** `app.set('trust proxy', …)` before anything is mounted (e.g. 1, so tests can vary X-Forwarded-For). */
   trustProxy?: boolean | number | string;
 }
@@ -107,7 +109,7 @@ export function createTestApp(config: TestAppOptions = {}) {
   const app = express();
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   if (!config.withoutSession) {
-    app.use(session({ secret: 'test secret', resave: false, saveUninitialized: false, name: 'sid', store: sessions }));
+    app.use(session({ secret: 'test secret', resave: false, saveUninitialized: false, name: 'sid', store: sessions, cookie: config.cookie ?? { httpOnly: true, sameSite: 'lax' } }));
     app.use(passport.session());
   }
   app.use('/auth/phone', phoneVerifyRouter(strategy, { passport, ...config.router }));

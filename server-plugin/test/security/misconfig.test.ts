@@ -41,7 +41,7 @@ describe('misconfiguration', () => {
       const { agent, log } = createTestApp({ options: { store: undefined } });
       expect(log.lines).toEqual([expect.stringMatching(/^warn .*ERR_PV_MEMORY_STORE/)]);
       await agent.post('/auth/phone/start').send({ phone: '+447400123456' });
-      expect(log.lines).toHaveLength(1);
+      expect(log.lines.filter((line) => line.includes('ERR_PV_MEMORY_STORE'))).toHaveLength(1);
     });
 
     it('should not warn with a store of its own, or outside production', () => {
@@ -49,6 +49,29 @@ describe('misconfiguration', () => {
       expect(createTestApp().log.lines).toEqual([]);
       vi.stubEnv('NODE_ENV', 'development');
       expect(createTestApp({ options: { store: undefined } }).log.lines).toEqual([]);
+    });
+  });
+
+  describe('the session cookie (ERR_PV_SESSION_COOKIE)', () => {
+    const cookieWarnings = (lines: string[]) => lines.filter((line) => line.includes('ERR_PV_SESSION_COOKIE'));
+
+    it('should warn once about a cookie without sameSite that scripts can read', async () => {
+      const { agent, log } = createTestApp({ cookie: { httpOnly: false } });
+      for (let i = 0; i < 3; i++) await agent.post('/auth/phone/start').send({ phone: `+44740012345${i}` });
+      const warnings = cookieWarnings(log.lines);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/^warn .*httpOnly is false.*sameSite is "unset"/);
+    });
+
+    it('should say nothing of secure outside production, and warn about it in production over plain HTTP', async () => {
+      const development = createTestApp();
+      await development.agent.post('/auth/phone/start').send({ phone: '+447400123456' });
+      expect(cookieWarnings(development.log.lines)).toEqual([]);
+
+      vi.stubEnv('NODE_ENV', 'production');
+      const production = createTestApp({ cookie: { httpOnly: true, sameSite: 'strict', secure: 'auto' } });
+      await production.agent.post('/auth/phone/start').send({ phone: '+447400123456' });
+      expect(cookieWarnings(production.log.lines)).toEqual([expect.stringMatching(/secure is off/)]);
     });
   });
 
