@@ -4,7 +4,7 @@
 
 import { PhoneVerifyError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { maskPhone } from '../phone.js';
+import { maskPhonesIn } from '../phone.js';
 
 /** What every HTTP adapter accepts besides its credentials. */
 export interface HttpProviderOptions {
@@ -45,12 +45,13 @@ export interface HttpResponse {
   body: unknown;
 }
 
-/** Turn numbers in a provider's text into masked ones before it is logged. */
-export function scrub(text: string): string {
-  return text
-    .replace(/\+?\d[\d ]{6,}\d/g, (match) => maskPhone(match))
-    .replace(/\s+/g, ' ')
-    .slice(0, 300);
+/**
+ * A provider's text as it may be logged: phone numbers masked, the code being checked
+ * (if the provider echoed it) removed, one line, at most 300 characters.
+ */
+export function scrub(text: string, code?: string): string {
+  const withoutCode = code ? text.split(code).join('[code]') : text;
+  return maskPhonesIn(withoutCode).replace(/\s+/g, ' ').slice(0, 300);
 }
 
 /** Seconds from a `Retry-After` header (delta-seconds or HTTP-date), if it has a usable one. */
@@ -125,9 +126,9 @@ export class HttpClient {
    * other refusals become `provider_error` with one log line for the operator;
    * 429, 5xx and anything else become `provider_unavailable`.
    */
-  unexpected(response: HttpResponse, what: string, providerText?: string): PhoneVerifyError {
+  unexpected(response: HttpResponse, what: string, providerText?: string, code?: string): PhoneVerifyError {
     const { provider, logger } = this.config;
-    const detail = providerText ? `: ${scrub(providerText)}` : '';
+    const detail = providerText ? `: ${scrub(providerText, code)}` : '';
     if (response.status === 401 || response.status === 403) {
       logger.error(`${provider} refused the credentials (HTTP ${response.status}) on ${what}${detail}; check the API key in the provider options`);
       return new PhoneVerifyError('provider_error', 'The verification service refused the request.');

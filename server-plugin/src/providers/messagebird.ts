@@ -72,8 +72,8 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
 
   /** Error code 2 is "request not allowed (incorrect access_key)", whatever the HTTP status. */
   const refusedKey = (res: HttpResponse): boolean => errorsOf(res.body).some((e) => e.code === 2);
-  const fail = (res: HttpResponse, what: string): PhoneVerifyError =>
-    http.unexpected(refusedKey(res) ? { ...res, status: 401 } : res, what, errorText(res.body));
+  const fail = (res: HttpResponse, what: string, code?: string): PhoneVerifyError =>
+    http.unexpected(refusedKey(res) ? { ...res, status: 401 } : res, what, errorText(res.body), code);
 
   /** The Verify object's status by a plain read (no token): what a refused check meant. */
   async function statusOf(pending: PendingVerification): Promise<CheckResult> {
@@ -172,11 +172,11 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
         return statusOf(pending);
       }
       if (res.status === 404) return { status: 'expired' };
-      if (res.status === 401 || res.status === 403 || res.status === 429 || res.status >= 500 || refusedKey(res)) throw fail(res, what);
+      if (res.status === 401 || res.status === 403 || res.status === 429 || res.status >= 500 || refusedKey(res)) throw fail(res, what, code);
       // UNCONFIRMED: the status and error code of a wrong, expired or exhausted token. All are a
       // non-2xx with an errors array; the object's status (a plain read) says which it was.
       if (res.status >= 400 && errorsOf(res.body).length > 0) return statusOf(pending);
-      throw fail(res, what);
+      throw fail(res, what, code);
     },
 
     cancel,

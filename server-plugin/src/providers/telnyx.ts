@@ -84,7 +84,7 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
       // UNCONFIRMED: what Telnyx answers for a number with no pending verification (expired,
       // already accepted, never started). We read 404 (its generic "not found", 10005) as expired.
       if (res.status === 404) return { status: 'expired' };
-      if (res.status !== 200) throw http.unexpected(res, what, errorText(res.body));
+      if (res.status !== 200) throw http.unexpected(res, what, errorText(res.body), code);
       const data = isObject(res.body) ? res.body.data : undefined;
       const responseCode = isObject(data) ? data.response_code : undefined;
       // A wrong code is a 200 with "rejected", not an HTTP error; only "accepted" approves.

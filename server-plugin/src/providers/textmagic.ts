@@ -218,7 +218,7 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
       }
       // UNCONFIRMED: a wrong code is presumably a 400 (the only non-auth error listed for check).
       if (res.status === 400 && isObject(res.body)) return { status: 'wrong' };
-      throw http.unexpected(res, what, errorText(res.body));
+      throw http.unexpected(res, what, errorText(res.body), code);
     },
 
     cancel,

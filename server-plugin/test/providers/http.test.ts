@@ -33,3 +33,11 @@ describe('provider http helpers', () => {
     expect(pickLanguage(undefined, list)).toBeUndefined();
   });
 });
+
+describe('scrub', () => {
+  it('should mask numbers and remove an echoed code before a provider text is logged', () => {
+    const text = 'Code 028865 is not valid for +447400123456 (error 10015)';
+    expect(scrub(text, '028865')).toBe('Code [code] is not valid for +********3456 (error 10015)');
+    expect(scrub(text)).not.toContain('447400123456');
+  });
+});
