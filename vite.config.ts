@@ -67,6 +67,18 @@ export default defineConfig({
         test: {
           name: 'server-plugin',
           include: ['server-plugin/test/**/*.test.ts'],
+          exclude: ['server-plugin/test/express4.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        // The same HTTP suites with Express 4 in place of 5 across the whole module graph
+        // (the plugin's own import included): the peer range promises both.
+        extends: true,
+        resolve: { alias: { express: 'express4' } },
+        test: {
+          name: 'express4',
+          include: ['server-plugin/test/router.test.ts', 'server-plugin/test/strategy.*.test.ts', 'server-plugin/test/express4.test.ts'],
           environment: 'node',
         },
       },

@@ -77,6 +77,16 @@ function requireSession(req: Request): void {
 }
 
 /**
+ * Routes an async handler's rejection to `next`. Express 5 does this itself; Express 4
+ * does not, and a throwing handler there would leave the request hanging.
+ */
+const handle =
+  (handler: (req: Request, res: Response) => Promise<void>) =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    handler(req, res).catch(next);
+  };
+
+/**
  * What is weak in the session cookie's settings (NIST 800-63B-4 §5.1.1, OWASP session
  * cheat sheet): read from the first session, since the router cannot see the
  * session middleware's options.
@@ -168,7 +178,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     return context;
   };
 
-  router.post('/start', async (req, res) => {
+  router.post('/start', handle(async (req, res) => {
     requireSession(req);
     const body = jsonBody(req);
     const phone = body.phone;
@@ -187,9 +197,9 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     // A new number replaces the old verification: its code must stop working.
     if (previous) await service.cancel(previous.id);
     res.json(response);
-  });
+  }));
 
-  router.post('/resend', async (req, res) => {
+  router.post('/resend', handle(async (req, res) => {
     requireSession(req);
     const body = jsonBody(req);
     const pending = req.session.phoneVerify;
@@ -200,7 +210,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     if (channel !== undefined) input.channel = channel;
     if (locale !== undefined) input.locale = locale;
     res.json(await service.resend(pending.id, input, sendContext(req, false)));
-  });
+  }));
 
   router.post('/verify', (req, res, next) => {
     requireSession(req);
@@ -224,13 +234,13 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     })(req, res, next);
   });
 
-  router.post('/cancel', async (req, res) => {
+  router.post('/cancel', handle(async (req, res) => {
     requireSession(req);
     const pending = req.session.phoneVerify;
     delete req.session.phoneVerify;
     if (pending) await service.cancel(pending.id);
     res.json({ status: 'canceled' });
-  });
+  }));
 
   router.use((_req, _res, next) => {
     next(new PhoneVerifyError('not_found', 'No such phone-verify endpoint.'));
