@@ -32,6 +32,8 @@ export interface DemoOptions {
   sessionStore?: session.Store;
   /** Where pending verifications live. Default: the plugin's MemoryStore (one process). */
   store?: VerificationStore;
+  /** Wrong codes allowed per verification (some providers allow fewer than the default 5). */
+  maxAttempts?: number;
   /** Makes the rate limiters; pass Redis-backed ones for several processes. */
   createLimiter?: LimitsOptions['createLimiter'];
   /** Express's `trust proxy`: the number of proxies in front (never `true`). Default: none. */
@@ -72,6 +74,7 @@ export function createDemoApp(options: DemoOptions) {
       allowedCountries: options.allowedCountries ?? ['GB', 'IE', 'DE', 'FR', 'NL', 'ES', 'IT', 'US', 'CA'],
       defaultCountry: 'GB',
       ...(options.store ? { store: options.store } : {}),
+      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
       ...(options.createLimiter ? { limits: { createLimiter: options.createLimiter } } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     },

@@ -1,29 +1,34 @@
 // demo/src/providers.ts
 // Which provider the demo runs on: the built-in local provider (default), or an
 // adapter talking over real HTTP to its provider's sandbox, started in-process.
-//   PROVIDER=textmagic|telnyx|messagebird npm start
+//   PROVIDER=textmagic|telnyx|messagebird|twilio|vonage npm start
 
 import {
   localProvider,
   messagebirdProvider,
   telnyxProvider,
   textmagicProvider,
+  twilioProvider,
+  vonageProvider,
+  type PhoneVerifyOptions,
   type VerifyProvider,
 } from '@phone-verify/server-plugin';
-import { MessagebirdSandbox, TelnyxSandbox, TextmagicSandbox } from '@phone-verify/server-plugin/testing';
+import { MessagebirdSandbox, TelnyxSandbox, TextmagicSandbox, TwilioSandbox, VonageSandbox } from '@phone-verify/server-plugin/testing';
 import type { DemoPhones } from './phone.js';
 
-export const PROVIDERS = ['local', 'textmagic', 'telnyx', 'messagebird'] as const;
+export const PROVIDERS = ['local', 'textmagic', 'telnyx', 'messagebird', 'twilio', 'vonage'] as const;
 export type ProviderKind = (typeof PROVIDERS)[number];
 
 export interface DemoBackend {
   provider: VerifyProvider;
   /** Where the provider's API is, for the start-up line. */
   description: string;
+  /** Policy this provider needs (Vonage ends a verification at its 3rd wrong code). */
+  policy?: Pick<PhoneVerifyOptions, 'maxAttempts'>;
   close(): Promise<void>;
 }
 
-type Sandbox = TextmagicSandbox | TelnyxSandbox | MessagebirdSandbox;
+type Sandbox = TextmagicSandbox | TelnyxSandbox | MessagebirdSandbox | TwilioSandbox | VonageSandbox;
 
 async function onSandbox(sandbox: Sandbox, phones: DemoPhones, adapter: (baseUrl: string) => VerifyProvider): Promise<DemoBackend> {
   const baseUrl = await sandbox.listen();
@@ -60,5 +65,19 @@ export async function demoBackend(kind: ProviderKind, phones: DemoPhones, codeSe
       return onSandbox(new MessagebirdSandbox({ accessKey: 'demo-key' }), phones, (baseUrl) =>
         messagebirdProvider({ accessKey: 'demo-key', originator: 'Demo', baseUrl }),
       );
+    case 'twilio': {
+      const accountSid = `AC${'0'.repeat(32)}`;
+      const sandbox = new TwilioSandbox({ accountSid, authToken: 'demo-token' });
+      return onSandbox(sandbox, phones, (baseUrl) =>
+        twilioProvider({ accountSid, authToken: 'demo-token', serviceSid: sandbox.serviceSid, baseUrl }),
+      );
+    }
+    case 'vonage': {
+      const backend = await onSandbox(new VonageSandbox({ apiKey: 'demo-key', apiSecret: 'demo-secret' }), phones, (baseUrl) =>
+        vonageProvider({ apiKey: 'demo-key', apiSecret: 'demo-secret', brand: 'Demo', baseUrl }),
+      );
+      // Vonage ends a verification at the 3rd wrong code: say so, or "attempts left" would mislead.
+      return { ...backend, policy: { maxAttempts: 3 } };
+    }
   }
 }

@@ -1,7 +1,7 @@
 // demo/src/server.ts
 // `npm start`: the demo on http://localhost:3000 (PORT changes it), with the
 // built-in local provider and a fake phone panel: no account anywhere needed.
-// PROVIDER=textmagic|telnyx|messagebird runs it on that provider's sandbox instead;
+// PROVIDER=textmagic|telnyx|messagebird|twilio|vonage runs it on that provider's sandbox instead;
 // REDIS_URL=redis://… keeps verifications, limits and sessions in Redis, so several
 // processes can serve one sign-in. TRUST_PROXY=1 behind one reverse proxy.
 
@@ -21,7 +21,7 @@ if (!isProviderKind(kind)) {
 const redis = process.env.REDIS_URL ? await redisBacking(process.env.REDIS_URL) : undefined;
 const phones = new DemoPhones();
 const backend = await demoBackend(kind, phones, redis?.codeSecret);
-const options: DemoOptions = { phones, provider: backend.provider };
+const options: DemoOptions = { phones, provider: backend.provider, ...backend.policy };
 if (process.env.TRUST_PROXY) options.trustProxy = Number(process.env.TRUST_PROXY);
 if (redis) Object.assign(options, { store: redis.store, createLimiter: redis.createLimiter, sessionStore: redis.sessionStore, sessionSecret: redis.sessionSecret });
 else if (process.env.SESSION_SECRET) options.sessionSecret = process.env.SESSION_SECRET;

@@ -45,7 +45,7 @@ function demoOn(kind: ProviderKind) {
   beforeAll(async () => {
     const phones = new DemoPhones();
     backend = await demoBackend(kind, phones);
-    server = createDemoApp({ phones, provider: backend.provider, logger }).app.listen(0, '127.0.0.1');
+    server = createDemoApp({ phones, provider: backend.provider, logger, ...backend.policy }).app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     demo.baseUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
   });
@@ -84,7 +84,7 @@ async function signIn(baseUrl: string, number: string): Promise<string> {
   return message;
 }
 
-for (const kind of ['textmagic', 'telnyx', 'messagebird'] as const) {
+for (const kind of ['textmagic', 'telnyx', 'messagebird', 'twilio', 'vonage'] as const) {
   describe(`demo sign-in in Chromium on the ${kind} sandbox`, () => {
     const demo = demoOn(kind);
     it('should sign in with the code the sandbox "sent"', async () => {

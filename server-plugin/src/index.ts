@@ -26,6 +26,8 @@ export { consoleSender, localProvider, type LocalProviderOptions, type MessageCo
 export { textmagicProvider, TEXTMAGIC_LANGUAGES, TEXTMAGIC_TTL_SECONDS, type TextmagicProviderOptions } from './providers/textmagic.js';
 export { telnyxProvider, type TelnyxProviderOptions } from './providers/telnyx.js';
 export { messagebirdProvider, MESSAGEBIRD_LANGUAGES, type MessagebirdProviderOptions } from './providers/messagebird.js';
+export { twilioProvider, TWILIO_CHANNEL, TWILIO_LOCALES, TWILIO_TTL_SECONDS, type TwilioProviderOptions } from './providers/twilio.js';
+export { vonageProvider, VONAGE_CHANNEL, VONAGE_LOCALES, type VonageProviderOptions } from './providers/vonage.js';
 export { providerChain, type ProviderChainOptions } from './providers/chain.js';
 export type { HttpProviderOptions } from './providers/http.js';
 export type { CheckResult, PendingVerification, ProviderState, StartRequest, Started, VerifyProvider } from './providers/types.js';

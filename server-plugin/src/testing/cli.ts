@@ -8,11 +8,15 @@ import { MessagebirdSandbox } from './messagebird.js';
 import type { OutboxMessage, ProviderSandbox } from './sandbox.js';
 import { TelnyxSandbox } from './telnyx.js';
 import { TextmagicSandbox } from './textmagic.js';
+import { TwilioSandbox } from './twilio.js';
+import { VonageSandbox } from './vonage.js';
 
-const USAGE = `usage: cli.js <textmagic|telnyx|messagebird> [--port N] [--host H]
+const USAGE = `usage: cli.js <textmagic|telnyx|messagebird|twilio|vonage> [--port N] [--host H]
   textmagic:   [--username demo] [--api-key key]
   telnyx:      [--api-key key] [--verify-profile-id ID] [--code-length 6]
-  messagebird: [--access-key key]`;
+  messagebird: [--access-key key]
+  twilio:      [--account-sid AC…] [--auth-token token]
+  vonage:      [--api-key key] [--api-secret secret]`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -24,6 +28,9 @@ const { values, positionals } = parseArgs({
     'access-key': { type: 'string', default: 'key' },
     'verify-profile-id': { type: 'string' },
     'code-length': { type: 'string', default: '6' },
+    'account-sid': { type: 'string', default: `AC${'0'.repeat(32)}` },
+    'auth-token': { type: 'string', default: 'token' },
+    'api-secret': { type: 'string', default: 'secret' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -39,6 +46,10 @@ function create(kind: string | undefined): ProviderSandbox | undefined {
     }
     case 'messagebird':
       return new MessagebirdSandbox({ accessKey: values['access-key']! });
+    case 'twilio':
+      return new TwilioSandbox({ accountSid: values['account-sid']!, authToken: values['auth-token']! });
+    case 'vonage':
+      return new VonageSandbox({ apiKey: values['api-key']!, apiSecret: values['api-secret']! });
     default:
       return undefined;
   }
@@ -52,6 +63,7 @@ if (!sandbox) {
 const url = await sandbox.listen(Number(values.port), values.host);
 console.log(`${positionals[0]} sandbox listening on ${url}`);
 if (sandbox instanceof TelnyxSandbox) console.log(`verify profile id: ${sandbox.verifyProfileId}`);
+if (sandbox instanceof TwilioSandbox) console.log(`service sid: ${sandbox.serviceSid}`);
 sandbox.on('message', (m: OutboxMessage) => console.log(`${new Date(m.at).toISOString()} ${m.channel} to ${m.to}: ${m.text}`));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void sandbox.close().then(() => process.exit(0)));

@@ -16,3 +16,5 @@ export {
 export { TelnyxSandbox, type TelnyxSandboxOptions } from './telnyx.js';
 export { TextmagicSandbox, type TextmagicSandboxOptions } from './textmagic.js';
 export { MessagebirdSandbox, type MessagebirdSandboxOptions } from './messagebird.js';
+export { TwilioSandbox, type TwilioSandboxOptions } from './twilio.js';
+export { VonageSandbox, type VonageSandboxOptions } from './vonage.js';

@@ -175,6 +175,9 @@ export abstract class ProviderSandbox extends EventEmitter {
   /** An error in the provider's shape, for injected 500s and 429s. */
   protected abstract errorBody(status: number, message: string): unknown;
 
+  /** The content type of error bodies (status ≥ 400) a route does not label itself. Vonage: RFC 7807's. */
+  protected errorContentType = 'application/json';
+
   /** Deliver a message: into the outbox, and out as a `message` event. */
   protected deliver(message: OutboxMessage): void {
     this.#outbox.push(message);
@@ -255,7 +258,7 @@ export abstract class ProviderSandbox extends EventEmitter {
     if (response.body === undefined) {
       res.writeHead(response.status, headers).end();
     } else {
-      headers['content-type'] = 'application/json';
+      headers['content-type'] ??= response.status >= 400 ? this.errorContentType : 'application/json';
       res.writeHead(response.status, headers).end(JSON.stringify(response.body));
     }
   }
