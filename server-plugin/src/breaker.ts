@@ -72,6 +72,8 @@ export class ConversionBreaker {
       if (conversion >= this.minConversion) continue;
       const retryAfterMs = sent!.msBeforeNext;
       if ((this.reported.get(key) ?? 0) < now) {
+        // Forget windows that have ended, so an attack across many ranges cannot grow this map for ever.
+        if (this.reported.size >= 1000) for (const [k, until] of this.reported) if (until < now) this.reported.delete(k);
         this.reported.set(key, now + retryAfterMs);
         this.logger.warn(
           `breaker open for ${key}: ${Math.round(conversion * 100)} % of ${sends} sends signed in; sends there pause for ${Math.ceil(retryAfterMs / 60_000)} min (possible SMS pumping)`,
