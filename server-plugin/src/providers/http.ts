@@ -33,6 +33,8 @@ export interface HttpRequest {
   path: string;
   /** Sent as JSON. */
   json?: unknown;
+  /** Sent as `application/x-www-form-urlencoded` instead (Twilio reads nothing else). */
+  form?: Record<string, string>;
   /** Shown in log lines and errors instead of the path (which may hold a phone number). */
   what: string;
 }
@@ -95,6 +97,9 @@ export class HttpClient {
     if (request.json !== undefined) {
       (init.headers as Record<string, string>)['content-type'] = 'application/json';
       init.body = JSON.stringify(request.json);
+    } else if (request.form !== undefined) {
+      (init.headers as Record<string, string>)['content-type'] = 'application/x-www-form-urlencoded';
+      init.body = new URLSearchParams(request.form).toString();
     }
     let response: Response;
     let text: string;

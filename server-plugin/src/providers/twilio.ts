@@ -11,9 +11,7 @@ import {
   requireString,
   retryAfterSeconds,
   timeoutMs,
-  unavailable,
   type HttpProviderOptions,
-  type HttpResponse,
 } from './http.js';
 import type { CheckResult, PendingVerification, ProviderState, StartRequest, Started, VerifyProvider } from './types.js';
 
@@ -88,56 +86,6 @@ function twilioLocale(locale: string | undefined): string | undefined {
   return TWILIO_LOCALES.find((l) => l === primary);
 }
 
-interface FormRequest {
-  method: 'GET' | 'POST';
-  path: string;
-  /** Sent as `application/x-www-form-urlencoded`: Twilio ignores a JSON body (then answers 60200). */
-  form?: Record<string, string>;
-  what: string;
-}
-
-/**
- * `HttpClient.send` for form bodies. `HttpClient` only sends JSON, which Twilio
- * reads as "no parameters"; this is the same call (deadline over headers and body,
- * no redirects, transport failures → provider_unavailable) with a form body instead.
- */
-async function sendForm(http: HttpClient, request: FormRequest): Promise<HttpResponse> {
-  const { provider, baseUrl, timeoutMs: deadline, headers } = http.config;
-  const init: RequestInit = {
-    method: request.method,
-    headers: { accept: 'application/json', ...headers },
-    signal: AbortSignal.timeout(deadline),
-    redirect: 'error',
-  };
-  if (request.form !== undefined) {
-    (init.headers as Record<string, string>)['content-type'] = 'application/x-www-form-urlencoded';
-    init.body = new URLSearchParams(request.form).toString();
-  }
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(baseUrl.replace(/\/+$/, '') + request.path, init);
-    text = await response.text();
-  } catch (error) {
-    const name = (error as Error)?.name;
-    const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-    const reason =
-      name === 'TimeoutError' || name === 'AbortError'
-        ? `no answer to ${request.what} within ${deadline / 1000} s`
-        : `${request.what} failed: ${cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error)}`;
-    throw unavailable(provider, reason);
-  }
-  let body: unknown;
-  if (text !== '') {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-  }
-  return { status: response.status, headers: response.headers, text, body };
-}
-
 /** Create a provider that proxies to Twilio Verify v2. */
 export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
   const name = 'twilio';
@@ -181,7 +129,7 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
     const form: Record<string, string> = { To: request.phone, Channel: channel };
     const locale = twilioLocale(request.locale);
     if (locale) form.Locale = locale;
-    const res = await sendForm(http, { method: 'POST', path: `${base}/Verifications`, form, what });
+    const res = await http.send({ method: 'POST', path: `${base}/Verifications`, form, what });
     // Documented: 201. Any 2xx with a VE… sid is taken (a reused verification might answer 200: UNCONFIRMED).
     if (res.status >= 200 && res.status < 300) {
       const body = isObject(res.body) ? res.body : undefined;
@@ -219,7 +167,7 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
     async check(pending: PendingVerification, code: string): Promise<CheckResult> {
       const what = 'check';
       // By VerificationSid rather than To: it names exactly the verification we started.
-      const res = await sendForm(http, {
+      const res = await http.send({
         method: 'POST',
         path: `${base}/VerificationCheck`,
         form: { VerificationSid: String(pending.state.verificationSid), Code: code },
@@ -253,7 +201,7 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
 
     async cancel(pending: PendingVerification): Promise<void> {
       const what = 'cancel';
-      const res = await sendForm(http, {
+      const res = await http.send({
         method: 'POST',
         path: `${base}/Verifications/${encodeURIComponent(String(pending.state.verificationSid))}`,
         form: { Status: 'canceled' },
