@@ -4,10 +4,10 @@ import { providerChain } from '../../src/providers/chain.js';
 import { messagebirdProvider } from '../../src/providers/messagebird.js';
 import { telnyxProvider } from '../../src/providers/telnyx.js';
 import { textmagicProvider } from '../../src/providers/textmagic.js';
-import type { PendingVerification, StartRequest, VerifyProvider } from '../../src/providers/types.js';
+import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock, MessagebirdSandbox, TelnyxSandbox, TextmagicSandbox } from '../../src/testing/index.js';
-import { codeIn, GB, LogSpy, rejectsWith, startRequest, wrong } from './helpers.js';
+import { codeIn, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
 
 let clock: ManualClock;
 let log: LogSpy;
@@ -34,10 +34,7 @@ afterEach(async () => {
   await Promise.all([telnyxSandbox.close(), textmagicSandbox.close(), messagebirdSandbox.close()]);
 });
 
-async function started(provider: VerifyProvider, request: StartRequest = startRequest()): Promise<PendingVerification> {
-  const { state } = await provider.start(request);
-  return { id: request.verificationId, phone: request.phone, channel: request.channel, createdAt: clock.now(), state };
-}
+const started = startedWith(() => clock.now());
 
 const hits = (sandbox: { requests: { method: string }[] }) => sandbox.requests.length;
 

@@ -4,7 +4,7 @@
 
 import { expect } from 'vitest';
 import { PhoneVerifyError } from '../../src/errors.js';
-import type { StartRequest } from '../../src/providers/types.js';
+import type { PendingVerification, StartRequest, VerifyProvider } from '../../src/providers/types.js';
 import type { OutboxMessage } from '../../src/testing/index.js';
 
 export const GB = '+447400123456';
@@ -63,4 +63,15 @@ export async function call(
     /* not JSON: keep the text */
   }
   return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/**
+ * `started(provider, request?)`: starts a verification and returns it as the service
+ * would hand it back for a check, created at `now()` (the test's clock).
+ */
+export function startedWith(now: () => number) {
+  return async (provider: VerifyProvider, request: StartRequest = startRequest()): Promise<PendingVerification> => {
+    const { state } = await provider.start(request);
+    return { id: request.verificationId, phone: request.phone, channel: request.channel, createdAt: now(), state };
+  };
 }

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { messagebirdProvider, type MessagebirdProviderOptions } from '../../src/providers/messagebird.js';
-import type { PendingVerification, StartRequest, VerifyProvider } from '../../src/providers/types.js';
+import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock, MessagebirdSandbox } from '../../src/testing/index.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startRequest, wrong } from './helpers.js';
+import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
 
 const KEY = 'test_gshuPaZoeEG6ovbc8M79w0QyM';
 
@@ -27,10 +27,7 @@ function adapter(overrides: Partial<MessagebirdProviderOptions> = {}): VerifyPro
   return messagebirdProvider({ accessKey: KEY, originator: 'Acme', baseUrl: url, logger: log, ...overrides });
 }
 
-async function started(provider: VerifyProvider, request: StartRequest = startRequest()): Promise<PendingVerification> {
-  const { state } = await provider.start(request);
-  return { id: request.verificationId, phone: request.phone, channel: request.channel, createdAt: clock.now(), state };
-}
+const started = startedWith(() => clock.now());
 
 const checks = () => sandbox.requests.filter((r) => r.method === 'GET');
 

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { telnyxProvider, type TelnyxProviderOptions } from '../../src/providers/telnyx.js';
-import type { PendingVerification, StartRequest, VerifyProvider } from '../../src/providers/types.js';
+import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock, TelnyxSandbox } from '../../src/testing/index.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startRequest, wrong } from './helpers.js';
+import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
 
 const API_KEY = 'KEY0123456789secret';
 
@@ -28,10 +28,7 @@ function adapter(overrides: Partial<TelnyxProviderOptions> = {}): VerifyProvider
   return telnyxProvider({ apiKey: API_KEY, verifyProfileId: sandbox.verifyProfileId, baseUrl: url, logger: log, ...overrides });
 }
 
-async function started(provider: VerifyProvider, request: StartRequest = startRequest()): Promise<PendingVerification> {
-  const { state } = await provider.start(request);
-  return { id: request.verificationId, phone: request.phone, channel: request.channel, createdAt: clock.now(), state };
-}
+const started = startedWith(() => clock.now());
 
 describe('telnyxProvider', () => {
   it('starts an SMS verification with +E.164, the profile and our ttl, and approves the right code', async () => {

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { textmagicProvider, type TextmagicProviderOptions } from '../../src/providers/textmagic.js';
-import type { PendingVerification, StartRequest, VerifyProvider } from '../../src/providers/types.js';
+import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock, TextmagicSandbox, type TextmagicSandboxOptions } from '../../src/testing/index.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startRequest, wrong } from './helpers.js';
+import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
 
 const USER = 'demo';
 const KEY = 'tm-secret-key';
@@ -33,10 +33,7 @@ function adapter(overrides: Partial<TextmagicProviderOptions> = {}): VerifyProvi
   return textmagicProvider({ username: USER, apiKey: KEY, brand: 'Acme', baseUrl: url, logger: log, clock: clock.now, ...overrides });
 }
 
-async function started(provider: VerifyProvider, request: StartRequest = startRequest()): Promise<PendingVerification> {
-  const { state } = await provider.start(request);
-  return { id: request.verificationId, phone: request.phone, channel: request.channel, createdAt: clock.now(), state };
-}
+const started = startedWith(() => clock.now());
 
 describe('textmagicProvider', () => {
   it('starts with digits, brand, codeLength 6 and workflow 6 (one SMS), and approves the right code with a 204', async () => {

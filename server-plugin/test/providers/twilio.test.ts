@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { twilioProvider, type TwilioProviderOptions } from '../../src/providers/twilio.js';
-import type { PendingVerification, StartRequest, VerifyProvider } from '../../src/providers/types.js';
+import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock } from '../../src/testing/clock.js';
 import { TwilioSandbox } from '../../src/testing/twilio.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startRequest, wrong } from './helpers.js';
+import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
 
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const AUTH_TOKEN = 'f00dfeedf00dfeedf00dfeedf00dfeed';
@@ -31,10 +31,7 @@ function adapter(overrides: Partial<TwilioProviderOptions> = {}): VerifyProvider
   return twilioProvider({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, serviceSid: SERVICE_SID, baseUrl: url, logger: log, clock: clock.now, ...overrides });
 }
 
-async function started(provider: VerifyProvider, request: StartRequest = startRequest()): Promise<PendingVerification> {
-  const { state } = await provider.start(request);
-  return { id: request.verificationId, phone: request.phone, channel: request.channel, createdAt: clock.now(), state };
-}
+const started = startedWith(() => clock.now());
 
 const SERVICE = `/v2/Services/${SERVICE_SID}`;
 const checks = () => sandbox.requests.filter((r) => r.path.endsWith('/VerificationCheck'));

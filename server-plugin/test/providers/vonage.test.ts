@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { vonageProvider, type VonageProviderOptions } from '../../src/providers/vonage.js';
-import type { PendingVerification, StartRequest, VerifyProvider } from '../../src/providers/types.js';
+import type { PendingVerification, VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock } from '../../src/testing/index.js';
 import { VonageSandbox, type VonageSandboxOptions } from '../../src/testing/vonage.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startRequest, wrong } from './helpers.js';
+import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
 
 const KEY = 'vg-key';
 const SECRET = 'vg-secret-value';
@@ -34,10 +34,7 @@ function adapter(overrides: Partial<VonageProviderOptions> = {}): VerifyProvider
   return vonageProvider({ apiKey: KEY, apiSecret: SECRET, brand: 'Acme', baseUrl: url, logger: log, clock: clock.now, ...overrides });
 }
 
-async function started(provider: VerifyProvider, request: StartRequest = startRequest()): Promise<PendingVerification> {
-  const { state } = await provider.start(request);
-  return { id: request.verificationId, phone: request.phone, channel: request.channel, createdAt: clock.now(), state };
-}
+const started = startedWith(() => clock.now());
 
 describe('vonageProvider', () => {
   it('starts a one-step workflow (digits, no +) with code_length and channel_timeout from our policy; 200 completed approves', async () => {
