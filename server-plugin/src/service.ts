@@ -130,7 +130,10 @@ export class VerificationService {
     return { verification, response: this.pending(verification) };
   }
 
-  /** Send the pending verification again, perhaps on another channel. The code changes; the attempt count does not. */
+  /**
+   * Send the pending verification again, perhaps on another channel. The attempt count
+   * carries over. Most providers send a new code; Twilio resends the same one.
+   */
   async resend(id: string, input: ResendInput = {}, context: SendContext = {}): Promise<StartResponse> {
     const s = this.settings;
     const channel = this.channel(input.channel);
