@@ -201,15 +201,6 @@ export class Limits {
     return release;
   }
 
-  /** One more wrong code for this number. */
-  async recordFailure(phone: string): Promise<void> {
-    try {
-      await this.failures.penalty(phone, 1);
-    } catch (error) {
-      throw this.storeDown('failure count', error);
-    }
-  }
-
   /** A sign-in: earlier failures no longer count (NIST 800-63B-4 §3.2.2). */
   async clearFailures(phone: string): Promise<void> {
     try {

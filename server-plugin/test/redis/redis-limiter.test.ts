@@ -72,10 +72,10 @@ describe('redisLimiterFactory', () => {
 
   it('should share the failure lock: wrong codes counted by one process lock the number in another', async () => {
     const { limitsA, limitsB } = twoProcesses({ failures: { points: 3, duration: 600 } });
-    await limitsA.recordFailure(phone);
-    await limitsB.recordFailure(phone);
+    await limitsA.reserveFailure(phone); // kept, as for a wrong code
+    await limitsB.reserveFailure(phone);
     await expect(limitsA.assertNotLocked(phone)).resolves.toBeUndefined();
-    await limitsA.recordFailure(phone);
+    await limitsA.reserveFailure(phone); // kept, as for a wrong code
     expect(await codeOf(limitsB.assertNotLocked(phone))).toBe('too_many_attempts');
     await limitsA.clearFailures(phone);
     await expect(limitsB.assertNotLocked(phone)).resolves.toBeUndefined();
@@ -97,7 +97,7 @@ describe('redisLimiterFactory', () => {
     for (const call of [
       () => limitsA.consumeSend({ phone, ip: '192.0.2.1' }),
       () => limitsA.assertNotLocked(phone),
-      () => limitsA.recordFailure(phone),
+      () => limitsA.reserveFailure(phone),
     ]) {
       const started = performance.now();
       const error = await call().then(
