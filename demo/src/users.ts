@@ -12,19 +12,13 @@ export interface DemoUser {
 
 export class DemoUsers {
   private readonly byPhone = new Map<string, DemoUser>();
-  private readonly byId = new Map<string, DemoUser>();
 
   findOrCreate(phone: string): DemoUser {
     let user = this.byPhone.get(phone);
     if (!user) {
       user = { id: randomUUID(), phone, createdAt: Date.now() };
       this.byPhone.set(phone, user);
-      this.byId.set(user.id, user);
     }
     return user;
-  }
-
-  get(id: string): DemoUser | undefined {
-    return this.byId.get(id);
   }
 }
