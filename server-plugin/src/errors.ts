@@ -11,6 +11,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   country_not_allowed: 400,
   channel_unavailable: 400,
   rate_limited: 429,
+  challenge_required: 429,
   resend_too_soon: 429,
   no_pending_verification: 409,
   invalid_code: 401,

@@ -1,20 +1,22 @@
 // server-plugin/src/protocol.ts
 // The wire contract between <phone-verify> and the Express router: paths, bodies,
-// error codes. Types only, so the widget can import it without pulling in Node code.
+// error codes. Types and one constant (the paths), so the widget can import it without pulling in Node code.
 
 /** How a code reaches the phone. Each provider advertises the subset it can deliver. */
 export type Channel = 'sms' | 'voice' | 'whatsapp';
 
-/** Paths, relative to where the router is mounted (e.g. `/auth/phone`). */
-export interface Endpoints {
-  config: '/config';
-  start: '/start';
-  resend: '/resend';
-  verify: '/verify';
-  cancel: '/cancel';
+/** Paths, relative to where the router is mounted (e.g. `/auth/phone`): the router and the widget's client both use these. */
+export const Endpoints = {
+  config: '/config',
+  start: '/start',
+  resend: '/resend',
+  verify: '/verify',
+  cancel: '/cancel',
   /** `GET`, public and cacheable: the phone-number metadata for the allowed countries (`?type=mobile` for the mobile-only check). */
-  metadata: '/metadata';
-}
+  metadata: '/metadata',
+} as const;
+
+export type Endpoints = typeof Endpoints;
 
 /**
  * Which libphonenumber-js metadata `GET /metadata` answers (`?type=…`, default `min`):
@@ -66,12 +68,16 @@ export interface StartRequest {
   channel?: Channel;
   /** BCP 47 language tag for the message, e.g. `de`. */
   locale?: string;
+  /** The page's challenge (CAPTCHA) answer, after a `challenge_required` error. */
+  challengeToken?: string;
 }
 
 /** `POST /resend`: send the pending verification again, optionally on another channel. */
 export interface ResendRequest {
   channel?: Channel;
   locale?: string;
+  /** The page's challenge (CAPTCHA) answer, after a `challenge_required` error. */
+  challengeToken?: string;
 }
 
 /** Answer to start and resend: a code is on its way. */
@@ -123,6 +129,8 @@ export type ErrorCode =
   | 'channel_unavailable'
   /** Too many sends for this number, client or destination; see `retryAfter`. */
   | 'rate_limited'
+  /** Under pressure, with a challenge configured: solve the page's challenge and send `challengeToken`. */
+  | 'challenge_required'
   /** The last send was too recent; see `retryAfter`. */
   | 'resend_too_soon'
   /** This browser has no verification in progress (none started, expired, used or canceled). */

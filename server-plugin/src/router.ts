@@ -10,7 +10,7 @@ import { PhoneVerifyError } from './errors.js';
 import { crossSiteGuard } from './guard.js';
 import { metadataAnswers } from './metadata.js';
 import { maskPhonesIn } from './phone.js';
-import type { Channel, ErrorBody, MetadataType, UserSummary, VerifyResponse } from './protocol.js';
+import { Endpoints, type Channel, type ErrorBody, type MetadataType, type UserSummary, type VerifyResponse } from './protocol.js';
 import type { SendContext } from './service.js';
 import type { PhoneVerifyStrategy } from './strategy.js';
 
@@ -154,13 +154,13 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     next();
   });
 
-  router.get('/config', (_req, res) => {
+  router.get(Endpoints.config, (_req, res) => {
     res.json(service.describe());
   });
 
   // Public, static data (the same for everyone until the configuration changes): cacheable, no session.
   const metadata = metadataAnswers(service.settings.allowedCountries);
-  router.get('/metadata', (req, res) => {
+  router.get(Endpoints.metadata, (req, res) => {
     const type = req.query.type ?? 'min';
     if (type !== 'min' && type !== 'mobile') throw new PhoneVerifyError('invalid_request', '"type" must be min or mobile.');
     const answer = metadata(type as MetadataType);
@@ -178,7 +178,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     return context;
   };
 
-  router.post('/start', handle(async (req, res) => {
+  router.post(Endpoints.start, handle(async (req, res) => {
     requireSession(req);
     const body = jsonBody(req);
     const phone = body.phone;
@@ -199,7 +199,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     res.json(response);
   }));
 
-  router.post('/resend', handle(async (req, res) => {
+  router.post(Endpoints.resend, handle(async (req, res) => {
     requireSession(req);
     const body = jsonBody(req);
     const pending = req.session.phoneVerify;
@@ -212,7 +212,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     res.json(await service.resend(pending.id, input, sendContext(req, false)));
   }));
 
-  router.post('/verify', (req, res, next) => {
+  router.post(Endpoints.verify, (req, res, next) => {
     requireSession(req);
     authenticator.authenticate(strategy.name, (error: unknown, user: User | false, info: unknown) => {
       if (error) return next(error);
@@ -234,7 +234,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     })(req, res, next);
   });
 
-  router.post('/cancel', handle(async (req, res) => {
+  router.post(Endpoints.cancel, handle(async (req, res) => {
     requireSession(req);
     const pending = req.session.phoneVerify;
     delete req.session.phoneVerify;

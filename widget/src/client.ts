@@ -1,18 +1,20 @@
 // widget/src/client.ts
-// The widget's HTTP client: one method per router endpoint, JSON in and out, every
-// failure turned into a PhoneVerifyRequestError carrying a protocol (or client) code.
+// The widget's HTTP client and its only `fetch`: one method per router endpoint, JSON
+// in and out, every failure turned into a PhoneVerifyRequestError carrying a protocol
+// (or client) code. Paths come from the protocol's `Endpoints`, as the router's do.
 
-import type {
-  CancelResponse,
-  Channel,
-  ConfigResponse,
-  ErrorBody,
-  ErrorCode,
-  ResendRequest,
-  StartRequest,
-  StartResponse,
-  VerifyRequest,
-  VerifyResponse,
+import {
+  Endpoints,
+  type CancelResponse,
+  type MetadataType,
+  type ConfigResponse,
+  type ErrorBody,
+  type ErrorCode,
+  type ResendRequest,
+  type StartRequest,
+  type StartResponse,
+  type VerifyRequest,
+  type VerifyResponse,
 } from '@phone-verify/server-plugin/protocol';
 
 /**
@@ -59,31 +61,36 @@ export class PhoneVerifyClient {
 
   /** `GET /config`: countries, channels, code length, resend delay. */
   config(signal?: AbortSignal): Promise<ConfigResponse> {
-    return this.request<ConfigResponse>('GET', '/config', undefined, signal);
+    return this.request<ConfigResponse>('GET', Endpoints.config, undefined, signal);
   }
 
   /** `POST /start`: send a code to a number. */
-  start(body: StartRequest): Promise<StartResponse> {
-    return this.request<StartResponse>('POST', '/start', body);
+  start(body: StartRequest, signal?: AbortSignal): Promise<StartResponse> {
+    return this.request<StartResponse>('POST', Endpoints.start, body, signal);
   }
 
   /** `POST /resend`: send the pending verification again, perhaps on another channel. */
-  resend(channel?: Channel, locale?: string): Promise<StartResponse> {
-    const body: ResendRequest = {};
-    if (channel) body.channel = channel;
-    if (locale) body.locale = locale;
-    return this.request<StartResponse>('POST', '/resend', body);
+  resend(body: ResendRequest = {}, signal?: AbortSignal): Promise<StartResponse> {
+    return this.request<StartResponse>('POST', Endpoints.resend, body, signal);
   }
 
   /** `POST /verify`: check the code; on success the session is signed in. */
-  verify(code: string): Promise<VerifyResponse> {
+  verify(code: string, signal?: AbortSignal): Promise<VerifyResponse> {
     const body: VerifyRequest = { code };
-    return this.request<VerifyResponse>('POST', '/verify', body);
+    return this.request<VerifyResponse>('POST', Endpoints.verify, body, signal);
   }
 
   /** `POST /cancel`: drop the pending verification. */
-  cancel(): Promise<CancelResponse> {
-    return this.request<CancelResponse>('POST', '/cancel', {});
+  cancel(signal?: AbortSignal): Promise<CancelResponse> {
+    return this.request<CancelResponse>('POST', Endpoints.cancel, {}, signal);
+  }
+
+  /**
+   * `GET /metadata`: the formatting metadata for the server's countries, as the raw
+   * answer (public and cacheable, so no session headers; the formatting chunk reads it).
+   */
+  metadata(type?: MetadataType): Promise<Response> {
+    return fetch(this.endpoint + Endpoints.metadata + (type ? `?type=${type}` : ''));
   }
 
   private async request<T>(method: 'GET' | 'POST', path: string, body?: object, signal?: AbortSignal): Promise<T> {

@@ -4,7 +4,7 @@
 
 export { PhoneVerify, extractCode, type PhoneVerifyState, type PhoneVerifyStep } from './phone-verify.js';
 export { PhoneVerifyClient, PhoneVerifyRequestError, type ClientErrorCode } from './client.js';
-export { CountdownController, formatSeconds } from './countdown.js';
+export { CountdownController, formatSeconds } from './code/countdown.js';
 export {
   PhoneVerifyErrorEvent,
   PhoneVerifySentEvent,
@@ -16,5 +16,5 @@ export {
 export { defaultMessages, format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
 export { locales, resolveLocale } from './i18n.js';
 export type { PhoneFormatting } from './phone-verify.js';
-export type { PhoneFormatter, PhoneProblem, PhoneReading } from './phone-format.js';
+export type { PhoneFormatter, PhoneProblem, PhoneReading } from './phone/phone-format.js';
 export type { Channel, ConfigResponse, ErrorCode, UserSummary } from '@phone-verify/server-plugin/protocol';

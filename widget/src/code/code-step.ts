@@ -1,4 +1,4 @@
-// widget/src/code-step.ts
+// widget/src/code/code-step.ts
 // The code step's template. Not needed for the first render, so it is its own chunk:
 // fetched after the first render and awaited, if it has not arrived, before a code
 // is asked for. Listeners are the element's own methods (Lit calls them on the host).
@@ -7,7 +7,7 @@
 
 import type { Channel } from '@phone-verify/server-plugin/protocol';
 import type { html as litHtml, TemplateResult } from 'lit';
-import type { PhoneVerifyMessages } from './messages.js';
+import type { PhoneVerifyMessages } from '../messages.js';
 
 export interface CodeStepProps {
   m: PhoneVerifyMessages;

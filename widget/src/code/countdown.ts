@@ -1,4 +1,4 @@
-// widget/src/countdown.ts
+// widget/src/code/countdown.ts
 // A reactive controller that counts seconds down to zero and re-renders its host on
 // each tick; used for "Send again in 0:27".
 

@@ -1,9 +1,9 @@
-// widget/src/phone-format.ts
+// widget/src/phone/phone-format.ts
 // As-you-type formatting and validation of phone numbers with libphonenumber-js core.
 // Never in the first-render bundle: the element imports this module after its first
 // render (or on first focus of the phone field) and works without it until it
 // arrives, or if it never does. No metadata is bundled: the server answers it
-// (`GET {endpoint}/metadata`), for the countries it allows only.
+// (`GET {endpoint}/metadata`, through the element's client), for the countries it allows only.
 
 import { AsYouType, type CountryCode, type MetadataJson } from 'libphonenumber-js/core';
 
@@ -64,16 +64,15 @@ async function metadataIn(answer: Response | Promise<Response>): Promise<Metadat
 /**
  * A formatter from the answer to `GET {endpoint}/metadata` (fetched by the element
  * alongside this module). Rejects when the answer is not metadata; the element then
- * goes on without formatting. The mobile metadata comes from the same URL with
- * `?type=mobile`, with `mobileOnly` now rather than on the first submit.
+ * goes on without formatting. `mobile` asks for the mobile metadata (`?type=mobile`):
+ * on the first mobile check, or now when `mobileOnly`.
  */
-export async function formatter(answer: Response, mobileOnly = false): Promise<PhoneFormatter> {
+export async function formatter(answer: Response, mobile: () => Promise<Response>, mobileOnly = false): Promise<PhoneFormatter> {
   const data = await metadataIn(answer);
-  const url = answer.url;
-  let mobile: Promise<MetadataJson> | undefined;
+  let mobileMetadata: Promise<MetadataJson> | undefined;
   const mobileData = () =>
-    (mobile ??= metadataIn(fetch(`${url}?type=mobile`)).catch((error: unknown) => {
-      mobile = undefined;
+    (mobileMetadata ??= metadataIn(mobile()).catch((error: unknown) => {
+      mobileMetadata = undefined;
       throw error;
     }));
   if (mobileOnly) mobileData().catch(() => undefined);

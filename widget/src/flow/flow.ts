@@ -1,0 +1,123 @@
+// widget/src/flow/flow.ts
+// The element's flow as a pure state machine: `transition(state, event)` returns the
+// next state, or the same object when the state does not take the event (a second
+// submit while one is pending, a late answer). Everything the element shows about the
+// flow (step, busy, error, focus, notice, challenge) is read from the state.
+
+import type { Channel, UserSummary } from '@phone-verify/server-plugin/protocol';
+import type { ClientErrorCode } from '../client.js';
+import type { PhoneProblem } from '../phone/phone-format.js';
+
+/** Errors the element finds itself, before asking the server. */
+export type LocalErrorCode = 'phone_required' | 'code_incomplete' | 'phone_not_mobile' | PhoneProblem;
+
+export interface ShownError {
+  code: ClientErrorCode | LocalErrorCode;
+  attemptsLeft?: number;
+  retryAfter?: number;
+  /** The country a `phone_invalid` number was read in. */
+  country?: string;
+}
+
+/** A code on its way: what the code step shows and what success makes the value. */
+export interface Sent {
+  /** The number as shown: formatted when formatting has loaded. */
+  phone: string;
+  /** The number in E.164, as the server understood it. */
+  e164: string;
+  channel: Channel;
+  /** Seconds the code stays valid. */
+  expiresIn: number;
+  /** Seconds until another code may be asked for. */
+  resendAfter: number;
+}
+
+/** Where focus goes once the state has rendered; `code-select` also selects the code so typing replaces it. */
+export type FocusTarget = 'phone' | 'code' | 'code-select' | 'error' | 'done';
+
+interface Common {
+  error?: ShownError;
+  focus?: FocusTarget;
+}
+
+/** Steps with a code on its way: the code step, shown while one of its requests is pending too. */
+export type CodeStep = 'enter-code' | 'resending' | 'verifying' | 'canceling';
+
+export type FlowState = Common &
+  (
+    | { step: 'loading' | 'sending' }
+    /** The configuration could not load. */
+    | { step: 'error'; error: ShownError }
+    /** `challenge`: the server asked for the page's challenge before it sends a code. */
+    | { step: 'enter-phone'; challenge?: true }
+    /** `notice`: what the status region says (a code went out, or another may be asked for). */
+    | { step: CodeStep; sent: Sent; notice?: 'sent' | 'ready'; challenge?: true }
+    | { step: 'done'; user: UserSummary; phone: string }
+  );
+
+export type FlowStep = FlowState['step'];
+
+export type FlowEvent =
+  | { type: 'load' | 'retry' | 'loaded' | 'send' | 'resend' | 'verify' | 'cancel' | 'restart' | 'ready' }
+  | { type: 'load-failed' | 'failed' | 'challenge' | 'invalid'; error: ShownError }
+  | { type: 'sent'; sent: Sent }
+  | { type: 'verified'; user: UserSummary };
+
+/** After these the pending verification is gone: the only way on is a new number. */
+const RESTART_CODES: ReadonlySet<string> = new Set(['expired', 'too_many_attempts', 'no_pending_verification', 'forbidden']);
+
+/** True in the code step, whatever request of it is pending. */
+export const isCodeStep = (step: FlowStep): step is CodeStep => step === 'enter-code' || step === 'resending' || step === 'verifying' || step === 'canceling';
+
+/** True while a request of the flow is pending. */
+export const isBusy = (step: FlowStep): boolean => step === 'sending' || step === 'resending' || step === 'verifying' || step === 'canceling';
+
+/** The step as the element reports it (`step`, custom states): a pending resend or cancel is still the code step. */
+export const publicStep = (step: FlowStep): FlowStep => (step === 'resending' || step === 'canceling' ? 'enter-code' : step);
+
+export function transition(state: FlowState, event: FlowEvent): FlowState {
+  const step = state.step;
+  const code = 'sent' in state ? state : undefined;
+  switch (event.type) {
+    case 'load':
+      return { step: 'loading' };
+    case 'retry':
+      return step === 'error' ? { step: 'loading', focus: 'error' } : state;
+    case 'loaded':
+      return step === 'loading' ? { step: 'enter-phone' } : state;
+    case 'load-failed':
+      return step === 'loading' ? { step: 'error', error: event.error } : state;
+    case 'invalid':
+      return step === 'enter-phone' || step === 'enter-code' ? { ...state, error: event.error, focus: step === 'enter-phone' ? 'phone' : 'code' } : state;
+    case 'send':
+      return step === 'enter-phone' ? { step: 'sending' } : state;
+    case 'sent':
+      return step === 'sending' || step === 'resending' ? { step: 'enter-code', sent: event.sent, notice: 'sent', focus: 'code' } : state;
+    case 'resend':
+    case 'verify':
+    case 'cancel':
+      return code && step === 'enter-code'
+        ? { step: event.type === 'resend' ? 'resending' : event.type === 'verify' ? 'verifying' : 'canceling', sent: code.sent, ...(code.notice ? { notice: code.notice } : {}) }
+        : state;
+    case 'ready': {
+      if (!code || (step !== 'enter-code' && step !== 'resending')) return state;
+      // The focus was for when the code went out; the countdown ending moves nothing.
+      const { focus: _moved, ...rest } = code;
+      return { ...rest, notice: 'ready' };
+    }
+    case 'verified':
+      return code && step === 'verifying' ? { step: 'done', user: event.user, phone: code.sent.e164, focus: 'done' } : state;
+    case 'restart':
+      return step === 'loading' || step === 'error' ? state : { step: 'enter-phone', focus: 'phone' };
+    case 'failed':
+    case 'challenge': {
+      const error = event.error;
+      const challenge = event.type === 'challenge' ? { challenge: true as const } : {};
+      if (step === 'sending') return { step: 'enter-phone', error, focus: 'phone', ...challenge };
+      if (!code || (step !== 'resending' && step !== 'verifying')) return state;
+      if (RESTART_CODES.has(error.code)) return { step: 'enter-phone', error, focus: 'phone' };
+      const notice = code.notice ? { notice: code.notice } : {};
+      return { step: 'enter-code', sent: code.sent, error, focus: step === 'verifying' ? 'code-select' : 'code', ...notice, ...challenge };
+    }
+  }
+}

@@ -1,0 +1,44 @@
+// widget/src/i18n/error-text.ts
+// The sentence shown for an error: its message in the element's language, with the
+// attempts left or the time to wait when the server said.
+
+import { formatDuration } from '../i18n.js';
+import { format, type PhoneVerifyMessages } from '../messages.js';
+import type { ShownError } from '../flow/flow.js';
+
+export function errorText(
+  error: ShownError | undefined,
+  m: PhoneVerifyMessages,
+  locale: string,
+  /** The name of a country, for `phone_invalid`. */
+  countryName: (code: string) => string,
+  /** The configuration could not load: the sentence says so first. */
+  unavailable: boolean,
+  codeLength: number,
+): string {
+  if (!error) return '';
+  switch (error.code) {
+    case 'phone_required':
+      return m.phoneRequired;
+    case 'phone_too_short':
+      return m.phoneTooShort;
+    case 'phone_too_long':
+      return m.phoneTooLong;
+    case 'phone_not_mobile':
+      return m.phoneNotMobile;
+    case 'phone_invalid':
+      return format(m.phoneInvalid, { country: countryName(error.country ?? '') });
+    case 'code_incomplete':
+      return format(m.codeIncomplete, { count: codeLength });
+  }
+  let text = m.errors[error.code] ?? m.errors.internal_error;
+  if (unavailable) text = `${m.configFailed} ${text}`;
+  if (error.code === 'invalid_code' && error.attemptsLeft !== undefined) {
+    const plural = new Intl.PluralRules(locale).select(error.attemptsLeft);
+    text += ' ' + format(plural === 'one' ? m.attemptsLeftOne : m.attemptsLeftOther, { count: error.attemptsLeft });
+  }
+  if (error.retryAfter !== undefined && (error.code === 'rate_limited' || error.code === 'provider_unavailable')) {
+    text += ' ' + format(m.retryIn, { time: formatDuration(error.retryAfter, locale) });
+  }
+  return text;
+}
