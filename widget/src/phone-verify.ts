@@ -7,11 +7,11 @@
 
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ConfigResponse, CountryOption } from '@phone-verify/server-plugin/protocol';
-import { CodeInputController } from './code/code-input.js';
+import type { CodeStepController } from './code/code-step.js';
 import { formatSeconds } from './code/countdown.js';
-import { WebOtpController } from './code/web-otp.js';
 import { ComboboxController } from './country/combobox.js';
 import { countryList, type Country } from './countries.js';
+import { PhoneVerifyRequestError } from './client.js';
 import { FlowController } from './flow/flow-controller.js';
 import { publicStep, type FlowState, type FlowStep } from './flow/flow.js';
 import { FormController } from './form/form-controller.js';
@@ -23,8 +23,9 @@ import type { PhoneFormatter } from './phone/phone-format.js';
 import { PhoneInputController, type PhoneFormatting } from './phone/phone-input.js';
 import { renderPhoneStep } from './phone/phone-step.js';
 import styles from './phone-verify.styles.js';
+import { extractCode, toAsciiDigits } from './text.js';
 
-export { extractCode } from './code/code-input.js';
+export { extractCode } from './text.js';
 export type { PhoneFormatting } from './phone/phone-input.js';
 
 /** Where the element is in the flow, with what each step knows (a pending resend or cancel included). */
@@ -37,6 +38,15 @@ export type PhoneVerifyStep = Exclude<FlowStep, 'resending' | 'canceling'>;
 const PHONE_FIELD_CODE = /^(phone_|invalid_phone|country_not_allowed)/;
 
 let formatting: Promise<PhoneFormatting> | undefined;
+let codeStep: Promise<typeof import('./code/code-step.js')> | undefined;
+
+/** The code step's chunk (code/code-step.ts), fetched once per page; a failure is a `network_error`, tried again next time. */
+function loadCodeStep(): Promise<typeof import('./code/code-step.js')> {
+  return (codeStep ??= import('./code/code-step.js').catch(() => {
+    codeStep = undefined;
+    throw new PhoneVerifyRequestError('network_error', 'code step did not load');
+  }));
+}
 
 /** Where the page's challenge (CAPTCHA) shows while the server asks for it. */
 const challengeSlot = html`<slot name="challenge"></slot>`;
@@ -146,39 +156,40 @@ export class PhoneVerify extends LitElement {
   /** The selected country (ISO 3166-1 alpha-2). */
   declare country: string;
 
-  private readonly language = new LanguageController(this);
-  private readonly formControl = new FormController(this, {
+  readonly #language = new LanguageController(this);
+  readonly #formControl = new FormController(this, {
     value: () => this.value,
     states: () => [this.step],
-    missing: () => [this.messages.notVerified, this.renderRoot.querySelector<HTMLElement>('#phone, #code') ?? undefined],
+    missing: () => [this.#messages.notVerified, this.renderRoot.querySelector<HTMLElement>('#phone, #code') ?? undefined],
   });
-  private readonly flow = new FlowController(this, {
-    ready: () => this.language.ready,
-    configured: (config) => void (this.country = this.pickCountry(config.countries, config.defaultCountry)),
-    sent: () => this.code.set(''),
+  readonly #flow = new FlowController(this, {
+    ready: () => this.#language.ready,
+    configured: (config) => void (this.country = this.#pickCountry(config.countries, config.defaultCountry)),
+    sent: () => this.#code?.set(''),
     navigate: (url) => this.navigate(url),
   });
-  private readonly combo = new ComboboxController(this, {
-    countries: () => this.countries,
+  readonly #combo = new ComboboxController(this, {
+    countries: () => this.#countries,
     selected: () => this.country,
     choose: (country) => {
       this.country = country.country;
-      this.phone.countryChosen();
+      this.#phone.countryChosen();
     },
-    results: (count) => format(this.messages.countryResults, { count }),
-    busy: () => this.flow.busy,
+    results: (count) => format(this.#messages.countryResults, { count }),
+    busy: () => this.#flow.busy,
     root: () => this.renderRoot,
   });
-  private readonly phone = new PhoneInputController(this, {
+  readonly #phone = new PhoneInputController(this, {
     country: () => this.country,
     select: (country) => void (this.country = country),
-    allowed: () => this.flow.config?.countries ?? [],
+    allowed: () => this.#flow.config?.countries ?? [],
   });
-  private readonly code = new CodeInputController(this, () => this.flow.codeLength, () => this.submitCode());
+  /** The code step, once its chunk has arrived. */
+  #code: CodeStepController | undefined;
   /** The state whose focus target was applied. */
-  private focused: FlowState | undefined;
-  private checking = false;
-  private listCache: { config: ConfigResponse | undefined; tag: string; list: Country[] } | undefined;
+  #focused: FlowState | undefined;
+  #checking = false;
+  #listCache: { config: ConfigResponse | undefined; tag: string; list: Country[] } | undefined;
 
   constructor() {
     super();
@@ -189,15 +200,11 @@ export class PhoneVerify extends LitElement {
     this.disabled = false;
     this.strings = undefined;
     this.country = '';
-    new WebOtpController(this, () => /^(enter-code|resending|canceling)$/.test(this.flow.state.step), (otp) => {
-      this.code.set(otp, true);
-      this.submitCode();
-    });
   }
 
   /** The current step: `loading`, `enter-phone`, `sending`, `enter-code`, `verifying`, `done` or `error`. */
   get step(): PhoneVerifyStep {
-    return publicStep(this.flow.state.step) as PhoneVerifyStep;
+    return publicStep(this.#flow.state.step) as PhoneVerifyStep;
   }
 
   /** The language tag in effect (own `lang`, nearest ancestor's, the document's, the browser's): names countries and is sent to the server. */
@@ -213,34 +220,34 @@ export class PhoneVerify extends LitElement {
 
   /** The verified number in E.164 after success, else `''`. Also the form value. */
   get value(): string {
-    const state = this.flow.state;
+    const state = this.#flow.state;
     return state.step === 'done' ? state.phone : '';
   }
 
   /** The form the element belongs to. */
   get form(): HTMLFormElement | null {
-    return this.formControl.internals?.form ?? null;
+    return this.#formControl.internals?.form ?? null;
   }
 
   /** `valueMissing` until the number is verified. */
   get validity(): ValidityState | undefined {
-    return this.formControl.internals?.validity;
+    return this.#formControl.internals?.validity;
   }
 
   get validationMessage(): string {
-    return this.formControl.internals?.validationMessage ?? '';
+    return this.#formControl.internals?.validationMessage ?? '';
   }
 
   get willValidate(): boolean {
-    return this.formControl.internals?.willValidate ?? false;
+    return this.#formControl.internals?.willValidate ?? false;
   }
 
   checkValidity(): boolean {
-    return this.formControl.internals?.checkValidity() ?? true;
+    return this.#formControl.internals?.checkValidity() ?? true;
   }
 
   reportValidity(): boolean {
-    return this.formControl.internals?.reportValidity() ?? true;
+    return this.#formControl.internals?.reportValidity() ?? true;
   }
 
   /**
@@ -248,45 +255,45 @@ export class PhoneVerify extends LitElement {
    * with `token` (the page's challenge answer) as `challengeToken`. Does nothing otherwise.
    */
   submitChallenge(token: string): void {
-    this.flow.submitChallenge(token);
+    this.#flow.submitChallenge(token);
   }
 
   /** Back to the phone step with everything cleared, as `form.reset()` does to a field. */
   formResetCallback(): void {
-    this.phone.set('');
-    this.combo.close();
-    this.flow.reset();
-    const config = this.flow.config;
-    if (config) this.country = this.pickCountry(config.countries, config.defaultCountry);
+    this.#phone.set('');
+    this.#combo.close();
+    this.#flow.reset();
+    const config = this.#flow.config;
+    if (config) this.country = this.#pickCountry(config.countries, config.defaultCountry);
   }
 
   formDisabledCallback(disabled: boolean): void {
-    this.formControl.disabledChanged(disabled);
+    this.#formControl.disabledChanged(disabled);
   }
 
   /** The formatter, once formatting has loaded (module and metadata); `undefined` before, or if it never does. */
   protected get formatter(): PhoneFormatter | undefined {
-    return this.phone.formatter;
+    return this.#phone.formatter;
   }
 
   /** The allowed countries, named in the current language (recomputed when either changes). */
-  private get countries(): Country[] {
-    const { config } = this.flow;
-    const tag = this.language.tag || 'en';
-    const cache = this.listCache;
+  get #countries(): Country[] {
+    const { config } = this.#flow;
+    const tag = this.#language.tag || 'en';
+    const cache = this.#listCache;
     if (cache && cache.config === config && cache.tag === tag) return cache.list;
-    return (this.listCache = { config, tag, list: countryList(config?.countries ?? [], tag) }).list;
+    return (this.#listCache = { config, tag, list: countryList(config?.countries ?? [], tag) }).list;
   }
 
   protected override firstUpdated(): void {
     // After the first render, so formatting never delays it.
-    setTimeout(() => this.requestFormatting());
+    setTimeout(() => this.#requestFormatting());
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('endpoint') && changed.get('endpoint') !== undefined && this.isConnected) void this.flow.load();
-    const config = this.flow.config;
-    if (changed.has('defaultCountry') && config && this.flow.state.step === 'enter-phone') {
+    if (changed.has('endpoint') && changed.get('endpoint') !== undefined && this.isConnected) void this.#flow.load();
+    const config = this.#flow.config;
+    if (changed.has('defaultCountry') && config && this.#flow.state.step === 'enter-phone') {
       const wanted = this.defaultCountry?.toUpperCase();
       if (wanted && config.countries.some((c) => c.country === wanted)) this.country = wanted;
     }
@@ -298,9 +305,9 @@ export class PhoneVerify extends LitElement {
     // Content-Security-Policy blocks style attributes (and styleMap's first render is one).
     const code = root.querySelector<HTMLInputElement>('#code');
     code?.style.setProperty('--length', String(code.maxLength));
-    const state = this.flow.state;
-    if (state.focus && state !== this.focused) {
-      this.focused = state;
+    const state = this.#flow.state;
+    if (state.focus && state !== this.#focused) {
+      this.#focused = state;
       const target = state.focus;
       const element = root.querySelector<HTMLElement>(`#${target === 'code-select' ? 'code' : target}`);
       element?.focus();
@@ -314,21 +321,34 @@ export class PhoneVerify extends LitElement {
     if (target.protocol === 'http:' || target.protocol === 'https:') window.location.assign(target.href);
   }
 
-  private get messages(): PhoneVerifyMessages {
-    return mergeMessages(this.strings, this.language.messages);
+  get #messages(): PhoneVerifyMessages {
+    return mergeMessages(this.strings, this.#language.messages);
   }
 
-  private get isDisabled(): boolean {
-    return this.disabled || this.formControl.disabled;
+  get #isDisabled(): boolean {
+    return this.disabled || this.#formControl.disabled;
   }
 
-  private requestFormatting(): void {
-    this.code.load().catch(() => undefined);
-    this.phone.load((this.constructor as typeof PhoneVerify).loadFormatting, this.flow.client, this.mobileOnly);
+  /** The code step's controller, made when its chunk arrives. */
+  async #loadCode(): Promise<CodeStepController> {
+    const module = await loadCodeStep();
+    return (this.#code ??= new module.CodeStepController(this, {
+      flow: this.#flow,
+      tools: { html, extractCode, toAsciiDigits, format, formatDuration, formatSeconds },
+      messages: () => this.#messages,
+      locale: () => this.locale,
+      disabled: () => this.#isDisabled,
+      isolate: (phone) => this.#isolate(phone),
+    }));
+  }
+
+  #requestFormatting(): void {
+    this.#loadCode().catch(() => undefined);
+    this.#phone.load((this.constructor as typeof PhoneVerify).loadFormatting, this.#flow.client, this.mobileOnly);
   }
 
   /** `default-country`, else the server's default, else the browser language's region, else the first country. */
-  private pickCountry(countries: CountryOption[], serverDefault: string | undefined): string {
+  #pickCountry(countries: CountryOption[], serverDefault: string | undefined): string {
     const allowed = new Set(countries.map((c) => c.country));
     const regions = (navigator.languages?.length ? navigator.languages : [navigator.language]).map((tag) => {
       try {
@@ -344,109 +364,76 @@ export class PhoneVerify extends LitElement {
     return countries[0]?.country ?? '';
   }
 
-  private async handlePhoneSubmit(event: SubmitEvent): Promise<void> {
+  async #handlePhoneSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    if (this.flow.state.step !== 'enter-phone' || this.isDisabled || this.checking) return;
-    const phone = this.phone;
+    if (this.#flow.state.step !== 'enter-phone' || this.#isDisabled || this.#checking) return;
+    const phone = this.#phone;
     const country = this.country;
     let problem = phone.problem();
     if (!problem && this.mobileOnly) {
-      this.checking = true;
-      if (!(await phone.mobile().finally(() => (this.checking = false)))) problem = { code: 'phone_not_mobile', country };
+      this.#checking = true;
+      if (!(await phone.mobile().finally(() => (this.#checking = false)))) problem = { code: 'phone_not_mobile', country };
     }
-    if (problem) return void this.flow.apply({ type: 'invalid', error: problem });
-    this.flow.start({ phone: phone.value.trim(), ...(country ? { country } : {}) }, (e164) => phone.display(e164), () => this.code.load());
-  }
-
-  private submitCode(): void {
-    const flow = this.flow;
-    if (flow.state.step !== 'enter-code' || this.isDisabled) return;
-    if (this.code.value.length !== flow.codeLength) flow.apply({ type: 'invalid', error: { code: 'code_incomplete' } });
-    else flow.verify(this.code.value);
+    if (problem) return void this.#flow.apply({ type: 'invalid', error: problem });
+    this.#flow.start({ phone: phone.value.trim(), ...(country ? { country } : {}) }, (e164) => phone.display(e164), () => this.#loadCode());
   }
 
   /** A number inside right-to-left text, kept left to right. */
-  private isolate(phone: string): string {
+  #isolate(phone: string): string {
     return isRightToLeft(this.locale) ? `\u2066${phone}\u2069` : phone;
   }
 
-  private noticeText(m: PhoneVerifyMessages): string {
-    const state = this.flow.state;
+  #noticeText(m: PhoneVerifyMessages): string {
+    const state = this.#flow.state;
     if (!('sent' in state) || !state.notice) return '';
     if (state.notice === 'ready') return m.resendReady;
     const { phone, channel, resendAfter } = state.sent;
-    const sent = format(m.sentNotice, { phone: this.isolate(phone), channel: m.channelName[channel] });
+    const sent = format(m.sentNotice, { phone: this.#isolate(phone), channel: m.channelName[channel] });
     return resendAfter > 0 ? `${sent} ${format(m.resendNotice, { time: formatDuration(resendAfter, this.locale) })}` : sent;
   }
 
-  private renderStep(m: PhoneVerifyMessages): TemplateResult | typeof nothing {
-    const state = this.flow.state;
-    const disabled = this.isDisabled;
+  #renderStep(m: PhoneVerifyMessages): TemplateResult | typeof nothing {
+    const state = this.#flow.state;
+    const disabled = this.#isDisabled;
     const code = state.error?.code ?? '';
     switch (state.step) {
       case 'loading':
         return html`<p class="hint">${m.loading}</p>`;
       case 'error':
-        return html`<button part="retry" class="secondary" type="button" @click=${() => this.flow.load(true)}>${m.retry}</button>`;
+        return html`<button part="retry" class="secondary" type="button" @click=${() => this.#flow.load(true)}>${m.retry}</button>`;
       case 'enter-phone':
       case 'sending':
         return renderPhoneStep({
           m,
-          combo: this.combo,
-          countries: this.countries,
+          combo: this.#combo,
+          countries: this.#countries,
           country: this.country,
           label: (c) => format(m.countryOption, { name: c.name, code: c.callingCode }),
           locked: state.step === 'sending',
           disabled,
-          phone: this.phone,
+          phone: this.#phone,
           invalid: PHONE_FIELD_CODE.test(code),
-          submit: (event) => void this.handlePhoneSubmit(event),
-          focus: () => this.requestFormatting(),
+          submit: (event) => void this.#handlePhoneSubmit(event),
+          focus: () => this.#requestFormatting(),
         });
       case 'done':
         return html`<p id="done" part="done" class="done" tabindex="-1">${m.signedIn}</p>`;
     }
-    const { sent } = state;
-    const flow = this.flow;
-    const busy = flow.busy || disabled;
-    return (
-      this.code.module?.renderCodeStep(html, {
-        m,
-        label: format(sent.channel === 'voice' ? m.codeLabelVoice : m.codeLabel, { phone: this.isolate(sent.phone) }),
-        hint: sent.expiresIn > 0 ? format(m.expiresHint, { time: formatDuration(sent.expiresIn, this.locale) }) : '',
-        length: flow.codeLength,
-        code: this.code.value,
-        invalid: /^(invalid_code|code_incomplete)$/.test(code),
-        verifying: state.step === 'verifying',
-        busy,
-        disabled,
-        wait: flow.countdown.running ? format(m.resendIn, { time: formatSeconds(flow.countdown.remaining) }) : '',
-        channel: sent.channel,
-        others: (flow.config?.channels ?? []).filter((c) => c !== sent.channel),
-        submit: (event) => {
-          event.preventDefault();
-          this.submitCode();
-        },
-        input: this.code.handleInput,
-        paste: this.code.handlePaste,
-        back: () => flow.cancel(),
-        resend: (channel) => flow.resend(channel),
-      }) ?? nothing
-    );
+    return this.#code?.render() ?? nothing;
   }
 
   override render(): TemplateResult {
-    const m = this.messages;
-    const state = this.flow.state;
+    const m = this.#messages;
+    const state = this.#flow.state;
     const rtl = isRightToLeft(this.locale);
-    const countryName = (code: string) => this.countries.find((c) => c.country === code)?.name ?? code;
-    const error = errorText(state.error, m, this.locale, countryName, state.step === 'error', this.flow.codeLength);
+    const countryName = (code: string) => this.#countries.find((c) => c.country === code)?.name ?? code;
+    const error = errorText(state.error, m, this.locale, countryName, state.step === 'error', this.#flow.codeLength);
     return html`
-      <div part="base" dir=${this.hasAttribute('dir') ? nothing : rtl ? 'rtl' : 'ltr'} lang=${this.language.shipped}>
-        ${this.renderStep(m)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
+      <div part="base" dir=${this.hasAttribute('dir') ? nothing : rtl ? 'rtl' : 'ltr'} lang=${this.#language.shipped}>
+        ${this.#renderStep(m)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
         <div id="error" part="error" class="error" role="alert" tabindex="-1">${error}</div>
-        <div class="visually-hidden" role="status">${this.noticeText(m)}</div>
-        <div class="visually-hidden" role="status">${this.combo.notice}</div>
+        <div class="visually-hidden" role="status">${this.#noticeText(m)}</div>
+        <div class="visually-hidden" role="status">${this.#combo.notice}</div>
       </div>
     `;
   }

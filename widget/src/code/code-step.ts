@@ -1,15 +1,174 @@
 // widget/src/code/code-step.ts
-// The code step's template. Not needed for the first render, so it is its own chunk:
-// fetched after the first render and awaited, if it has not arrived, before a code
-// is asked for. Listeners are the element's own methods (Lit calls them on the host).
-// It imports nothing at run time (Lit's `html` is passed in), so the bundler keeps
-// Lit and the rest in phone-verify.js instead of splitting out a shared chunk.
+// The code step: its template, the code field's behaviour (digits only, a pasted
+// message reduced to its code, a whole code submitted at once) and WebOTP. Not needed
+// for the first render, so it is its own chunk: fetched after the first render and
+// awaited, if it has not arrived, before a code is asked for. It imports nothing at
+// run time (Lit's `html` and the helpers it shares come in as `CodeStepTools`), so
+// the bundler keeps Lit and the rest in phone-verify.js instead of splitting out a
+// shared chunk.
 
 import type { Channel } from '@phone-verify/server-plugin/protocol';
-import type { html as litHtml, TemplateResult } from 'lit';
-import type { PhoneVerifyMessages } from '../messages.js';
+import type { html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
+import type { formatSeconds } from './countdown.js';
+import type { FlowController } from '../flow/flow-controller.js';
+import type { formatDuration } from '../i18n.js';
+import type { format, PhoneVerifyMessages } from '../messages.js';
+import type { extractCode, toAsciiDigits } from '../text.js';
 
-export interface CodeStepProps {
+/** What the chunk uses from the first-render bundle, passed in rather than imported. */
+export interface CodeStepTools {
+  html: typeof litHtml;
+  extractCode: typeof extractCode;
+  toAsciiDigits: typeof toAsciiDigits;
+  format: typeof format;
+  formatDuration: typeof formatDuration;
+  formatSeconds: typeof formatSeconds;
+}
+
+export interface CodeStepOptions {
+  flow: FlowController;
+  tools: CodeStepTools;
+  messages(): PhoneVerifyMessages;
+  /** The language tag in effect, for durations. */
+  locale(): string;
+  disabled(): boolean;
+  /** A number kept left to right inside right-to-left text. */
+  isolate(phone: string): string;
+}
+
+/** Steps in which the element waits for a code (not while one is being checked). */
+const WAITING = /^(enter-code|resending|canceling)$/;
+
+/**
+ * The code field and WebOTP (https://developer.chrome.com/docs/identity/web-apis/web-otp):
+ * Android Chrome offers the code from an SMS whose last line is `@host #code`; one
+ * request while the step waits for a code, aborted as soon as it stops waiting.
+ */
+export class CodeStepController implements ReactiveController {
+  /** What the field holds: digits only. */
+  value = '';
+  #host: ReactiveControllerHost;
+  #options: CodeStepOptions;
+  #otp: AbortController | undefined;
+
+  constructor(host: ReactiveControllerHost, options: CodeStepOptions) {
+    this.#host = host;
+    this.#options = options;
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.hostUpdated();
+  }
+
+  hostUpdated(): void {
+    const state = this.#options.flow.state;
+    if (!('sent' in state)) this.value = '';
+    if (!WAITING.test(state.step)) this.#stopOtp();
+    else if (!this.#otp) this.#startOtp();
+  }
+
+  hostDisconnected(): void {
+    this.#stopOtp();
+  }
+
+  /** Sets the code (`''` when a new one went out). */
+  set(code: string): void {
+    this.value = code;
+    this.#host.requestUpdate();
+  }
+
+  /** Checks a whole code; says how many digits are missing otherwise. */
+  submit(): void {
+    const { flow, disabled } = this.#options;
+    if (flow.state.step !== 'enter-code' || disabled()) return;
+    if (this.value.length !== flow.codeLength) flow.apply({ type: 'invalid', error: { code: 'code_incomplete' } });
+    else flow.verify(this.value);
+  }
+
+  /** The step's template for the current state (a code step). */
+  render(): TemplateResult | undefined {
+    const { flow, tools, locale, isolate } = this.#options;
+    const state = flow.state;
+    if (!('sent' in state)) return undefined;
+    const { format, formatDuration } = tools;
+    const m = this.#options.messages();
+    const sent = state.sent;
+    const disabled = this.#options.disabled();
+    const busy = flow.busy || disabled;
+    const code = state.error?.code ?? '';
+    return renderCodeStep(tools.html, {
+      m,
+      label: format(sent.channel === 'voice' ? m.codeLabelVoice : m.codeLabel, { phone: isolate(sent.phone) }),
+      hint: sent.expiresIn > 0 ? format(m.expiresHint, { time: formatDuration(sent.expiresIn, locale()) }) : '',
+      length: flow.codeLength,
+      code: this.value,
+      invalid: code === 'invalid_code' || code === 'code_incomplete',
+      verifying: state.step === 'verifying',
+      busy,
+      disabled,
+      wait: flow.countdown.running ? format(m.resendIn, { time: tools.formatSeconds(flow.countdown.remaining) }) : '',
+      channel: sent.channel,
+      others: (flow.config?.channels ?? []).filter((c) => c !== sent.channel),
+      submit: this.#submit,
+      input: this.#input,
+      paste: this.#paste,
+      back: () => flow.cancel(),
+      resend: (channel) => flow.resend(channel),
+    });
+  }
+
+  #submit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    this.submit();
+  };
+
+  #input = (event: Event): void => {
+    const input = event.target as HTMLInputElement;
+    const length = this.#options.flow.codeLength;
+    const digits = this.#options.tools.toAsciiDigits(input.value).replace(/\D/g, '').slice(0, length);
+    if (digits !== input.value) input.value = digits;
+    this.set(digits);
+    if (digits.length === length) this.submit();
+  };
+
+  #paste = (event: ClipboardEvent): void => {
+    const input = event.target as HTMLInputElement;
+    const length = this.#options.flow.codeLength;
+    event.preventDefault();
+    const pasted = this.#options.tools.extractCode(event.clipboardData?.getData('text') ?? '', length);
+    if (!pasted) return;
+    const start = input.selectionStart ?? input.value.length;
+    const end = input.selectionEnd ?? input.value.length;
+    const merged = pasted.length >= length ? pasted : input.value.slice(0, start) + pasted + input.value.slice(end);
+    input.value = merged.replace(/\D/g, '').slice(0, length);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+
+  #startOtp(): void {
+    if (!('OTPCredential' in window) || !navigator.credentials?.get) return;
+    const request = (this.#otp = new AbortController());
+    const options = { otp: { transport: ['sms'] }, signal: request.signal } as CredentialRequestOptions;
+    navigator.credentials.get(options).then(
+      (credential) => {
+        const code = (credential as (Credential & { code?: string }) | null)?.code;
+        if (request.signal.aborted || !code || !WAITING.test(this.#options.flow.state.step)) return;
+        this.set(this.#options.tools.extractCode(code, this.#options.flow.codeLength));
+        this.submit();
+      },
+      () => {
+        // Aborted, dismissed or unsupported: the user types the code.
+      },
+    );
+  }
+
+  #stopOtp(): void {
+    this.#otp?.abort();
+    this.#otp = undefined;
+  }
+}
+
+interface CodeStepProps {
   m: PhoneVerifyMessages;
   /** The field's label, number included. */
   label: string;
@@ -34,7 +193,7 @@ export interface CodeStepProps {
   resend: (channel: Channel) => void;
 }
 
-export function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult {
+function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult {
   const m = p.m;
   return html`
     <form part="form" novalidate @submit=${p.submit}>

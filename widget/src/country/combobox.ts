@@ -31,41 +31,41 @@ export class ComboboxController implements ReactiveController {
   active = -1;
   /** The status region's text: how many countries match. */
   notice = '';
-  private readonly host: ReactiveControllerHost;
-  private readonly options: ComboboxOptions;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private scrolledTo = -1;
+  readonly #host: ReactiveControllerHost;
+  readonly #options: ComboboxOptions;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #scrolledTo = -1;
 
   constructor(host: ReactiveControllerHost, options: ComboboxOptions) {
-    this.host = host;
-    this.options = options;
+    this.#host = host;
+    this.#options = options;
     host.addController(this);
   }
 
   /** The countries the list shows for the current filter. */
   get shown(): Country[] {
-    return filterCountries(this.options.countries(), this.filter);
+    return filterCountries(this.#options.countries(), this.filter);
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.timer);
+    clearTimeout(this.#timer);
   }
 
   hostUpdated(): void {
     // Keeps the highlighted option in view as the arrows move it.
-    if (this.active === this.scrolledTo) return;
-    this.scrolledTo = this.active;
-    this.options.root().querySelector('[part~="active"]')?.scrollIntoView({ block: 'nearest' });
+    if (this.active === this.#scrolledTo) return;
+    this.#scrolledTo = this.active;
+    this.#options.root().querySelector('[part~="active"]')?.scrollIntoView({ block: 'nearest' });
   }
 
   show(): void {
-    this.set(true, '', this.options.countries().findIndex((c) => c.country === this.options.selected()));
+    this.#set(true, '', this.#options.countries().findIndex((c) => c.country === this.#options.selected()));
   }
 
   close(): void {
-    clearTimeout(this.timer);
+    clearTimeout(this.#timer);
     this.notice = '';
-    this.set(false, '', -1);
+    this.#set(false, '', -1);
   }
 
   toggle(): void {
@@ -75,36 +75,36 @@ export class ComboboxController implements ReactiveController {
 
   readonly handleInput = (event: Event): void => {
     const filter = (event.target as HTMLInputElement).value;
-    this.set(true, filter, filter.trim() ? 0 : -1);
+    this.#set(true, filter, filter.trim() ? 0 : -1);
     // Say how many countries match once typing pauses, not on every key.
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
       if (!this.open) return;
-      this.notice = this.options.results(this.shown.length);
-      this.host.requestUpdate();
+      this.notice = this.#options.results(this.shown.length);
+      this.#host.requestUpdate();
     }, 600);
   };
 
   readonly handleKeydown = (event: KeyboardEvent): void => {
-    if (this.options.busy()) return;
+    if (this.#options.busy()) return;
     const count = this.shown.length;
     switch (event.key) {
       case 'ArrowDown':
       case 'ArrowUp':
         event.preventDefault();
         if (!this.open) this.show();
-        else if (count) this.highlight(Math.min(count - 1, Math.max(0, this.active + (event.key === 'ArrowDown' ? 1 : -1))));
+        else if (count) this.#highlight(Math.min(count - 1, Math.max(0, this.active + (event.key === 'ArrowDown' ? 1 : -1))));
         return;
       case 'Home':
       case 'End':
         if (!this.open || !count) return;
         event.preventDefault();
-        this.highlight(event.key === 'Home' ? 0 : count - 1);
+        this.#highlight(event.key === 'Home' ? 0 : count - 1);
         return;
       case 'Enter': {
         if (!this.open) return;
         event.preventDefault();
-        this.pick(this.shown[this.active]);
+        this.#pick(this.shown[this.active]);
         return;
       }
       case 'Escape':
@@ -122,24 +122,24 @@ export class ComboboxController implements ReactiveController {
 
   readonly handleOptionClick = (event: Event): void => {
     const id = (event.target as HTMLElement).closest('[data-country]')?.getAttribute('data-country');
-    const chosen = this.options.countries().find((c) => c.country === id);
-    if (chosen) this.pick(chosen);
+    const chosen = this.#options.countries().find((c) => c.country === id);
+    if (chosen) this.#pick(chosen);
   };
 
-  private pick(country: Country | undefined): void {
+  #pick(country: Country | undefined): void {
     this.close();
-    if (country) this.options.choose(country);
+    if (country) this.#options.choose(country);
   }
 
-  private highlight(index: number): void {
+  #highlight(index: number): void {
     this.active = index;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
-  private set(open: boolean, filter: string, active: number): void {
+  #set(open: boolean, filter: string, active: number): void {
     this.open = open;
     this.filter = filter;
     this.active = active;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }

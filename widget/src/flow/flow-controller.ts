@@ -40,15 +40,15 @@ export class FlowController implements ReactiveController {
   state: FlowState = { step: 'loading' };
   config: ConfigResponse | undefined;
   readonly countdown: CountdownController;
-  private readonly host: FlowHost;
-  private readonly hooks: FlowHooks;
-  private readonly pending = new Set<AbortController>();
-  private configRequest: AbortController | undefined;
-  private challenged: Challenged | undefined;
+  readonly #host: FlowHost;
+  readonly #hooks: FlowHooks;
+  readonly #pending = new Set<AbortController>();
+  #configRequest: AbortController | undefined;
+  #challenged: Challenged | undefined;
 
   constructor(host: FlowHost, hooks: FlowHooks) {
-    this.host = host;
-    this.hooks = hooks;
+    this.#host = host;
+    this.#hooks = hooks;
     host.addController(this);
     this.countdown = new CountdownController(host, () => this.apply({ type: 'ready' }));
   }
@@ -59,7 +59,7 @@ export class FlowController implements ReactiveController {
   }
 
   get client(): PhoneVerifyClient {
-    return new PhoneVerifyClient(this.host.endpoint);
+    return new PhoneVerifyClient(this.#host.endpoint);
   }
 
   get codeLength(): number {
@@ -72,7 +72,7 @@ export class FlowController implements ReactiveController {
 
   hostDisconnected(): void {
     // Only the configuration is asked again on reconnect; a pending send or check finishes.
-    this.configRequest?.abort();
+    this.#configRequest?.abort();
   }
 
   /** Feeds one event to the machine; false when the current state does not take it. */
@@ -81,99 +81,99 @@ export class FlowController implements ReactiveController {
     if (next === this.state) return false;
     this.state = next;
     if (!('sent' in next)) this.countdown.stop();
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
     return true;
   }
 
   /** `GET /config`, again on `retry` after it failed; a newer load replaces an older one. */
   async load(retry = false): Promise<void> {
     if (!this.apply({ type: retry ? 'retry' : 'load' })) return;
-    this.configRequest?.abort();
-    const request = (this.configRequest = new AbortController());
+    this.#configRequest?.abort();
+    const request = (this.#configRequest = new AbortController());
     try {
       const config = await this.client.config(request.signal);
-      await this.hooks.ready();
+      await this.#hooks.ready();
       if (request.signal.aborted) return;
       this.config = config;
-      this.hooks.configured(config);
+      this.#hooks.configured(config);
       this.apply({ type: 'loaded' });
     } catch (error) {
-      if (!request.signal.aborted) this.fail(error, 'load-failed');
+      if (!request.signal.aborted) this.#fail(error, 'load-failed');
     }
   }
 
   /** `POST /start`. `shown` turns the server's E.164 into what the code step shows; `prepare` runs first (the code step's chunk). */
   start(body: StartRequest, shown: (e164: string) => string, prepare: () => Promise<unknown>): void {
-    this.challenged = (challengeToken) => this.start({ ...body, challengeToken }, shown, prepare);
-    const locale = this.host.locale;
-    this.run('send', async (signal) => {
+    this.#challenged = (challengeToken) => this.start({ ...body, challengeToken }, shown, prepare);
+    const locale = this.#host.locale;
+    this.#run('send', async (signal) => {
       await prepare();
       return this.client.start(locale ? { ...body, locale } : body, signal);
-    }, (answer) => this.sent(answer, shown(answer.phone)));
+    }, (answer) => this.#sent(answer, shown(answer.phone)));
   }
 
   /** `POST /resend`, on the same channel or another. */
   resend(channel: Channel, challengeToken?: string): void {
     const sent = 'sent' in this.state ? this.state.sent : undefined;
     if (!sent) return;
-    this.challenged = (token) => this.resend(channel, token);
-    const body = { channel, locale: this.host.locale, ...(challengeToken ? { challengeToken } : {}) };
-    this.run('resend', (signal) => this.client.resend(body, signal), (answer) => this.sent(answer, sent.phone));
+    this.#challenged = (token) => this.resend(channel, token);
+    const body = { channel, locale: this.#host.locale, ...(challengeToken ? { challengeToken } : {}) };
+    this.#run('resend', (signal) => this.client.resend(body, signal), (answer) => this.#sent(answer, sent.phone));
   }
 
   /** `POST /verify`; the cancelable success event may stop the redirect. */
   verify(code: string): void {
-    this.run('verify', (signal) => this.client.verify(code, signal), (answer) => {
+    this.#run('verify', (signal) => this.client.verify(code, signal), (answer) => {
       this.apply({ type: 'verified', user: answer.user });
       const detail = answer.redirect ? { user: answer.user, redirect: answer.redirect } : { user: answer.user };
-      if (this.host.dispatchEvent(new PhoneVerifySuccessEvent(detail)) && answer.redirect) this.hooks.navigate(answer.redirect);
+      if (this.#host.dispatchEvent(new PhoneVerifySuccessEvent(detail)) && answer.redirect) this.#hooks.navigate(answer.redirect);
     });
   }
 
   /** `POST /cancel`, then the phone step whatever the answer: a new start replaces the pending verification anyway. */
   cancel(): void {
-    this.run('cancel', (signal) => this.client.cancel(signal).catch(() => undefined), () => this.apply({ type: 'restart' }));
+    this.#run('cancel', (signal) => this.client.cancel(signal).catch(() => undefined), () => this.apply({ type: 'restart' }));
   }
 
   /** Sends the request the server stopped with `challenge_required` again, with the page's token. */
   submitChallenge(token: string): void {
-    if ('challenge' in this.state && this.state.challenge) this.challenged?.(token);
+    if ('challenge' in this.state && this.state.challenge) this.#challenged?.(token);
   }
 
   /** Back to the phone step with nothing pending: in-flight answers are dropped, the pending verification canceled. */
   reset(): void {
-    for (const request of this.pending) request.abort();
-    this.pending.clear();
+    for (const request of this.#pending) request.abort();
+    this.#pending.clear();
     if ('sent' in this.state) void this.client.cancel().catch(() => undefined);
-    this.challenged = undefined;
+    this.#challenged = undefined;
     this.apply({ type: 'restart' });
   }
 
-  private sent(answer: StartResponse, phone: string): void {
+  #sent(answer: StartResponse, phone: string): void {
     if (this.config && answer.codeLength !== this.config.codeLength) this.config = { ...this.config, codeLength: answer.codeLength };
     const { channel, resendAfter } = answer;
     if (!this.apply({ type: 'sent', sent: { phone, e164: answer.phone, channel, expiresIn: answer.expiresIn, resendAfter } })) return;
     this.countdown.start(resendAfter);
-    this.hooks.sent();
-    this.host.dispatchEvent(new PhoneVerifySentEvent({ channel, resendAfter }));
+    this.#hooks.sent();
+    this.#host.dispatchEvent(new PhoneVerifySentEvent({ channel, resendAfter }));
   }
 
-  private async run<T>(begin: 'send' | 'resend' | 'verify' | 'cancel', call: (signal: AbortSignal) => Promise<T>, done: (answer: T) => void): Promise<void> {
+  async #run<T>(begin: 'send' | 'resend' | 'verify' | 'cancel', call: (signal: AbortSignal) => Promise<T>, done: (answer: T) => void): Promise<void> {
     if (!this.apply({ type: begin })) return;
     const request = new AbortController();
-    this.pending.add(request);
+    this.#pending.add(request);
     try {
       const answer = await call(request.signal);
       if (!request.signal.aborted) done(answer);
     } catch (error) {
-      if (!request.signal.aborted) this.fail(error, begin === 'resend' ? 'resend' : 'failed');
+      if (!request.signal.aborted) this.#fail(error, begin === 'resend' ? 'resend' : 'failed');
     } finally {
-      this.pending.delete(request);
+      this.#pending.delete(request);
     }
   }
 
   /** Shows a failed request's message and tells the page (the code only, never the number). */
-  private fail(caught: unknown, kind: 'load-failed' | 'failed' | 'resend'): void {
+  #fail(caught: unknown, kind: 'load-failed' | 'failed' | 'resend'): void {
     const failure = toError(caught);
     const { code, attemptsLeft, retryAfter } = failure;
     const error: ShownError = { code };
@@ -182,7 +182,7 @@ export class FlowController implements ReactiveController {
     const challenge = code === 'challenge_required';
     this.apply({ type: kind === 'load-failed' ? kind : challenge ? 'challenge' : 'failed', error });
     if (kind === 'resend' && retryAfter !== undefined && (code === 'resend_too_soon' || code === 'rate_limited')) this.countdown.start(retryAfter);
-    this.host.dispatchEvent(new PhoneVerifyErrorEvent({ code }));
-    if (challenge) this.host.dispatchEvent(new PhoneVerifyChallengeEvent({ step: kind === 'resend' ? 'resend' : 'start' }));
+    this.#host.dispatchEvent(new PhoneVerifyErrorEvent({ code }));
+    if (challenge) this.#host.dispatchEvent(new PhoneVerifyChallengeEvent({ step: kind === 'resend' ? 'resend' : 'start' }));
   }
 }

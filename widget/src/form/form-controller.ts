@@ -19,13 +19,13 @@ export class FormController implements ReactiveController {
   readonly internals: ElementInternals | undefined;
   /** Disabled as a form control: its own `disabled` or a disabled `<fieldset>`. */
   disabled = false;
-  private readonly host: ReactiveControllerHost;
-  private readonly options: FormOptions;
-  private shown = new Set<string>();
+  readonly #host: ReactiveControllerHost;
+  readonly #options: FormOptions;
+  #shown = new Set<string>();
 
   constructor(host: ReactiveControllerHost & HTMLElement, options: FormOptions) {
-    this.host = host;
-    this.options = options;
+    this.#host = host;
+    this.#options = options;
     host.addController(this);
     try {
       this.internals = host.attachInternals();
@@ -38,20 +38,20 @@ export class FormController implements ReactiveController {
   /** From the element's `formDisabledCallback`. */
   disabledChanged(disabled: boolean): void {
     this.disabled = disabled;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   hostUpdated(): void {
     const internals = this.internals;
     if (!internals) return;
-    const states = new Set(this.options.states());
+    const states = new Set(this.#options.states());
     if (this.disabled) states.add('disabled');
-    for (const state of this.shown) if (!states.has(state)) internals.states?.delete(state);
+    for (const state of this.#shown) if (!states.has(state)) internals.states?.delete(state);
     for (const state of states) internals.states?.add(state);
-    this.shown = states;
-    const value = this.options.value();
+    this.#shown = states;
+    const value = this.#options.value();
     internals.setFormValue(value || null);
     if (value) internals.setValidity({});
-    else internals.setValidity({ valueMissing: true }, ...this.options.missing());
+    else internals.setValidity({ valueMissing: true }, ...this.#options.missing());
   }
 }

@@ -24,10 +24,10 @@ export class LanguageController implements ReactiveController {
   shipped = 'en';
   /** Settles once the messages of the current language are in. */
   ready: Promise<void> = Promise.resolve();
-  private readonly host: LanguageHost;
+  readonly #host: LanguageHost;
 
   constructor(host: LanguageHost) {
-    this.host = host;
+    this.#host = host;
     host.addController(this);
   }
 
@@ -48,16 +48,16 @@ export class LanguageController implements ReactiveController {
 
   /** Loads the messages of the language in effect when it changed. */
   follow(): void {
-    const tag = this.host.locale;
+    const tag = this.#host.locale;
     if (tag === this.tag) return;
     this.tag = tag;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
     const locale = resolveLocale(tag);
     this.ready = loadMessages(locale).then((messages) => {
       if (resolveLocale(this.tag) !== locale) return;
       this.shipped = messages === defaultMessages ? 'en' : locale;
       this.messages = messages;
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     });
   }
 }

@@ -34,19 +34,19 @@ export class PhoneInputController {
   value = '';
   /** Formatting, once the module and the metadata have both arrived. */
   formatter: PhoneFormatter | undefined;
-  private readonly host: ReactiveControllerHost;
-  private readonly options: PhoneInputOptions;
-  private asked = false;
+  readonly #host: ReactiveControllerHost;
+  readonly #options: PhoneInputOptions;
+  #asked = false;
 
   constructor(host: ReactiveControllerHost, options: PhoneInputOptions) {
-    this.host = host;
-    this.options = options;
+    this.#host = host;
+    this.#options = options;
   }
 
   /** Loads formatting once: the module and the server's metadata (its countries only) in parallel. */
   load(module: () => Promise<PhoneFormatting>, client: PhoneVerifyClient, mobileOnly: boolean): void {
-    if (this.asked) return;
-    this.asked = true;
+    if (this.#asked) return;
+    this.#asked = true;
     Promise.all([module(), client.metadata()])
       .then(([formatting, answer]) => formatting.formatter(answer, () => client.metadata('mobile'), mobileOnly))
       .then(
@@ -60,7 +60,7 @@ export class PhoneInputController {
   /** Sets the text (e.g. `''` on reset). */
   set(text: string): void {
     this.value = text;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   readonly handleInput = (event: Event): void => {
@@ -75,12 +75,12 @@ export class PhoneInputController {
       raw = raw.slice(0, at - 1) + raw.slice(at);
       caret--;
     }
-    this.matchCountry(raw);
+    this.#matchCountry(raw);
     let text = raw;
     if (formatter) {
-      const reading = formatter.readPhone(raw, this.options.country());
+      const reading = formatter.readPhone(raw, this.#options.country());
       text = reading.text;
-      if (reading.country && this.options.allowed().some((c) => c.country === reading.country)) this.options.select(reading.country);
+      if (reading.country && this.#options.allowed().some((c) => c.country === reading.country)) this.#options.select(reading.country);
     }
     if (input.value !== text) {
       input.value = text;
@@ -104,13 +104,13 @@ export class PhoneInputController {
 
   /** A national number is read anew when another country is chosen. */
   countryChosen(): void {
-    if (this.formatter && this.value && !international(this.value)) this.set(this.formatter.readPhone(this.value, this.options.country()).text);
+    if (this.formatter && this.value && !international(this.value)) this.set(this.formatter.readPhone(this.value, this.#options.country()).text);
   }
 
   /** Why the number cannot be sent as it is, if the element can tell; `country` is the one it was read in. */
   problem(): { code: LocalErrorCode; country: string } | undefined {
     const phone = this.value.trim();
-    const country = this.options.country();
+    const country = this.#options.country();
     if (!phone) return { code: 'phone_required', country };
     const reading = this.formatter?.readPhone(phone, country);
     return reading?.problem ? { code: reading.problem, country: reading.country ?? country } : undefined;
@@ -118,7 +118,7 @@ export class PhoneInputController {
 
   /** False when formatting has loaded and says the number is not a mobile one (fetches the mobile metadata on first use). */
   async mobile(): Promise<boolean> {
-    return !this.formatter || this.formatter.isMobile(this.value.trim(), this.options.country()).catch(() => true);
+    return !this.formatter || this.formatter.isMobile(this.value.trim(), this.#options.country()).catch(() => true);
   }
 
   /** The number to show: formatted when formatting has loaded, else as typed when international, else E.164. */
@@ -129,15 +129,15 @@ export class PhoneInputController {
   }
 
   /** An international number selects its country, so the list never contradicts what was typed. */
-  private matchCountry(value: string): void {
+  #matchCountry(value: string): void {
     if (!international(value)) return;
     const digits = value.trim().replace(/^00/, '').replace(/\D/g, '');
-    const countries = this.options.allowed();
-    const current = countries.find((c) => c.country === this.options.country());
+    const countries = this.#options.allowed();
+    const current = countries.find((c) => c.country === this.#options.country());
     if (current && digits.startsWith(current.callingCode)) return;
     const match = countries
       .filter((c) => digits.startsWith(c.callingCode))
       .sort((a, b) => b.callingCode.length - a.callingCode.length)[0];
-    if (match) this.options.select(match.country);
+    if (match) this.#options.select(match.country);
   }
 }
