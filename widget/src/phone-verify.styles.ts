@@ -1,7 +1,8 @@
 // widget/src/phone-verify.styles.ts
 // The element's styles. Every themable value is a --phone-verify-* custom property
 // with a light and a dark default. Logical properties throughout, so right-to-left
-// languages mirror the layout by themselves.
+// languages mirror the layout by themselves. The code step's own rules come with its
+// chunk (code/code-step.styles.ts).
 
 import { css } from 'lit';
 
@@ -194,15 +195,6 @@ export default css`
     color: var(--_accent-text);
   }
 
-  /* One real input; the segmented look is spacing and a monospace face only. */
-  input.code {
-    width: calc(var(--length, 6) * (1ch + var(--phone-verify-code-spacing, 0.5em)) + 1.5rem + 2px);
-    max-width: 100%;
-    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-    font-size: 1.5rem;
-    letter-spacing: var(--phone-verify-code-spacing, 0.5em);
-  }
-
   button {
     min-height: 2.75rem;
     padding: 0.5rem 1rem;
@@ -224,16 +216,6 @@ export default css`
     color: var(--_accent);
   }
 
-  button.link {
-    align-self: flex-start;
-    min-height: 1.5rem;
-    padding: 0.25rem 0;
-    border: none;
-    background: none;
-    color: var(--_accent);
-    text-decoration: underline;
-  }
-
   button:disabled {
     cursor: default;
     opacity: 0.7;
@@ -242,12 +224,6 @@ export default css`
   :is(input, button, [tabindex]):focus-visible {
     outline: var(--_focus);
     outline-offset: 2px;
-  }
-
-  .resend {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.5rem;
   }
 
   .error {

@@ -5,12 +5,12 @@
 // the code step (code/), form association (form/) and the language (i18n/) are
 // controllers and templates of their own. Importing this module registers nothing (see define.ts).
 
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { adoptStyles, css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { ConfigResponse, CountryOption } from '@phone-verify/server-plugin/protocol';
 import type { CodeStepController } from './code/code-step.js';
 import { formatSeconds } from './code/countdown.js';
-import { ComboboxController } from './country/combobox.js';
-import { countryList, type Country } from './countries.js';
+import type { ComboboxController } from './country/combobox.js';
+import { countryList, filterCountries, type Country } from './countries.js';
 import { PhoneVerifyRequestError } from './client.js';
 import { FlowController } from './flow/flow-controller.js';
 import { publicStep, type FlowState, type FlowStep } from './flow/flow.js';
@@ -39,6 +39,15 @@ const PHONE_FIELD_CODE = /^(phone_|invalid_phone|country_not_allowed)/;
 
 let formatting: Promise<PhoneFormatting> | undefined;
 let codeStep: Promise<typeof import('./code/code-step.js')> | undefined;
+let combobox: Promise<typeof import('./country/combobox.js')> | undefined;
+
+/** The country list's chunk (country/combobox.ts), fetched once per page; tried again after a failure. */
+function loadCombobox(): Promise<typeof import('./country/combobox.js')> {
+  return (combobox ??= import('./country/combobox.js').catch((error: unknown) => {
+    combobox = undefined;
+    throw error;
+  }));
+}
 
 /** The code step's chunk (code/code-step.ts), fetched once per page; a failure is a `network_error`, tried again next time. */
 function loadCodeStep(): Promise<typeof import('./code/code-step.js')> {
@@ -163,22 +172,14 @@ export class PhoneVerify extends LitElement {
     missing: () => [this.#messages.notVerified, this.renderRoot.querySelector<HTMLElement>('#phone, #code') ?? undefined],
   });
   readonly #flow = new FlowController(this, {
-    ready: () => this.#language.ready,
+    // The phone step shows in its language, with its country list working (or given up on).
+    ready: () => Promise.all([this.#language.ready, this.#loadCombo().catch(() => undefined)]),
     configured: (config) => void (this.country = this.#pickCountry(config.countries, config.defaultCountry)),
     sent: () => this.#code?.set(''),
     navigate: (url) => this.navigate(url),
   });
-  readonly #combo = new ComboboxController(this, {
-    countries: () => this.#countries,
-    selected: () => this.country,
-    choose: (country) => {
-      this.country = country.country;
-      this.#phone.countryChosen();
-    },
-    results: (count) => format(this.#messages.countryResults, { count }),
-    busy: () => this.#flow.busy,
-    root: () => this.renderRoot,
-  });
+  /** The country combobox, once its chunk has arrived. */
+  #combo: ComboboxController | undefined;
   readonly #phone = new PhoneInputController(this, {
     country: () => this.country,
     select: (country) => void (this.country = country),
@@ -261,7 +262,7 @@ export class PhoneVerify extends LitElement {
   /** Back to the phone step with everything cleared, as `form.reset()` does to a field. */
   formResetCallback(): void {
     this.#phone.set('');
-    this.#combo.close();
+    this.#combo?.close();
     this.#flow.reset();
     const config = this.#flow.config;
     if (config) this.country = this.#pickCountry(config.countries, config.defaultCountry);
@@ -334,15 +335,35 @@ export class PhoneVerify extends LitElement {
     const module = await loadCodeStep();
     return (this.#code ??= new module.CodeStepController(this, {
       flow: this.#flow,
-      tools: { html, extractCode, toAsciiDigits, format, formatDuration, formatSeconds },
+      tools: { html, css, extractCode, toAsciiDigits, format, formatDuration, formatSeconds },
       messages: () => this.#messages,
       locale: () => this.locale,
       disabled: () => this.#isDisabled,
       isolate: (phone) => this.#isolate(phone),
+      adopt: (styles) => adoptStyles(this.renderRoot as ShadowRoot, [...(this.constructor as typeof PhoneVerify).elementStyles, styles]),
+    }));
+  }
+
+  /** The combobox's controller, made when its chunk arrives. */
+  async #loadCombo(): Promise<ComboboxController> {
+    const module = await loadCombobox();
+    return (this.#combo ??= new module.ComboboxController(this, {
+      countries: () => this.#countries,
+      selected: () => this.country,
+      choose: (country) => {
+        this.country = country.country;
+        this.#phone.countryChosen();
+      },
+      results: (count) => format(this.#messages.countryResults, { count }),
+      busy: () => this.#flow.busy,
+      root: () => this.renderRoot,
+      search: filterCountries,
+      html,
     }));
   }
 
   #requestFormatting(): void {
+    this.#loadCombo().catch(() => undefined);
     this.#loadCode().catch(() => undefined);
     this.#phone.load((this.constructor as typeof PhoneVerify).loadFormatting, this.#flow.client, this.mobileOnly);
   }
@@ -433,7 +454,7 @@ export class PhoneVerify extends LitElement {
         ${this.#renderStep(m)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
         <div id="error" part="error" class="error" role="alert" tabindex="-1">${error}</div>
         <div class="visually-hidden" role="status">${this.#noticeText(m)}</div>
-        <div class="visually-hidden" role="status">${this.#combo.notice}</div>
+        <div class="visually-hidden" role="status">${this.#combo?.notice}</div>
       </div>
     `;
   }

@@ -8,7 +8,8 @@
 // shared chunk.
 
 import type { Channel } from '@phone-verify/server-plugin/protocol';
-import type { html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
+import type { css, CSSResult, html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
+import { codeStepStyles } from './code-step.styles.js';
 import type { formatSeconds } from './countdown.js';
 import type { FlowController } from '../flow/flow-controller.js';
 import type { formatDuration } from '../i18n.js';
@@ -18,6 +19,7 @@ import type { extractCode, toAsciiDigits } from '../text.js';
 /** What the chunk uses from the first-render bundle, passed in rather than imported. */
 export interface CodeStepTools {
   html: typeof litHtml;
+  css: typeof css;
   extractCode: typeof extractCode;
   toAsciiDigits: typeof toAsciiDigits;
   format: typeof format;
@@ -34,6 +36,8 @@ export interface CodeStepOptions {
   disabled(): boolean;
   /** A number kept left to right inside right-to-left text. */
   isolate(phone: string): string;
+  /** Adds the step's rules to the element's styles. */
+  adopt(styles: CSSResult): void;
 }
 
 /** Steps in which the element waits for a code (not while one is being checked). */
@@ -54,6 +58,7 @@ export class CodeStepController implements ReactiveController {
   constructor(host: ReactiveControllerHost, options: CodeStepOptions) {
     this.#host = host;
     this.#options = options;
+    options.adopt(codeStepStyles(options.tools.css));
     host.addController(this);
   }
 

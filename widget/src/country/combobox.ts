@@ -1,11 +1,14 @@
 // widget/src/country/combobox.ts
 // The country picker's behaviour: an ARIA 1.2 editable combobox with list autocomplete
-// (https://www.w3.org/WAI/ARIA/apg/patterns/combobox/). The input, the list and
-// `aria-activedescendant` stay in the element's one shadow root, so this controller
-// keeps only state and handles events; country-template.ts renders it.
+// (https://www.w3.org/WAI/ARIA/apg/patterns/combobox/), and the options of its list.
+// The input, the list and `aria-activedescendant` stay in the element's one shadow
+// root: country-template.ts renders the box, this controller its state and options.
+// Not needed for the first render, so it is its own chunk, fetched right after it and
+// awaited before the phone step shows (like code/code-step.ts, it imports nothing at
+// run time: Lit's `html` and the search come in through the options).
 
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { filterCountries, type Country } from '../countries.js';
+import type { html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
+import type { Country, filterCountries } from '../countries.js';
 
 /** What the combobox reads from and tells the element around it. */
 export interface ComboboxOptions {
@@ -21,6 +24,16 @@ export interface ComboboxOptions {
   busy(): boolean;
   /** Where the options are rendered (the shadow root). */
   root(): ParentNode;
+  /** The search (countries.ts). */
+  search: typeof filterCountries;
+  html: typeof litHtml;
+}
+
+/** How the element names a country in the list and the box: "Germany (+49)". */
+export interface OptionsProps {
+  label: (country: Country) => string;
+  /** "No country matches". */
+  none: string;
 }
 
 export class ComboboxController implements ReactiveController {
@@ -44,7 +57,34 @@ export class ComboboxController implements ReactiveController {
 
   /** The countries the list shows for the current filter. */
   get shown(): Country[] {
-    return filterCountries(this.#options.countries(), this.filter);
+    return this.#options.search(this.#options.countries(), this.filter);
+  }
+
+  /** The highlighted country, if the list is open and one is. */
+  get highlighted(): Country | undefined {
+    return this.open ? this.shown[this.active] : undefined;
+  }
+
+  /** The list's options (none while it is closed). */
+  renderOptions(p: OptionsProps): TemplateResult[] {
+    if (!this.open) return [];
+    const html = this.#options.html;
+    const shown = this.shown;
+    const active = shown[this.active];
+    const selected = this.#options.selected();
+    if (!shown.length) return [html`<li role="option" aria-disabled="true" aria-selected="false">${p.none}</li>`];
+    return shown.map(
+      (c) =>
+        html`<li
+          id=${'c-' + c.country}
+          part=${c === active ? 'country-option active' : 'country-option'}
+          role="option"
+          aria-selected=${c.country === selected ? 'true' : 'false'}
+          data-country=${c.country}
+        >
+          <span class="flag" aria-hidden="true">${c.country}</span><span>${p.label(c)}</span>
+        </li>`,
+    );
   }
 
   hostDisconnected(): void {

@@ -9,7 +9,8 @@ import type { ComboboxController } from './combobox.js';
 
 export interface CountryProps {
   m: PhoneVerifyMessages;
-  combo: ComboboxController;
+  /** The combobox, once its chunk has arrived; until then the box only shows the country. */
+  combo: ComboboxController | undefined;
   /** The allowed countries, named. */
   countries: Country[];
   /** The selected country's code. */
@@ -24,29 +25,16 @@ export interface CountryProps {
 /** Keeps focus in the search box when the list or the toggle is pressed. */
 const stay = (event: Event): void => event.preventDefault();
 
-const option = (p: CountryProps, c: Country, active: Country | undefined): TemplateResult =>
-  html`<li
-    id=${'c-' + c.country}
-    part=${c === active ? 'country-option active' : 'country-option'}
-    role="option"
-    aria-selected=${c.country === p.country ? 'true' : 'false'}
-    data-country=${c.country}
-  >
-    <span class="flag" aria-hidden="true">${c.country}</span><span>${p.label(c)}</span>
-  </li>`;
-
-const none = (p: CountryProps): TemplateResult => html`<li role="option" aria-disabled="true" aria-selected="false">${p.m.countryNone}</li>`;
-
 export function renderCountry(p: CountryProps): TemplateResult {
-  const { m, combo, locked, disabled } = p;
-  const open = combo.open;
-  const shown = open ? combo.shown : [];
-  const active = shown[combo.active];
+  const { m, combo, disabled } = p;
+  const locked = p.locked || !combo;
+  const open = combo?.open ?? false;
+  const active = combo?.highlighted;
   const selected = p.countries.find((c) => c.country === p.country);
   return html`
     <div class="field">
       <label id="country-label" for="country">${m.countryLabel}</label>
-      <div class="combo" @focusout=${combo.handleFocusOut}>
+      <div class="combo" @focusout=${combo?.handleFocusOut}>
         <span part="flag" class="flag" aria-hidden="true">${selected?.country}</span>
         <input
           id="country"
@@ -61,10 +49,10 @@ export function renderCountry(p: CountryProps): TemplateResult {
           aria-activedescendant=${active ? 'c-' + active.country : nothing}
           ?disabled=${disabled}
           ?readonly=${locked}
-          .value=${open ? combo.filter : selected ? p.label(selected) : ''}
-          @input=${combo.handleInput}
-          @keydown=${combo.handleKeydown}
-          @click=${() => open || locked || combo.show()}
+          .value=${open ? combo!.filter : selected ? p.label(selected) : ''}
+          @input=${combo?.handleInput}
+          @keydown=${combo?.handleKeydown}
+          @click=${() => open || locked || combo?.show()}
           @focus=${(event: FocusEvent) => (event.target as HTMLInputElement).select()}
         />
         <button
@@ -78,7 +66,7 @@ export function renderCountry(p: CountryProps): TemplateResult {
           ?disabled=${locked || disabled}
           @mousedown=${stay}
           @click=${(event: Event) => {
-            combo.toggle();
+            combo?.toggle();
             ((event.currentTarget as HTMLElement).previousElementSibling as HTMLElement).focus();
           }}
         ></button>
@@ -89,9 +77,9 @@ export function renderCountry(p: CountryProps): TemplateResult {
           aria-labelledby="country-label"
           ?hidden=${!open}
           @mousedown=${stay}
-          @click=${combo.handleOptionClick}
+          @click=${combo?.handleOptionClick}
         >
-          ${shown.map((c) => option(p, c, active))} ${open && !shown.length ? none(p) : nothing}
+          ${combo?.renderOptions({ label: p.label, none: m.countryNone })}
         </ul>
       </div>
     </div>

@@ -66,9 +66,6 @@ export type FlowEvent =
 /** After these the pending verification is gone: the only way on is a new number. */
 const RESTART_CODES: ReadonlySet<string> = new Set(['expired', 'too_many_attempts', 'no_pending_verification', 'forbidden']);
 
-/** True in the code step, whatever request of it is pending. */
-export const isCodeStep = (step: FlowStep): step is CodeStep => step === 'enter-code' || step === 'resending' || step === 'verifying' || step === 'canceling';
-
 /** True while a request of the flow is pending. */
 export const isBusy = (step: FlowStep): boolean => step === 'sending' || step === 'resending' || step === 'verifying' || step === 'canceling';
 

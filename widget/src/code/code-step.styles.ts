@@ -1,0 +1,33 @@
+// widget/src/code/code-step.styles.ts
+// The rules only the code step uses, in its chunk: added to the element's styles when
+// the chunk arrives, before the step first renders. Lit's `css` is passed in, so the
+// chunk imports nothing at run time (see code-step.ts).
+
+import type { css as litCss, CSSResult } from 'lit';
+
+export const codeStepStyles = (css: typeof litCss): CSSResult => css`
+  /* One real input; the segmented look is spacing and a monospace face only. */
+  input.code {
+    width: calc(var(--length, 6) * (1ch + var(--phone-verify-code-spacing, 0.5em)) + 1.5rem + 2px);
+    max-width: 100%;
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+    font-size: 1.5rem;
+    letter-spacing: var(--phone-verify-code-spacing, 0.5em);
+  }
+
+  button.link {
+    align-self: flex-start;
+    min-height: 1.5rem;
+    padding: 0.25rem 0;
+    border: none;
+    background: none;
+    color: var(--_accent);
+    text-decoration: underline;
+  }
+
+  .resend {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+  }
+`;
