@@ -5,18 +5,19 @@
 // the code step (code/), form association (form/) and the language (i18n/) are
 // controllers and templates of their own. Importing this module registers nothing (see define.ts).
 
-import { adoptStyles, css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { ConfigResponse, CountryOption } from '@phone-verify/server-plugin/protocol';
+import { adoptStyles, css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import type { ConfigResponse } from '@phone-verify/server-plugin/protocol';
+import { loadCodeStep, loadCombobox, loadFormattingChunk } from './chunks.js';
 import type { CodeStepController } from './code/code-step.js';
 import { formatSeconds } from './code/countdown.js';
 import type { ComboboxController } from './country/combobox.js';
+import { pickCountry } from './country/pick-country.js';
 import { countryList, filterCountries, type Country } from './countries.js';
-import { PhoneVerifyRequestError } from './client.js';
 import { FlowController } from './flow/flow-controller.js';
 import { publicStep, type FlowState, type FlowStep } from './flow/flow.js';
-import { FormController } from './form/form-controller.js';
+import { FormAssociatedElement } from './form/form-associated.js';
 import { formatDuration, isRightToLeft } from './i18n.js';
-import { errorText } from './i18n/error-text.js';
+import { errorText, isolate, noticeText } from './i18n/flow-text.js';
 import { LanguageController } from './i18n/language-controller.js';
 import { format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
 import type { PhoneFormatter } from './phone/phone-format.js';
@@ -36,26 +37,6 @@ export type PhoneVerifyStep = Exclude<FlowStep, 'resending' | 'canceling'>;
 
 /** Errors about what was typed in the phone field. */
 const PHONE_FIELD_CODE = /^(phone_|invalid_phone|country_not_allowed)/;
-
-let formatting: Promise<PhoneFormatting> | undefined;
-let codeStep: Promise<typeof import('./code/code-step.js')> | undefined;
-let combobox: Promise<typeof import('./country/combobox.js')> | undefined;
-
-/** The country list's chunk (country/combobox.ts), fetched once per page; tried again after a failure. */
-function loadCombobox(): Promise<typeof import('./country/combobox.js')> {
-  return (combobox ??= import('./country/combobox.js').catch((error: unknown) => {
-    combobox = undefined;
-    throw error;
-  }));
-}
-
-/** The code step's chunk (code/code-step.ts), fetched once per page; a failure is a `network_error`, tried again next time. */
-function loadCodeStep(): Promise<typeof import('./code/code-step.js')> {
-  return (codeStep ??= import('./code/code-step.js').catch(() => {
-    codeStep = undefined;
-    throw new PhoneVerifyRequestError('network_error', 'code step did not load');
-  }));
-}
 
 /** Where the page's challenge (CAPTCHA) shows while the server asks for it. */
 const challengeSlot = html`<slot name="challenge"></slot>`;
@@ -122,18 +103,14 @@ const challengeSlot = html`<slot name="challenge"></slot>`;
  * @cssstate error - The configuration could not load.
  * @cssstate disabled - Disabled as a form control.
  */
-export class PhoneVerify extends LitElement {
+export class PhoneVerify extends FormAssociatedElement {
   static override styles = styles;
-  static override shadowRootOptions: ShadowRootInit = { ...LitElement.shadowRootOptions, delegatesFocus: true };
-  /** Takes part in forms through `ElementInternals`. */
-  static formAssociated = true;
+  static override shadowRootOptions: ShadowRootInit = { ...FormAssociatedElement.shadowRootOptions, delegatesFocus: true };
 
-  static override properties = {
+  static override properties: PropertyDeclarations = {
     endpoint: {},
     defaultCountry: { attribute: 'default-country' },
     mobileOnly: { attribute: 'mobile-only', type: Boolean, reflect: true },
-    name: { reflect: true },
-    disabled: { type: Boolean, reflect: true },
     strings: { attribute: false },
     country: { state: true },
   };
@@ -144,10 +121,7 @@ export class PhoneVerify extends LitElement {
    * (`GET {endpoint}/metadata`); override it in a subclass to load another build, or none.
    */
   static loadFormatting(): Promise<PhoneFormatting> {
-    return (formatting ??= import('./phone/phone-format.js').catch((error: unknown) => {
-      formatting = undefined;
-      throw error;
-    }));
+    return loadFormattingChunk();
   }
 
   /** Where the server plugin's router is mounted. */
@@ -156,25 +130,16 @@ export class PhoneVerify extends LitElement {
   declare defaultCountry: string | undefined;
   /** Accept only mobile numbers. Off by default: the server decides which numbers it takes. */
   declare mobileOnly: boolean;
-  /** The name the verified number is submitted under in a form. */
-  declare name: string | undefined;
-  /** Disables the element; reflected as `disabled`. A disabled fieldset disables it too (`:disabled`, `:state(disabled)`). */
-  declare disabled: boolean;
   /** Replacements for any of the messages of the current language (see `PhoneVerifyMessages`). */
   declare strings: PhoneVerifyStrings | undefined;
   /** The selected country (ISO 3166-1 alpha-2). */
   declare country: string;
 
   readonly #language = new LanguageController(this);
-  readonly #formControl = new FormController(this, {
-    value: () => this.value,
-    states: () => [this.step],
-    missing: () => [this.#messages.notVerified, this.renderRoot.querySelector<HTMLElement>('#phone, #code') ?? undefined],
-  });
   readonly #flow = new FlowController(this, {
     // The phone step shows in its language, with its country list working (or given up on).
     ready: () => Promise.all([this.#language.ready, this.#loadCombo().catch(() => undefined)]),
-    configured: (config) => void (this.country = this.#pickCountry(config.countries, config.defaultCountry)),
+    configured: (config) => void (this.country = pickCountry(config.countries, [this.defaultCountry, config.defaultCountry])),
     sent: () => this.#code?.set(''),
     navigate: (url) => this.navigate(url),
   });
@@ -197,8 +162,6 @@ export class PhoneVerify extends LitElement {
     this.endpoint = '/auth/phone';
     this.defaultCountry = undefined;
     this.mobileOnly = false;
-    this.name = undefined;
-    this.disabled = false;
     this.strings = undefined;
     this.country = '';
   }
@@ -225,32 +188,6 @@ export class PhoneVerify extends LitElement {
     return state.step === 'done' ? state.phone : '';
   }
 
-  /** The form the element belongs to. */
-  get form(): HTMLFormElement | null {
-    return this.#formControl.internals?.form ?? null;
-  }
-
-  /** `valueMissing` until the number is verified. */
-  get validity(): ValidityState | undefined {
-    return this.#formControl.internals?.validity;
-  }
-
-  get validationMessage(): string {
-    return this.#formControl.internals?.validationMessage ?? '';
-  }
-
-  get willValidate(): boolean {
-    return this.#formControl.internals?.willValidate ?? false;
-  }
-
-  checkValidity(): boolean {
-    return this.#formControl.internals?.checkValidity() ?? true;
-  }
-
-  reportValidity(): boolean {
-    return this.#formControl.internals?.reportValidity() ?? true;
-  }
-
   /**
    * After a `phone-verify-challenge` event: sends the request the server stopped again,
    * with `token` (the page's challenge answer) as `challengeToken`. Does nothing otherwise.
@@ -265,11 +202,16 @@ export class PhoneVerify extends LitElement {
     this.#combo?.close();
     this.#flow.reset();
     const config = this.#flow.config;
-    if (config) this.country = this.#pickCountry(config.countries, config.defaultCountry);
+    if (config) this.country = pickCountry(config.countries, [this.defaultCountry, config.defaultCountry]);
   }
 
-  formDisabledCallback(disabled: boolean): void {
-    this.#formControl.disabledChanged(disabled);
+  /** The custom states: the step (`:state(enter-code)`), and `disabled`. */
+  protected get customStates(): readonly string[] {
+    return [this.step];
+  }
+
+  protected get missingValue(): [string, HTMLElement | undefined] {
+    return [this.#messages.notVerified, this.renderRoot.querySelector<HTMLElement>('#phone, #code') ?? undefined];
   }
 
   /** The formatter, once formatting has loaded (module and metadata); `undefined` before, or if it never does. */
@@ -300,7 +242,8 @@ export class PhoneVerify extends LitElement {
     }
   }
 
-  protected override updated(): void {
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
     const root = this.renderRoot;
     // The segmented look needs the code length in CSS. Set through the CSSOM: a strict
     // Content-Security-Policy blocks style attributes (and styleMap's first render is one).
@@ -326,10 +269,6 @@ export class PhoneVerify extends LitElement {
     return mergeMessages(this.strings, this.#language.messages);
   }
 
-  get #isDisabled(): boolean {
-    return this.disabled || this.#formControl.disabled;
-  }
-
   /** The code step's controller, made when its chunk arrives. */
   async #loadCode(): Promise<CodeStepController> {
     const module = await loadCodeStep();
@@ -338,8 +277,8 @@ export class PhoneVerify extends LitElement {
       tools: { html, css, extractCode, toAsciiDigits, format, formatDuration, formatSeconds },
       messages: () => this.#messages,
       locale: () => this.locale,
-      disabled: () => this.#isDisabled,
-      isolate: (phone) => this.#isolate(phone),
+      disabled: () => this.isDisabled,
+      isolate: (phone) => isolate(phone, this.locale),
       adopt: (styles) => adoptStyles(this.renderRoot as ShadowRoot, [...(this.constructor as typeof PhoneVerify).elementStyles, styles]),
     }));
   }
@@ -368,26 +307,9 @@ export class PhoneVerify extends LitElement {
     this.#phone.load((this.constructor as typeof PhoneVerify).loadFormatting, this.#flow.client, this.mobileOnly);
   }
 
-  /** `default-country`, else the server's default, else the browser language's region, else the first country. */
-  #pickCountry(countries: CountryOption[], serverDefault: string | undefined): string {
-    const allowed = new Set(countries.map((c) => c.country));
-    const regions = (navigator.languages?.length ? navigator.languages : [navigator.language]).map((tag) => {
-      try {
-        return new Intl.Locale(tag).maximize().region;
-      } catch {
-        return undefined;
-      }
-    });
-    for (const candidate of [this.defaultCountry, serverDefault, ...regions]) {
-      const upper = candidate?.toUpperCase();
-      if (upper && allowed.has(upper)) return upper;
-    }
-    return countries[0]?.country ?? '';
-  }
-
   async #handlePhoneSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    if (this.#flow.state.step !== 'enter-phone' || this.#isDisabled || this.#checking) return;
+    if (this.#flow.state.step !== 'enter-phone' || this.isDisabled || this.#checking) return;
     const phone = this.#phone;
     const country = this.country;
     let problem = phone.problem();
@@ -399,23 +321,9 @@ export class PhoneVerify extends LitElement {
     this.#flow.start({ phone: phone.value.trim(), ...(country ? { country } : {}) }, (e164) => phone.display(e164), () => this.#loadCode());
   }
 
-  /** A number inside right-to-left text, kept left to right. */
-  #isolate(phone: string): string {
-    return isRightToLeft(this.locale) ? `\u2066${phone}\u2069` : phone;
-  }
-
-  #noticeText(m: PhoneVerifyMessages): string {
-    const state = this.#flow.state;
-    if (!('sent' in state) || !state.notice) return '';
-    if (state.notice === 'ready') return m.resendReady;
-    const { phone, channel, resendAfter } = state.sent;
-    const sent = format(m.sentNotice, { phone: this.#isolate(phone), channel: m.channelName[channel] });
-    return resendAfter > 0 ? `${sent} ${format(m.resendNotice, { time: formatDuration(resendAfter, this.locale) })}` : sent;
-  }
-
   #renderStep(m: PhoneVerifyMessages): TemplateResult | typeof nothing {
     const state = this.#flow.state;
-    const disabled = this.#isDisabled;
+    const disabled = this.isDisabled;
     const code = state.error?.code ?? '';
     switch (state.step) {
       case 'loading':
@@ -453,7 +361,7 @@ export class PhoneVerify extends LitElement {
       <div part="base" dir=${this.hasAttribute('dir') ? nothing : rtl ? 'rtl' : 'ltr'} lang=${this.#language.shipped}>
         ${this.#renderStep(m)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
         <div id="error" part="error" class="error" role="alert" tabindex="-1">${error}</div>
-        <div class="visually-hidden" role="status">${this.#noticeText(m)}</div>
+        <div class="visually-hidden" role="status">${noticeText(state, m, this.locale)}</div>
         <div class="visually-hidden" role="status">${this.#combo?.notice}</div>
       </div>
     `;
