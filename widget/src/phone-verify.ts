@@ -6,13 +6,12 @@
 // controllers and templates of their own. Importing this module registers nothing (see define.ts).
 
 import { adoptStyles, css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import type { ConfigResponse } from '@phone-verify/server-plugin/protocol';
 import { loadCodeStep, loadCombobox, loadFormattingChunk } from './chunks.js';
 import type { CodeStepController } from './code/code-step.js';
 import { formatSeconds } from './code/countdown.js';
 import type { ComboboxController } from './country/combobox.js';
-import { pickCountry } from './country/pick-country.js';
-import { countryList, filterCountries, type Country } from './countries.js';
+import { namedCountries, pickCountry } from './country/country-choice.js';
+import { filterCountries, type Country } from './countries.js';
 import { FlowController } from './flow/flow-controller.js';
 import { publicStep, type FlowState, type FlowStep } from './flow/flow.js';
 import { FormAssociatedElement } from './form/form-associated.js';
@@ -152,10 +151,8 @@ export class PhoneVerify extends FormAssociatedElement {
   });
   /** The code step, once its chunk has arrived. */
   #code: CodeStepController | undefined;
-  /** The state whose focus target was applied. */
-  #focused: FlowState | undefined;
   #checking = false;
-  #listCache: { config: ConfigResponse | undefined; tag: string; list: Country[] } | undefined;
+  readonly #named = namedCountries();
 
   constructor() {
     super();
@@ -221,11 +218,7 @@ export class PhoneVerify extends FormAssociatedElement {
 
   /** The allowed countries, named in the current language (recomputed when either changes). */
   get #countries(): Country[] {
-    const { config } = this.#flow;
-    const tag = this.#language.tag || 'en';
-    const cache = this.#listCache;
-    if (cache && cache.config === config && cache.tag === tag) return cache.list;
-    return (this.#listCache = { config, tag, list: countryList(config?.countries ?? [], tag) }).list;
+    return this.#named(this.#flow.config, this.#language.tag || 'en');
   }
 
   protected override firstUpdated(): void {
@@ -239,23 +232,6 @@ export class PhoneVerify extends FormAssociatedElement {
     if (changed.has('defaultCountry') && config && this.#flow.state.step === 'enter-phone') {
       const wanted = this.defaultCountry?.toUpperCase();
       if (wanted && config.countries.some((c) => c.country === wanted)) this.country = wanted;
-    }
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    super.updated(changed);
-    const root = this.renderRoot;
-    // The segmented look needs the code length in CSS. Set through the CSSOM: a strict
-    // Content-Security-Policy blocks style attributes (and styleMap's first render is one).
-    const code = root.querySelector<HTMLInputElement>('#code');
-    code?.style.setProperty('--length', String(code.maxLength));
-    const state = this.#flow.state;
-    if (state.focus && state !== this.#focused) {
-      this.#focused = state;
-      const target = state.focus;
-      const element = root.querySelector<HTMLElement>(`#${target === 'code-select' ? 'code' : target}`);
-      element?.focus();
-      if (target === 'code-select' && element instanceof HTMLInputElement) element.select();
     }
   }
 
@@ -279,6 +255,7 @@ export class PhoneVerify extends FormAssociatedElement {
       locale: () => this.locale,
       disabled: () => this.isDisabled,
       isolate: (phone) => isolate(phone, this.locale),
+      root: () => this.renderRoot,
       adopt: (styles) => adoptStyles(this.renderRoot as ShadowRoot, [...(this.constructor as typeof PhoneVerify).elementStyles, styles]),
     }));
   }

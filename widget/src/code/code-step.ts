@@ -36,6 +36,8 @@ export interface CodeStepOptions {
   disabled(): boolean;
   /** A number kept left to right inside right-to-left text. */
   isolate(phone: string): string;
+  /** Where the step renders (the shadow root). */
+  root(): ParentNode;
   /** Adds the step's rules to the element's styles. */
   adopt(styles: CSSResult): void;
 }
@@ -67,6 +69,10 @@ export class CodeStepController implements ReactiveController {
   }
 
   hostUpdated(): void {
+    // The segmented look needs the code length in CSS. Set through the CSSOM: a strict
+    // Content-Security-Policy blocks style attributes (and styleMap's first render is one).
+    const input = this.#options.root().querySelector<HTMLInputElement>('#code');
+    input?.style.setProperty('--length', String(input.maxLength));
     const state = this.#options.flow.state;
     if (!('sent' in state)) this.value = '';
     if (!WAITING.test(state.step)) this.#stopOtp();

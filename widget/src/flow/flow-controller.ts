@@ -16,6 +16,8 @@ export interface FlowHost extends ReactiveControllerHost, EventTarget {
   readonly endpoint: string;
   /** The language tag sent with each code request. */
   readonly locale: string;
+  /** Where the state's focus target is looked up, by id. */
+  readonly renderRoot: HTMLElement | DocumentFragment;
 }
 
 /** What the flow needs from the element around it. */
@@ -45,6 +47,8 @@ export class FlowController implements ReactiveController {
   readonly #pending = new Set<AbortController>();
   #configRequest: AbortController | undefined;
   #challenged: Challenged | undefined;
+  /** The state whose focus target was applied. */
+  #focused: FlowState | undefined;
 
   constructor(host: FlowHost, hooks: FlowHooks) {
     this.#host = host;
@@ -68,6 +72,17 @@ export class FlowController implements ReactiveController {
 
   hostConnected(): void {
     if (this.state.step === 'loading' || this.state.step === 'error') void this.load();
+  }
+
+  /** Moves focus where the new state says, once per state. */
+  hostUpdated(): void {
+    const state = this.state;
+    if (!state.focus || state === this.#focused) return;
+    this.#focused = state;
+    const target = state.focus;
+    const element = this.#host.renderRoot.querySelector<HTMLElement>(`#${target === 'code-select' ? 'code' : target}`);
+    element?.focus();
+    if (target === 'code-select' && element instanceof HTMLInputElement) element.select();
   }
 
   hostDisconnected(): void {
