@@ -13,6 +13,7 @@ export {
   type PhoneVerifySentDetail,
   type PhoneVerifySuccessDetail,
 } from './events.js';
+export { PhoneVerifyChallengeEvent, type PhoneVerifyChallengeDetail } from './flow/challenge-event.js';
 export { defaultMessages, format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
 export { locales, resolveLocale } from './i18n.js';
 export type { PhoneFormatting } from './phone-verify.js';

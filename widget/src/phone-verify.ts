@@ -227,6 +227,7 @@ export class PhoneVerify extends FormAssociatedElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
     if (changed.has('endpoint') && changed.get('endpoint') !== undefined && this.isConnected) void this.#flow.load();
     const config = this.#flow.config;
     if (changed.has('defaultCountry') && config && this.#flow.state.step === 'enter-phone') {

@@ -82,6 +82,13 @@ export abstract class FormAssociatedElement extends LitElement {
   /** The message while there is no value, and the field the browser points at. */
   protected abstract get missingValue(): [message: string, anchor: HTMLElement | undefined];
 
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    // Reflect `disabled` now rather than after rendering: the browser then calls
+    // formDisabledCallback at once, so the controls render with the state it has.
+    if (changed.has('disabled')) this.toggleAttribute('disabled', this.disabled);
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     const internals = this.#internals;

@@ -1,0 +1,162 @@
+// widget/test/unit/combobox.test.ts
+// The country combobox's controller with a fake host: keys, search, choice, the
+// count announcement and the options it renders. No element, no server.
+
+import { expect } from '@open-wc/testing';
+import { html, render } from 'lit';
+import { ComboboxController } from '../../src/country/combobox.js';
+import { countryList, filterCountries, type Country } from '../../src/countries.js';
+import { FakeHost } from './fake-host.js';
+
+const COUNTRIES = countryList(
+  [
+    { country: 'DE', callingCode: '49' },
+    { country: 'GB', callingCode: '44' },
+    { country: 'US', callingCode: '1' },
+    { country: 'FR', callingCode: '33' },
+  ],
+  'en',
+);
+
+function setup(options: { busy?: boolean; selected?: string } = {}) {
+  const host = new FakeHost();
+  const root = document.createElement('div');
+  const chosen: Country[] = [];
+  const state = { selected: options.selected ?? 'GB', busy: options.busy ?? false };
+  const combo = new ComboboxController(host, {
+    countries: () => COUNTRIES,
+    selected: () => state.selected,
+    choose: (country) => void chosen.push(country),
+    results: (count) => `Countries found: ${count}`,
+    busy: () => state.busy,
+    root: () => root,
+    search: filterCountries,
+    html,
+  });
+  return { host, root, chosen, state, combo };
+}
+
+const key = (combo: ComboboxController, name: string): KeyboardEvent => {
+  const event = new KeyboardEvent('keydown', { key: name, cancelable: true });
+  combo.handleKeydown(event);
+  return event;
+};
+
+const typed = (combo: ComboboxController, text: string): void => {
+  const input = document.createElement('input');
+  input.value = text;
+  input.addEventListener('input', combo.handleInput);
+  input.dispatchEvent(new Event('input'));
+};
+
+const codes = (list: Country[]) => list.map((c) => c.country);
+
+describe('combobox controller', () => {
+  it('should register with its host and start closed', () => {
+    const { host, combo } = setup();
+    expect(host.controllers).to.include(combo);
+    expect(combo.open).to.equal(false);
+    expect(combo.highlighted).to.equal(undefined);
+    expect(combo.renderOptions({ label: (c) => c.name, none: 'None' })).to.deep.equal([]);
+  });
+
+  it('should open on ArrowDown with the selected country highlighted, then move and stop at the ends', () => {
+    const { combo, host } = setup({ selected: 'GB' });
+    const updates = host.updates;
+    expect(key(combo, 'ArrowDown').defaultPrevented).to.equal(true);
+    expect(combo.open).to.equal(true);
+    expect(codes(combo.shown)).to.deep.equal(['FR', 'DE', 'GB', 'US']);
+    expect(combo.highlighted?.country).to.equal('GB');
+    expect(host.updates).to.be.greaterThan(updates);
+    key(combo, 'ArrowDown');
+    key(combo, 'ArrowDown');
+    key(combo, 'ArrowDown');
+    expect(combo.highlighted?.country).to.equal('US');
+    key(combo, 'Home');
+    expect(combo.highlighted?.country).to.equal('FR');
+    key(combo, 'ArrowUp');
+    expect(combo.highlighted?.country).to.equal('FR');
+    key(combo, 'End');
+    expect(combo.highlighted?.country).to.equal('US');
+  });
+
+  it('should choose the highlighted country on Enter and close', () => {
+    const { combo, chosen } = setup();
+    key(combo, 'ArrowDown');
+    key(combo, 'ArrowUp');
+    expect(key(combo, 'Enter').defaultPrevented).to.equal(true);
+    expect(codes(chosen)).to.deep.equal(['DE']);
+    expect(combo.open).to.equal(false);
+    // Enter on a closed box is the form's (it submits).
+    expect(key(combo, 'Enter').defaultPrevented).to.equal(false);
+  });
+
+  it('should close on Escape without choosing, and keep Escape from the page', () => {
+    const { combo, chosen } = setup();
+    key(combo, 'ArrowDown');
+    const event = key(combo, 'Escape');
+    expect(event.defaultPrevented).to.equal(true);
+    expect(combo.open).to.equal(false);
+    expect(chosen).to.have.length(0);
+    expect(key(combo, 'Escape').defaultPrevented, 'Escape on a closed box is the page’s').to.equal(false);
+  });
+
+  it('should search as typed, highlight the first match, and announce the count once typing pauses', async () => {
+    const { combo } = setup();
+    typed(combo, 'united');
+    expect(combo.open).to.equal(true);
+    expect(codes(combo.shown)).to.deep.equal(['GB', 'US']);
+    expect(combo.highlighted?.country).to.equal('GB');
+    expect(combo.notice).to.equal('');
+    typed(combo, '+4');
+    expect(codes(combo.shown)).to.deep.equal(['DE', 'GB']);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(combo.notice).to.equal('Countries found: 2');
+    combo.close();
+    expect(combo.notice).to.equal('');
+  });
+
+  it('should ignore keys while a request is pending', () => {
+    const { combo } = setup({ busy: true });
+    expect(key(combo, 'ArrowDown').defaultPrevented).to.equal(false);
+    expect(combo.open).to.equal(false);
+  });
+
+  it('should render the options, the highlighted one active, and a disabled option when nothing matches', () => {
+    const { combo } = setup({ selected: 'DE' });
+    key(combo, 'ArrowDown');
+    const list = document.createElement('ul');
+    render(combo.renderOptions({ label: (c) => `${c.name} (+${c.callingCode})`, none: 'No country matches' }), list);
+    const options = [...list.querySelectorAll('li')];
+    expect(options.map((o) => o.id)).to.deep.equal(['c-FR', 'c-DE', 'c-GB', 'c-US']);
+    expect(options.map((o) => o.getAttribute('aria-selected'))).to.deep.equal(['false', 'true', 'false', 'false']);
+    expect(options[1]!.getAttribute('part')).to.equal('country-option active');
+    expect(options[1]!.textContent!.replace(/\s+/g, ' ').trim()).to.equal('DEGermany (+49)');
+
+    typed(combo, 'zz');
+    render(combo.renderOptions({ label: (c) => c.name, none: 'No country matches' }), list);
+    const none = [...list.querySelectorAll('li')];
+    expect(none).to.have.length(1);
+    expect(none[0]!.getAttribute('aria-disabled')).to.equal('true');
+    expect(none[0]!.textContent).to.equal('No country matches');
+  });
+
+  it('should choose a clicked option and close when focus leaves the box', () => {
+    const { combo, chosen } = setup();
+    key(combo, 'ArrowDown');
+    const list = document.createElement('ul');
+    render(combo.renderOptions({ label: (c) => c.name, none: '' }), list);
+    const span = list.querySelector('#c-US span:last-child')!;
+    combo.handleOptionClick({ target: span } as unknown as Event);
+    expect(codes(chosen)).to.deep.equal(['US']);
+
+    key(combo, 'ArrowDown');
+    const box = document.createElement('div');
+    const inside = document.createElement('button');
+    box.append(inside);
+    combo.handleFocusOut({ currentTarget: box, relatedTarget: inside } as unknown as FocusEvent);
+    expect(combo.open, 'focus moved within the box').to.equal(true);
+    combo.handleFocusOut({ currentTarget: box, relatedTarget: document.body } as unknown as FocusEvent);
+    expect(combo.open).to.equal(false);
+  });
+});
