@@ -132,7 +132,7 @@ export class PhoneVerify extends FormAssociatedElement {
   /** Replacements for any of the messages of the current language (see `PhoneVerifyMessages`). */
   declare strings: PhoneVerifyStrings | undefined;
   /** The selected country (ISO 3166-1 alpha-2). */
-  declare country: string;
+  declare private country: string;
 
   readonly #language = new LanguageController(this);
   readonly #flow = new FlowController(this, {
@@ -151,6 +151,7 @@ export class PhoneVerify extends FormAssociatedElement {
   });
   /** The code step, once its chunk has arrived. */
   #code: CodeStepController | undefined;
+  /** The mobile check of a submit is pending (only with `mobile-only`): a second submit waits for it. */
   #checking = false;
   readonly #named = namedCountries();
 
@@ -222,8 +223,8 @@ export class PhoneVerify extends FormAssociatedElement {
   }
 
   protected override firstUpdated(): void {
-    // After the first render, so formatting never delays it.
-    setTimeout(() => this.#requestFormatting());
+    // After the first render, so the chunks and the metadata never delay it.
+    setTimeout(() => this.#loadChunks());
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -279,7 +280,7 @@ export class PhoneVerify extends FormAssociatedElement {
     }));
   }
 
-  #requestFormatting(): void {
+  #loadChunks(): void {
     this.#loadCombo().catch(() => undefined);
     this.#loadCode().catch(() => undefined);
     this.#phone.load((this.constructor as typeof PhoneVerify).loadFormatting, this.#flow.client, this.mobileOnly);
@@ -321,7 +322,7 @@ export class PhoneVerify extends FormAssociatedElement {
           phone: this.#phone,
           invalid: PHONE_FIELD_CODE.test(code),
           submit: (event) => void this.#handlePhoneSubmit(event),
-          focus: () => this.#requestFormatting(),
+          focus: () => this.#loadChunks(),
         });
       case 'done':
         return html`<p id="done" part="done" class="done" tabindex="-1">${m.signedIn}</p>`;

@@ -103,6 +103,8 @@ export class FlowController implements ReactiveController {
   /** `GET /config`, again on `retry` after it failed; a newer load replaces an older one. */
   async load(retry = false): Promise<void> {
     if (!this.apply({ type: retry ? 'retry' : 'load' })) return;
+    // Another endpoint is another server: what the old one answers no longer counts.
+    this.#abortAll();
     this.#configRequest?.abort();
     const request = (this.#configRequest = new AbortController());
     try {
@@ -157,11 +159,15 @@ export class FlowController implements ReactiveController {
 
   /** Back to the phone step with nothing pending: in-flight answers are dropped, the pending verification canceled. */
   reset(): void {
-    for (const request of this.#pending) request.abort();
-    this.#pending.clear();
+    this.#abortAll();
     if ('sent' in this.state) void this.client.cancel().catch(() => undefined);
     this.#challenged = undefined;
     this.apply({ type: 'restart' });
+  }
+
+  #abortAll(): void {
+    for (const request of this.#pending) request.abort();
+    this.#pending.clear();
   }
 
   #sent(answer: StartResponse, phone: string): void {
