@@ -226,6 +226,12 @@ export default css`
     outline-offset: 2px;
   }
 
+  /* The page's challenge (CAPTCHA), between the step and its message. */
+  ::slotted([slot='challenge']) {
+    display: block;
+    margin-top: var(--_gap);
+  }
+
   .error {
     margin-top: var(--_gap);
     color: var(--_error);
