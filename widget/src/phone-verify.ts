@@ -136,8 +136,9 @@ export class PhoneVerify extends FormAssociatedElement {
 
   readonly #language = new LanguageController(this);
   readonly #flow = new FlowController(this, {
-    // The phone step shows in its language, with its country list working (or given up on).
-    ready: () => Promise.all([this.#language.ready, this.#loadCombo().catch(() => undefined)]),
+    // The phone step shows in its language, with its country list working: waited for up
+    // to 3 s (the box only shows the country until it arrives, or if it never does).
+    ready: () => Promise.all([this.#language.ready, Promise.race([this.#loadCombo().catch(() => undefined), new Promise((go) => setTimeout(go, 3000))])]),
     configured: (config) => void (this.country = pickCountry(config.countries, [this.defaultCountry, config.defaultCountry])),
     sent: () => this.#code?.set(''),
     navigate: (url) => this.navigate(url),
@@ -265,6 +266,7 @@ export class PhoneVerify extends FormAssociatedElement {
   /** The combobox's controller, made when its chunk arrives. */
   async #loadCombo(): Promise<ComboboxController> {
     const module = await loadCombobox();
+    this.requestUpdate();
     return (this.#combo ??= new module.ComboboxController(this, {
       countries: () => this.#countries,
       selected: () => this.country,
