@@ -1,8 +1,10 @@
 // widget/src/chunks.ts
 // The element's lazy chunks, each fetched once per page and asked again after a
 // failure: formatting (phone/phone-format.ts), the country list (country/combobox.ts)
-// and the code step (code/code-step.ts). None is needed for the first render.
+// and the code step (code/code-step.ts), and the styles the last two bring. None is
+// needed for the first render.
 
+import { adoptStyles, type CSSResult, type LitElement } from 'lit';
 import { PhoneVerifyRequestError } from './client.js';
 
 /** `load`, once: the same promise to every caller until it fails. */
@@ -15,6 +17,11 @@ export function once<T>(load: () => Promise<T>): () => Promise<T> {
     }));
 }
 
+/** Settles when `promise` does, or after `ms` at the latest; never rejects (a chunk that fails is done without). */
+export function atMost(promise: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([promise.catch(() => undefined), new Promise((settle) => setTimeout(settle, ms))]);
+}
+
 export const loadFormattingChunk = once(() => import('./phone/phone-format.js'));
 export const loadCombobox = once(() => import('./country/combobox.js'));
 /** A code step that cannot load is a network problem to the person: the message says so. */
@@ -23,3 +30,15 @@ export const loadCodeStep = once(() =>
     throw new PhoneVerifyRequestError('network_error', 'code step did not load');
   }),
 );
+
+/**
+ * Adds the rules a chunk brings after the element's own. Lit's `adoptStyles` replaces
+ * the shadow root's whole list, so the list is kept here and given whole each time.
+ */
+export function chunkStyles(element: LitElement): (styles: CSSResult) => void {
+  const added: CSSResult[] = [];
+  return (styles) => {
+    added.push(styles);
+    adoptStyles(element.renderRoot as ShadowRoot, [...(element.constructor as typeof LitElement).elementStyles, ...added]);
+  };
+}

@@ -1,8 +1,8 @@
 // widget/src/phone-verify.styles.ts
 // The element's styles. Every themable value is a --phone-verify-* custom property
 // with a light and a dark default. Logical properties throughout, so right-to-left
-// languages mirror the layout by themselves. The code step's own rules come with its
-// chunk (code/code-step.styles.ts).
+// languages mirror the layout by themselves. The country list's and the code step's
+// own rules come with their chunks (country/combobox.styles.ts, code/code-step.styles.ts).
 
 import { css } from 'lit';
 
@@ -153,48 +153,6 @@ export default css`
     transform: rotate(-135deg);
   }
 
-  [role='listbox'] {
-    position: absolute;
-    z-index: 1;
-    inset-inline: 0;
-    top: calc(100% + 0.25rem);
-    box-sizing: border-box;
-    max-height: var(--phone-verify-list-height, 16rem);
-    margin: 0;
-    padding: 0.25rem;
-    overflow-y: auto;
-    overscroll-behavior: contain;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    background: var(--_background);
-    box-shadow: 0 0.25rem 1rem rgb(0 0 0 / 0.2);
-    list-style: none;
-  }
-
-  [role='option'] {
-    display: flex;
-    gap: 0.5rem;
-    align-items: center;
-    min-height: 2.5rem;
-    padding: 0.25rem 0.5rem;
-    border-radius: calc(var(--_radius) / 2);
-    cursor: pointer;
-  }
-
-  [role='option'][aria-selected='true'] {
-    font-weight: 600;
-  }
-
-  [role='option'][aria-disabled='true'] {
-    color: var(--_muted);
-    cursor: default;
-  }
-
-  [part~='active'] {
-    background: var(--_accent);
-    color: var(--_accent-text);
-  }
-
   button {
     min-height: 2.75rem;
     padding: 0.5rem 1rem;
@@ -265,12 +223,6 @@ export default css`
       transition: none !important;
       animation: none !important;
       scroll-behavior: auto !important;
-    }
-  }
-
-  @media (forced-colors: active) {
-    [part~='active'] {
-      outline: 2px solid Highlight;
     }
   }
 `;

@@ -5,8 +5,8 @@
 // the code step (code/), form association (form/) and the language (i18n/) are
 // controllers and templates of their own. Importing this module registers nothing (see define.ts).
 
-import { adoptStyles, css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import { loadCodeStep, loadCombobox, loadFormattingChunk } from './chunks.js';
+import { css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { atMost, chunkStyles, loadCodeStep, loadCombobox, loadFormattingChunk } from './chunks.js';
 import type { CodeStepController } from './code/code-step.js';
 import { formatSeconds } from './code/countdown.js';
 import type { ComboboxController } from './country/combobox.js';
@@ -136,25 +136,25 @@ export class PhoneVerify extends FormAssociatedElement {
 
   readonly #language = new LanguageController(this);
   readonly #flow = new FlowController(this, {
-    // The phone step shows in its language, with its country list working: waited for up
-    // to 3 s (the box only shows the country until it arrives, or if it never does).
-    ready: () => Promise.all([this.#language.ready, Promise.race([this.#loadCombo().catch(() => undefined), new Promise((go) => setTimeout(go, 3000))])]),
+    // The phone step shows in its language, with its country list (waited for up to 3 s).
+    ready: () => Promise.all([this.#language.ready, atMost(this.#loadCombo(), 3000)]),
     configured: (config) => void (this.country = pickCountry(config.countries, [this.defaultCountry, config.defaultCountry])),
     sent: () => this.#code?.set(''),
     navigate: (url) => this.navigate(url),
   });
-  /** The country combobox, once its chunk has arrived. */
-  #combo: ComboboxController | undefined;
   readonly #phone = new PhoneInputController(this, {
     country: () => this.country,
     select: (country) => void (this.country = country),
     allowed: () => this.#flow.config?.countries ?? [],
   });
-  /** The code step, once its chunk has arrived. */
+  /** The country combobox and the code step, once their chunks have arrived. */
+  #combo: ComboboxController | undefined;
   #code: CodeStepController | undefined;
   /** The mobile check of a submit is pending (only with `mobile-only`): a second submit waits for it. */
   #checking = false;
   readonly #named = namedCountries();
+  /** Adds the rules the country list's and the code step's chunks bring. */
+  readonly #adopt = chunkStyles(this);
 
   constructor() {
     super();
@@ -172,8 +172,7 @@ export class PhoneVerify extends FormAssociatedElement {
 
   /** The language tag in effect (own `lang`, nearest ancestor's, the document's, the browser's): names countries and is sent to the server. */
   get locale(): string {
-    const tagged = this.closest<HTMLElement>('[lang]')?.lang;
-    return tagged || document.documentElement.lang || navigator.language || 'en';
+    return this.closest<HTMLElement>('[lang]')?.lang || document.documentElement.lang || navigator.language || 'en';
   }
 
   /** The selected country (ISO 3166-1 alpha-2), `''` before the configuration loads. */
@@ -253,13 +252,12 @@ export class PhoneVerify extends FormAssociatedElement {
     const module = await loadCodeStep();
     return (this.#code ??= new module.CodeStepController(this, {
       flow: this.#flow,
-      tools: { html, css, extractCode, toAsciiDigits, format, formatDuration, formatSeconds },
+      tools: { html, css, extractCode, toAsciiDigits, format, formatDuration, formatSeconds, isolate },
       messages: () => this.#messages,
       locale: () => this.locale,
       disabled: () => this.isDisabled,
-      isolate: (phone) => isolate(phone, this.locale),
       root: () => this.renderRoot,
-      adopt: (styles) => adoptStyles(this.renderRoot as ShadowRoot, [...(this.constructor as typeof PhoneVerify).elementStyles, styles]),
+      adopt: this.#adopt,
     }));
   }
 
@@ -279,6 +277,8 @@ export class PhoneVerify extends FormAssociatedElement {
       root: () => this.renderRoot,
       search: filterCountries,
       html,
+      css,
+      adopt: this.#adopt,
     }));
   }
 

@@ -13,6 +13,7 @@ import { codeStepStyles } from './code-step.styles.js';
 import type { formatSeconds } from './countdown.js';
 import type { FlowController } from '../flow/flow-controller.js';
 import type { formatDuration } from '../i18n.js';
+import type { isolate } from '../i18n/flow-text.js';
 import type { format, PhoneVerifyMessages } from '../messages.js';
 import type { extractCode, toAsciiDigits } from '../text.js';
 
@@ -25,6 +26,8 @@ export interface CodeStepTools {
   format: typeof format;
   formatDuration: typeof formatDuration;
   formatSeconds: typeof formatSeconds;
+  /** A number kept left to right inside right-to-left text. */
+  isolate: typeof isolate;
 }
 
 export interface CodeStepOptions {
@@ -34,8 +37,6 @@ export interface CodeStepOptions {
   /** The language tag in effect, for durations. */
   locale(): string;
   disabled(): boolean;
-  /** A number kept left to right inside right-to-left text. */
-  isolate(phone: string): string;
   /** Where the step renders (the shadow root). */
   root(): ParentNode;
   /** Adds the step's rules to the element's styles. */
@@ -99,7 +100,7 @@ export class CodeStepController implements ReactiveController {
 
   /** The step's template for the current state (a code step). */
   render(): TemplateResult | undefined {
-    const { flow, tools, locale, isolate } = this.#options;
+    const { flow, tools, locale } = this.#options;
     const state = flow.state;
     if (!('sent' in state)) return undefined;
     const { format, formatDuration } = tools;
@@ -110,7 +111,7 @@ export class CodeStepController implements ReactiveController {
     const code = state.error?.code ?? '';
     return renderCodeStep(tools.html, {
       m,
-      label: format(sent.channel === 'voice' ? m.codeLabelVoice : m.codeLabel, { phone: isolate(sent.phone) }),
+      label: format(sent.channel === 'voice' ? m.codeLabelVoice : m.codeLabel, { phone: tools.isolate(sent.phone, locale()) }),
       hint: sent.expiresIn > 0 ? format(m.expiresHint, { time: formatDuration(sent.expiresIn, locale()) }) : '',
       length: flow.codeLength,
       code: this.value,

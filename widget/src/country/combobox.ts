@@ -5,10 +5,11 @@
 // root: country-template.ts renders the box, this controller its state and options.
 // Not needed for the first render, so it is its own chunk, fetched right after it and
 // awaited before the phone step shows (like code/code-step.ts, it imports nothing at
-// run time: Lit's `html` and the search come in through the options).
+// run time: Lit's `html` and `css` and the search come in through the options).
 
-import type { html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
+import type { css, CSSResult, html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import type { Country, filterCountries } from '../countries.js';
+import { comboboxStyles } from './combobox.styles.js';
 
 /** What the combobox reads from and tells the element around it. */
 export interface ComboboxOptions {
@@ -27,6 +28,9 @@ export interface ComboboxOptions {
   /** The search (countries.ts). */
   search: typeof filterCountries;
   html: typeof litHtml;
+  css: typeof css;
+  /** Adds the list's rules to the element's styles. */
+  adopt(styles: CSSResult): void;
 }
 
 /** How the element names a country in the list and the box: "Germany (+49)". */
@@ -52,6 +56,7 @@ export class ComboboxController implements ReactiveController {
   constructor(host: ReactiveControllerHost, options: ComboboxOptions) {
     this.#host = host;
     this.#options = options;
+    options.adopt(comboboxStyles(options.css));
     host.addController(this);
   }
 

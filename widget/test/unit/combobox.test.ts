@@ -3,7 +3,7 @@
 // count announcement and the options it renders. No element, no server.
 
 import { expect } from '@open-wc/testing';
-import { html, render } from 'lit';
+import { css, html, render, type CSSResult } from 'lit';
 import { ComboboxController } from '../../src/country/combobox.js';
 import { countryList, filterCountries, type Country } from '../../src/countries.js';
 import { FakeHost } from './fake-host.js';
@@ -22,6 +22,7 @@ function setup(options: { busy?: boolean; selected?: string } = {}) {
   const host = new FakeHost();
   const root = document.createElement('div');
   const chosen: Country[] = [];
+  const adopted: CSSResult[] = [];
   const state = { selected: options.selected ?? 'GB', busy: options.busy ?? false };
   const combo = new ComboboxController(host, {
     countries: () => COUNTRIES,
@@ -32,8 +33,10 @@ function setup(options: { busy?: boolean; selected?: string } = {}) {
     root: () => root,
     search: filterCountries,
     html,
+    css,
+    adopt: (styles) => void adopted.push(styles),
   });
-  return { host, root, chosen, state, combo };
+  return { host, root, chosen, state, combo, adopted };
 }
 
 const key = (combo: ComboboxController, name: string): KeyboardEvent => {
@@ -52,9 +55,11 @@ const typed = (combo: ComboboxController, text: string): void => {
 const codes = (list: Country[]) => list.map((c) => c.country);
 
 describe('combobox controller', () => {
-  it('should register with its host and start closed', () => {
-    const { host, combo } = setup();
+  it('should register with its host, bring the list’s rules, and start closed', () => {
+    const { host, combo, adopted } = setup();
     expect(host.controllers).to.include(combo);
+    expect(adopted).to.have.length(1);
+    expect(adopted[0]!.cssText).to.contain("[role='listbox']");
     expect(combo.open).to.equal(false);
     expect(combo.highlighted).to.equal(undefined);
     expect(combo.renderOptions({ label: (c) => c.name, none: 'None' })).to.deep.equal([]);
