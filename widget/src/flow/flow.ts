@@ -57,6 +57,13 @@ export type FlowState = Common &
 
 export type FlowStep = FlowState['step'];
 
+/**
+ * What happens to the flow. Requests begin with `load`/`retry` (configuration), `send`,
+ * `resend`, `verify`, `cancel` and end with `loaded`/`load-failed`, `sent`, `verified`,
+ * `failed` or `challenge` (the server wants the page's challenge first); `invalid` is a
+ * check the element made itself, `restart` goes back to an empty phone step, `ready`
+ * says the resend countdown ended.
+ */
 export type FlowEvent =
   | { type: 'load' | 'retry' | 'loaded' | 'send' | 'resend' | 'verify' | 'cancel' | 'restart' | 'ready' }
   | { type: 'load-failed' | 'failed' | 'challenge' | 'invalid'; error: ShownError }
