@@ -10,6 +10,7 @@ import { CountdownController, formatSeconds } from './countdown.js';
 import { countryList, filterCountries, type Country } from './countries.js';
 import { PhoneVerifyErrorEvent, PhoneVerifySentEvent, PhoneVerifySuccessEvent } from './events.js';
 import { formatDuration, isRightToLeft, loadMessages, resolveLocale } from './i18n.js';
+import { safeLocale } from './locale-tag.js';
 import { defaultMessages, format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
 import type { PhoneFormatter, PhoneProblem } from './phone-format.js';
 import styles from './phone-verify.styles.js';
@@ -268,7 +269,7 @@ export class PhoneVerify extends LitElement {
   /** The language tag in effect (own `lang`, nearest ancestor's, the document's, the browser's): names countries and is sent to the server. */
   get locale(): string {
     const tagged = this.closest<HTMLElement>('[lang]')?.lang;
-    return tagged || document.documentElement.lang || navigator.language || 'en';
+    return safeLocale(tagged || document.documentElement.lang || navigator.language);
   }
 
   /** The selected country (ISO 3166-1 alpha-2), `''` before the configuration loads. */
