@@ -118,31 +118,67 @@ async function waitForDriver(port, child) {
   throw new Error('WebKitWebDriver did not start within 15 s');
 }
 
+/** The capabilities that get MiniBrowser from WebKitWebDriver. @param {LaunchMedia} [media] */
+export function webkitCapabilities(media = {}) {
+  return {
+    browserName: 'MiniBrowser',
+    // webdriverio 9 would otherwise ask for a BiDi session, which WebKitWebDriver refuses.
+    'wdio:enforceWebDriverClassic': true,
+    'webkitgtk:browserOptions': {
+      binary: MINIBROWSER,
+      // MiniBrowser has no colour-scheme emulation; --dark-mode sets it for the launch.
+      args: ['--automation', ...(media.colorScheme === 'dark' ? ['--dark-mode'] : [])],
+    },
+  };
+}
+
 /**
- * WebKitGTK's MiniBrowser. WebKitWebDriver speaks classic WebDriver only (no BiDi) and this
- * build has no headless mode, so the launcher starts a private Xvfb display and the driver on
- * a free port, and ends both (with the MiniBrowser processes) when the run stops.
+ * Starts WebKitWebDriver on a free port with a private Xvfb display (this WebKitGTK build has
+ * no headless mode). `stop()` ends both, and the MiniBrowser processes, also if the process exits.
+ * @param {LaunchMedia} [media]
+ * @returns {Promise<{ port: number, stop: () => void }>}
  */
+export async function startWebKitDriver(media = {}) {
+  const env = { ...process.env };
+  let configHome;
+  if (media.reducedMotion === 'reduce') {
+    // WebKitGTK answers prefers-reduced-motion from GTK's gtk-enable-animations setting.
+    configHome = mkdtempSync(join(tmpdir(), 'pv-webkit-'));
+    mkdirSync(join(configHome, 'gtk-3.0'));
+    writeFileSync(join(configHome, 'gtk-3.0', 'settings.ini'), '[Settings]\ngtk-enable-animations=0\n');
+    env.XDG_CONFIG_HOME = configHome;
+  }
+  /** @type {import('node:child_process').ChildProcess[]} */
+  const children = [];
+  const stop = () => {
+    children.forEach((child) => kill(child));
+    children.length = 0;
+    process.off('exit', stop);
+    if (configHome) rmSync(configHome, { recursive: true, force: true });
+  };
+  process.once('exit', stop);
+  try {
+    const xvfb = await startXvfb();
+    children.push(xvfb.child);
+    const port = await freePort();
+    const driver = spawn(WEBKIT_DRIVER, [`--port=${port}`], { env: { ...env, DISPLAY: xvfb.display }, stdio: 'ignore', detached: true });
+    children.push(driver);
+    await waitForDriver(port, driver);
+    return { port, stop };
+  } catch (error) {
+    stop();
+    throw error;
+  }
+}
+
+/** WebKitGTK's MiniBrowser for web-test-runner: WebKitWebDriver speaks classic WebDriver only (no BiDi). */
 class WebKitLauncher extends WebdriverLauncher {
   /** @param {LaunchMedia} media */
   constructor(media) {
-    super({
-      capabilities: {
-        browserName: 'MiniBrowser',
-        // webdriverio 9 would otherwise ask for a BiDi session, which WebKitWebDriver refuses.
-        'wdio:enforceWebDriverClassic': true,
-        'webkitgtk:browserOptions': {
-          binary: MINIBROWSER,
-          // MiniBrowser has no colour-scheme emulation; --dark-mode sets it for the launch.
-          args: ['--automation', ...(media.colorScheme === 'dark' ? ['--dark-mode'] : [])],
-        },
-      },
-      logLevel: 'error',
-    });
+    super({ capabilities: webkitCapabilities(media), logLevel: 'error' });
     this.media = media;
-    /** @type {import('node:child_process').ChildProcess[]} */
-    this.children = [];
-    this.stopChildren = () => this.children.forEach((child) => kill(child));
+    /** @type {{ port: number, stop: () => void } | undefined} */
+    this.webkitDriver = undefined;
   }
 
   async initialize(config, testFiles) {
@@ -151,35 +187,17 @@ class WebKitLauncher extends WebdriverLauncher {
   }
 
   async startSession(id, url) {
-    if (!this.children.length) await this.startDriver();
-    return super.startSession(id, url);
-  }
-
-  async startDriver() {
-    const env = { ...process.env };
-    if (this.media.reducedMotion === 'reduce') {
-      // WebKitGTK answers prefers-reduced-motion from GTK's gtk-enable-animations setting.
-      this.configHome = mkdtempSync(join(tmpdir(), 'pv-webkit-'));
-      mkdirSync(join(this.configHome, 'gtk-3.0'));
-      writeFileSync(join(this.configHome, 'gtk-3.0', 'settings.ini'), '[Settings]\ngtk-enable-animations=0\n');
-      env.XDG_CONFIG_HOME = this.configHome;
+    if (!this.webkitDriver) {
+      this.webkitDriver = await startWebKitDriver(this.media);
+      Object.assign(this.options, { hostname: '127.0.0.1', port: this.webkitDriver.port, path: '/' });
     }
-    const xvfb = await startXvfb();
-    this.children.push(xvfb.child);
-    process.once('exit', this.stopChildren);
-    const port = await freePort();
-    const driver = spawn(WEBKIT_DRIVER, [`--port=${port}`], { env: { ...env, DISPLAY: xvfb.display }, stdio: 'ignore', detached: true });
-    this.children.push(driver);
-    await waitForDriver(port, driver);
-    Object.assign(this.options, { hostname: '127.0.0.1', port, path: '/' });
+    return super.startSession(id, url);
   }
 
   async stop() {
     await super.stop();
-    this.stopChildren();
-    this.children = [];
-    process.off('exit', this.stopChildren);
-    if (this.configHome) rmSync(this.configHome, { recursive: true, force: true });
+    this.webkitDriver?.stop();
+    this.webkitDriver = undefined;
   }
 
   /**
