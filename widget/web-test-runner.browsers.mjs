@@ -17,6 +17,8 @@ export const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const WEBKIT_DRIVER = process.env.WEBKIT_DRIVER_PATH ?? '/usr/bin/WebKitWebDriver';
 export const MINIBROWSER = process.env.MINIBROWSER_PATH ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+/** Headless Chromium in a container: no sandbox (no user namespaces), no GPU, nothing phoning home. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * What a launch fixes for its whole life. Chromium switches media features per page
@@ -32,7 +34,7 @@ export function chromium(name = 'Chromium') {
     launchOptions: {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     },
   });
   launcher.name = name;
@@ -66,7 +68,7 @@ export function webkit(media = {}) {
   return new WebKitLauncher(media);
 }
 
-/** "Firefox", "Firefox (dark, reduced motion)": the engine comes first, the report groups by it. */
+/** "Firefox", "Firefox (dark, reduced motion)": how the run's output names a launch. */
 function label(engine, media) {
   const settings = [media.colorScheme, media.reducedMotion === 'reduce' ? 'reduced motion' : undefined].filter(Boolean);
   return settings.length ? `${engine} (${settings.join(', ')})` : engine;

@@ -26,7 +26,7 @@ const DARK_AND_STILL = /** @type {const} */ ({ colorScheme: 'dark', reducedMotio
 /**
  * One entry per launch. `engine` is what the report sums by; `media` is what the launch fixes
  * (engines that cannot emulate media per page); `bundle` maps the package's entry modules
- * to widget/dist/phone-verify.js (issue 10: the file users get, minified, chunks and all).
+ * to widget/dist/phone-verify.js (the file users get, minified, chunks and all).
  */
 const LAUNCHES = [
   { group: 'chromium', engine: 'chromium', files: ALL_FILES, browser: () => chromium() },

@@ -5,10 +5,10 @@
 // over both, so a test reads the same in every engine.
 
 import { existsSync } from 'node:fs';
-import puppeteer, { type Browser, type BrowserContext, type ElementHandle, type Page } from 'puppeteer-core';
+import puppeteer, { type BrowserContext, type ElementHandle, type Page } from 'puppeteer-core';
 import { remote } from 'webdriverio';
 // The launch details live beside the widget's test-runner config, one place for every suite.
-import { CHROMIUM, FIREFOX, MINIBROWSER, WEBKIT_DRIVER, startWebKitDriver, webkitCapabilities } from '../../widget/web-test-runner.browsers.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, FIREFOX, MINIBROWSER, WEBKIT_DRIVER, startWebKitDriver, webkitCapabilities } from '../../widget/web-test-runner.browsers.mjs';
 
 export type Engine = 'chromium' | 'firefox' | 'webkit';
 export const ENGINES: readonly Engine[] = ['chromium', 'firefox', 'webkit'];
@@ -68,11 +68,7 @@ export async function launchBrowser(engine: Engine): Promise<DemoBrowser> {
   if (!existsSync(executablePath)) throw new Error(`${ENGINE_NAMES[engine]} not found at ${executablePath}: apt-get install ${engine === 'chromium' ? 'chromium' : 'firefox-esr'}`);
   const browser =
     engine === 'chromium'
-      ? await puppeteer.launch({
-          executablePath,
-          headless: true,
-          args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-        })
+      ? await puppeteer.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS, '--disable-quic'] })
       : await puppeteer.launch({ browser: 'firefox', executablePath, headless: true });
   return {
     engine,
