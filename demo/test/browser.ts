@@ -127,19 +127,26 @@ async function launchWebKit(): Promise<DemoBrowser> {
   };
 }
 
-/** The error collector for WebKit (classic WebDriver reports no page events): installed after each page load. */
-function collectErrors(): void {
+/**
+ * WebKit's error collector (classic WebDriver reports no page events): installs itself in the
+ * current document when it has none yet, and hands over (and forgets) what it collected.
+ * A script can only be run once the document has loaded, so what a page reports while it
+ * loads is not seen in WebKit; Chromium and Firefox report everything.
+ */
+function takeErrors(): string[] {
   const w = window as unknown as { __pvErrors?: string[] };
-  if (w.__pvErrors) return;
-  const errors: string[] = (w.__pvErrors = []);
-  addEventListener('error', (event) => errors.push(String(event.error ?? event.message)));
-  addEventListener('unhandledrejection', (event) => errors.push(String(event.reason)));
-  document.addEventListener('securitypolicyviolation', (event) => errors.push(`CSP: ${event.violatedDirective} ${event.blockedURI}`));
-  const original = console.error;
-  console.error = (...args: unknown[]) => {
-    errors.push(args.map(String).join(' '));
-    original.apply(console, args);
-  };
+  if (!w.__pvErrors) {
+    const errors: string[] = (w.__pvErrors = []);
+    addEventListener('error', (event) => errors.push(String(event.error ?? event.message)));
+    addEventListener('unhandledrejection', (event) => errors.push(String(event.reason)));
+    document.addEventListener('securitypolicyviolation', (event) => errors.push(`CSP: ${event.violatedDirective} ${event.blockedURI}`));
+    const original = console.error;
+    console.error = (...args: unknown[]) => {
+      errors.push(args.map(String).join(' '));
+      original.apply(console, args);
+    };
+  }
+  return w.__pvErrors.splice(0);
 }
 
 function webdriverPage(driver: WebdriverIO.Browser): DemoPage {
@@ -149,15 +156,23 @@ function webdriverPage(driver: WebdriverIO.Browser): DemoPage {
     const ref = await poll(() => driver.execute(`return (${find.toString()})(arguments[0]);`, selector), 10_000, selector);
     return Object.values(ref as Record<string, string>)[0]!;
   };
+  // What earlier documents of this page collected: taken before every action that may navigate.
+  const seen: string[] = [];
+  const harvest = async () => void seen.push(...(await run(takeErrors)));
   return {
     async goto(url) {
+      await harvest();
       await driver.navigateTo(url);
-      await run(collectErrors);
+      await harvest();
     },
     // Element Send Keys focuses the element and types; WebKitWebDriver drops a repeated key
     // inside one key action chain, so no performActions for text.
-    type: async (selector, text) => driver.elementSendKeys(await elementId(selector), text),
+    async type(selector, text) {
+      await harvest();
+      await driver.elementSendKeys(await elementId(selector), text);
+    },
     async click(selector) {
+      await harvest();
       // WebKitWebDriver reports Element Click on shadow-DOM elements as intercepted; a pointer
       // action at the element's centre is the same click for the page.
       const id = await elementId(selector);
@@ -177,11 +192,9 @@ function webdriverPage(driver: WebdriverIO.Browser): DemoPage {
     waitFor: (fn, arg, timeout = 10_000) => poll(() => run(fn, arg), timeout, String(fn)),
     evaluate: (fn, arg) => run(fn, arg),
     pathname: async () => new URL(await driver.getUrl()).pathname,
-    // What the current document saw since goto() (or since this call) installed the collector.
     async errors() {
-      const now = await run(() => (window as unknown as { __pvErrors?: string[] }).__pvErrors ?? []);
-      await run(collectErrors);
-      return now;
+      await harvest();
+      return [...seen];
     },
   };
 }
