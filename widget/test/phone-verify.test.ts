@@ -231,7 +231,7 @@ describe('<phone-verify>', () => {
       const input = part<HTMLInputElement>(el, 'code-input');
       expect(labelFor(el, 'code')).to.equal('Enter the code sent to +44 7400 123456');
       expect(focusedId(el)).to.equal('code');
-      // The attribute: Firefox reflects only the autofill tokens it implements (not one-time-code).
+      // The attribute: Firefox's reflected `autocomplete` property reads '' for one-time-code.
       expect(input.getAttribute('autocomplete')).to.equal('one-time-code');
       expect(input.inputMode).to.equal('numeric');
       expect(input.maxLength).to.equal(6);
