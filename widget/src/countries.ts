@@ -25,7 +25,7 @@ export function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-/** The server's countries, named in `locale` and sorted by that name. */
+/** The server's countries, named in the language of `tag` (English when it is unusable: safeLocale) and sorted by that name. */
 export function countryList(options: readonly CountryOption[], tag: string): Country[] {
   const locale = safeLocale(tag);
   const local = names(locale);
