@@ -3,6 +3,7 @@
 // language, and the search (name, English name, ISO code, calling code).
 
 import type { CountryOption } from '@phone-verify/server-plugin/protocol';
+import { safeLocale } from './locale-tag.js';
 
 export interface Country extends CountryOption {
   /** The country's name in the element's language. */
@@ -24,8 +25,9 @@ export function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-/** The server's countries, named in `locale` and sorted by that name. */
-export function countryList(options: readonly CountryOption[], locale: string): Country[] {
+/** The server's countries, named in the language of `tag` (English when it is unusable: safeLocale) and sorted by that name. */
+export function countryList(options: readonly CountryOption[], tag: string): Country[] {
+  const locale = safeLocale(tag);
   const local = names(locale);
   const english = names('en');
   return options

@@ -2,6 +2,7 @@
 // The element's small localisation mechanism: English is bundled (messages.ts); every
 // other language is one message module in ./locales/, fetched on first use.
 
+import { safeLocale } from './locale-tag.js';
 import { defaultMessages, type PhoneVerifyMessages } from './messages.js';
 
 type Loader = () => Promise<{ default: PhoneVerifyMessages }>;
@@ -63,5 +64,5 @@ export function loadMessages(locale: string): Promise<PhoneVerifyMessages> {
 export function formatDuration(seconds: number, locale: string): string {
   const minutes = seconds >= 120;
   const value = minutes ? Math.ceil(seconds / 60) : Math.max(0, Math.ceil(seconds));
-  return new Intl.NumberFormat(locale, { style: 'unit', unit: minutes ? 'minute' : 'second', unitDisplay: 'long' }).format(value);
+  return new Intl.NumberFormat(safeLocale(locale), { style: 'unit', unit: minutes ? 'minute' : 'second', unitDisplay: 'long' }).format(value);
 }

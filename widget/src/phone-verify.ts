@@ -1,9 +1,8 @@
 // widget/src/phone-verify.ts
-// The <phone-verify> element: phone number → code → signed in, talking to the
-// server plugin's router. A thin host: properties, lifecycle and `render()` choosing
-// a step; the flow (flow/), the country combobox (country/), the phone field (phone/),
-// the code step (code/), form association (form/) and the language (i18n/) are
-// controllers and templates of their own. Importing this module registers nothing (see define.ts).
+// The <phone-verify> element, talking to the server plugin's router: a thin host (properties,
+// lifecycle, `render()` choosing a step) around the flow (flow/), country combobox (country/),
+// phone field (phone/), code step (code/), form association (form/) and language (i18n/),
+// each a controller or template of its own. Importing this module registers nothing (see define.ts).
 
 import { css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { atMost, chunkStyles, loadCodeStep, loadCombobox, loadFormattingChunk } from './chunks.js';
@@ -18,6 +17,7 @@ import { FormAssociatedElement } from './form/form-associated.js';
 import { formatDuration, isRightToLeft } from './i18n.js';
 import { errorText, isolate, noticeText } from './i18n/flow-text.js';
 import { LanguageController } from './i18n/language-controller.js';
+import { safeLocale } from './locale-tag.js';
 import { format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
 import type { PhoneFormatter } from './phone/phone-format.js';
 import { PhoneInputController, type PhoneFormatting } from './phone/phone-input.js';
@@ -172,7 +172,7 @@ export class PhoneVerify extends FormAssociatedElement {
 
   /** The language tag in effect (own `lang`, nearest ancestor's, the document's, the browser's): names countries and is sent to the server. */
   get locale(): string {
-    return this.closest<HTMLElement>('[lang]')?.lang || document.documentElement.lang || navigator.language || 'en';
+    return safeLocale(this.closest<HTMLElement>('[lang]')?.lang || document.documentElement.lang || navigator.language);
   }
 
   /** The selected country (ISO 3166-1 alpha-2), `''` before the configuration loads. */

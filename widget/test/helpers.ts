@@ -101,7 +101,11 @@ export function focusedId(el: PhoneVerify): string | undefined {
 export function paste(target: HTMLInputElement, text: string): boolean {
   const data = new DataTransfer();
   data.setData('text/plain', text);
-  return target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true }));
+  const event = new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true, composed: true });
+  // Firefox ignores `clipboardData` in the constructor (a real Ctrl+V carries it): give the
+  // event its data as the browser's own paste would.
+  if (event.clipboardData?.getData('text/plain') !== text) Object.defineProperty(event, 'clipboardData', { value: data });
+  return target.dispatchEvent(event);
 }
 
 /** The country the element has selected. */
@@ -141,4 +145,63 @@ export function spyFetch(answer?: (url: string, init?: RequestInit) => Promise<R
     return answer?.(url, init) ?? original(input, init);
   };
   return { calls, restore: () => void (window.fetch = original) };
+}
+
+/** The engine and launch-time settings this page runs in (one entry of LAUNCHES in web-test-runner.config.mjs). */
+export interface Launch {
+  group: string;
+  engine: 'chromium' | 'firefox' | 'webkit';
+  /** What the launch fixed at start-up, for engines that cannot switch media per page. */
+  media: { colorScheme?: 'dark'; reducedMotion?: 'reduce' };
+  /** The package's entry modules are the built widget/dist/phone-verify.js. */
+  bundle: boolean;
+}
+
+export const launch = (await executeServerCommand('phone-verify-launch')) as Launch;
+
+export interface MediaFeatures {
+  colorScheme?: 'light' | 'dark';
+  reducedMotion?: 'no-preference' | 'reduce';
+}
+
+/**
+ * Whether this page can have `features`: Chromium emulates media per page; Firefox and
+ * WebKit only have what their launch set (the `*-media` launches run those tests), so a
+ * test for another setting is registered only in the launch that has it. A file that uses
+ * this belongs in MEDIA_FILES in web-test-runner.config.mjs; the per-engine totals, equal
+ * to Chromium's, show that nothing was left out.
+ */
+export function canHave(features: MediaFeatures): boolean {
+  if (launch.engine === 'chromium') return true;
+  const scheme = launch.media.colorScheme ?? 'light';
+  const motion = launch.media.reducedMotion ?? 'no-preference';
+  return (!features.colorScheme || features.colorScheme === scheme) && (!features.reducedMotion || features.reducedMotion === motion);
+}
+
+/** Puts the page in `features` (Chromium: emulated; elsewhere: checks the launch has them, and the browser says so). */
+export async function emulate(features: MediaFeatures): Promise<void> {
+  if (launch.engine === 'chromium') {
+    await executeServerCommand('phone-verify-media', features);
+  } else if (!canHave(features)) {
+    throw new Error(`the ${launch.group} launch cannot have ${JSON.stringify(features)}`);
+  }
+  if (features.colorScheme && !matchMedia(`(prefers-color-scheme: ${features.colorScheme})`).matches) throw new Error(`prefers-color-scheme is not ${features.colorScheme}`);
+  if (features.reducedMotion && !matchMedia(`(prefers-reduced-motion: ${features.reducedMotion})`).matches) throw new Error(`prefers-reduced-motion is not ${features.reducedMotion}`);
+}
+
+/** Back to the launch's own media (only Chromium ever left it). */
+export async function resetMedia(): Promise<void> {
+  if (launch.engine === 'chromium') await executeServerCommand('phone-verify-media', { colorScheme: 'no-preference', reducedMotion: 'no-preference' });
+}
+
+/** Skips the running test in this engine only, and has the run's summary print why. */
+export async function skipHere(context: MochaContext, reason: string): Promise<never> {
+  const test = context.currentTest ?? context.test;
+  await executeServerCommand('phone-verify-skip', { title: test?.fullTitle() ?? '?', reason });
+  return context.skip();
+}
+
+/** Sizes the viewport; answers the size the browser reached (a window may have a minimum). */
+export async function setViewportSize(width: number, height: number): Promise<{ width: number; height: number }> {
+  return (await executeServerCommand('phone-verify-viewport', { width, height })) as { width: number; height: number };
 }

@@ -1,9 +1,10 @@
 // widget/test/web-otp.test.ts
 // The WebOTP path, with navigator.credentials.get and window.OTPCredential stubbed
-// (headless Chromium has no SMS to read); the server is the real one.
+// (headless Chromium has no SMS to read); the server is the real one. Only where the browser
+// has navigator.credentials (WebKitGTK has none): the element must also work without it.
 
 import { expect, html, waitUntil } from '@open-wc/testing';
-import { codeFor, GB_MOBILE, loaded, part, resetServer, sendTo, stepIs } from './helpers.js';
+import { codeFor, GB_MOBILE, loaded, part, resetServer, sendTo, skipHere, stepIs, typeInto } from './helpers.js';
 
 interface OtpCall {
   options: CredentialRequestOptions & { otp?: { transport: string[] } };
@@ -13,9 +14,10 @@ interface OtpCall {
 describe('<phone-verify> WebOTP', () => {
   let calls: OtpCall[];
 
-  beforeEach(async () => {
+  beforeEach(async function () {
     await resetServer();
     calls = [];
+    if (!navigator.credentials) await skipHere(this, 'this browser has no navigator.credentials to stub (see "without navigator.credentials")');
     (window as unknown as { OTPCredential: unknown }).OTPCredential = class {};
     Object.defineProperty(navigator.credentials, 'get', {
       configurable: true,
@@ -30,7 +32,7 @@ describe('<phone-verify> WebOTP', () => {
   afterEach(() => {
     delete (window as unknown as { OTPCredential?: unknown }).OTPCredential;
     // Removes the own property; the prototype's real method shows through again.
-    delete (navigator.credentials as unknown as { get?: unknown }).get;
+    if (navigator.credentials) delete (navigator.credentials as unknown as { get?: unknown }).get;
   });
 
   it('should not ask for an SMS before a code was sent', async () => {
@@ -82,5 +84,41 @@ describe('<phone-verify> WebOTP', () => {
     const el = await loaded();
     await sendTo(el, GB_MOBILE);
     expect(calls).to.have.length(0);
+  });
+});
+
+describe('<phone-verify> without navigator.credentials', () => {
+  let hidden = false;
+
+  beforeEach(async () => {
+    await resetServer();
+    // OTPCredential without navigator.credentials: the element must look for both. Where the
+    // browser has credentials, an own property hides them for the test.
+    (window as unknown as { OTPCredential: unknown }).OTPCredential = class {};
+    hidden = !!navigator.credentials;
+    if (hidden) Object.defineProperty(navigator, 'credentials', { configurable: true, value: undefined });
+  });
+
+  afterEach(() => {
+    delete (window as unknown as { OTPCredential?: unknown }).OTPCredential;
+    if (hidden) delete (navigator as unknown as { credentials?: unknown }).credentials;
+  });
+
+  it('should sign in with the code typed, without errors', async () => {
+    const errors: unknown[] = [];
+    const onError = (event: ErrorEvent | PromiseRejectionEvent) => errors.push('reason' in event ? event.reason : event.error);
+    window.addEventListener('error', onError);
+    window.addEventListener('unhandledrejection', onError);
+    try {
+      const el = await loaded();
+      await sendTo(el, GB_MOBILE);
+      expect(navigator.credentials).to.equal(undefined);
+      typeInto(part<HTMLInputElement>(el, 'code-input'), await codeFor(GB_MOBILE));
+      await stepIs(el, 'done');
+    } finally {
+      window.removeEventListener('error', onError);
+      window.removeEventListener('unhandledrejection', onError);
+    }
+    expect(errors).to.deep.equal([]);
   });
 });
