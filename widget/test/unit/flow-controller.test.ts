@@ -50,7 +50,13 @@ function stubFetch(answers: Record<string, Answer[]>) {
   return { calls, restore: () => void (window.fetch = original) };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * Lets the stubbed answers arrive: reading a Response body takes a few tasks, more in Firefox
+ * than in Chromium. The stub answers at once or never ('hang'), so waiting longer changes nothing else.
+ */
+const settle = async () => {
+  for (let i = 0; i < 10; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+};
 
 async function loadedFlow(answers: Record<string, Answer[]>) {
   const stub = stubFetch({ '/auth/phone/config': [{ status: 200, body: CONFIG }], ...answers });

@@ -8,6 +8,7 @@ import metadata from 'libphonenumber-js/min/metadata';
 import type { PhoneVerifyClient } from '../../src/client.js';
 import { readPhone, type PhoneFormatter } from '../../src/phone/phone-format.js';
 import { PhoneInputController } from '../../src/phone/phone-input.js';
+import { paste } from '../helpers.js';
 import { FakeHost } from './fake-host.js';
 
 const ALLOWED = [
@@ -44,11 +45,6 @@ function type(input: HTMLInputElement, value: string, caret = value.length, inpu
   input.dispatchEvent(new InputEvent('input', { inputType }));
 }
 
-function paste(input: HTMLInputElement, text: string): void {
-  const data = new DataTransfer();
-  data.setData('text/plain', text);
-  input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, cancelable: true }));
-}
 
 describe('phone input controller', () => {
   it('should format a national number in the selected country and keep the caret after the digit', () => {
