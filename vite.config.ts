@@ -96,7 +96,8 @@ const moduleBuild: BuildEnvironmentOptions = {
   rolldownOptions: {
     external: (id) => dependency.test(id),
     plugins: [minifyLitTemplates],
-    output: { chunkFileNames: 'chunks/[name]-[hash:8].js' },
+    // The package's version names these files; no hash needed (an app's bundler adds its own).
+    output: { chunkFileNames: 'chunks/[name].js' },
   },
 };
 
@@ -124,6 +125,19 @@ export default defineConfig(({ mode }) => ({
           name: 'express4',
           include: ['server-plugin/test/router.test.ts', 'server-plugin/test/strategy.*.test.ts', 'server-plugin/test/express4.test.ts'],
           environment: 'node',
+        },
+      },
+      {
+        // The packed tarballs installed into fixture apps outside the workspace
+        // (consumer/setup.ts): what a new user gets, checked as they would use it.
+        extends: true,
+        test: {
+          name: 'consumer',
+          include: ['consumer/test/**/*.test.ts'],
+          globalSetup: ['consumer/setup.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
         },
       },
       {
