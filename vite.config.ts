@@ -135,6 +135,9 @@ export default defineConfig(({ mode }) => ({
           name: 'consumer',
           include: ['consumer/test/**/*.test.ts'],
           globalSetup: ['consumer/setup.ts'],
+          // After the other projects, not beside them: its builds and browsers would
+          // otherwise load the two cores under the demo's Chromium suite.
+          sequence: { groupOrder: 1 },
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 240_000,

@@ -8,6 +8,7 @@ export {
   type PhoneVerifyStrategyOptions,
   type VerifiedCallback,
   type VerifyCallback,
+  type VerifyCallbackWithRequest,
   type VerifyFunction,
   type VerifyFunctionWithRequest,
   type VerifyResult,

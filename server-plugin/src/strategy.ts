@@ -44,16 +44,19 @@ export type VerifyResult<User> = User | false | null | undefined | void | Promis
  */
 export type VerifyFunction<User> = (phone: string, done: VerifiedCallback<User>) => VerifyResult<User>;
 
-/** The same with the request first, when `passReqToCallback: true` (passport-local's `verify(req, username, password, done)`). */
+/** The callback style on its own: what it returns is ignored (as passport-local ignores it), `done` answers. */
+export type VerifyCallback<User> = (phone: string, done: VerifiedCallback<User>) => void;
+
+/** With `passReqToCallback: true`, the request comes first (passport-local's `verify(req, username, password, done)`). */
 export type VerifyFunctionWithRequest<User> = (req: Request, phone: string, done: VerifiedCallback<User>) => VerifyResult<User>;
 
-/** @deprecated The callback style is now part of {@link VerifyFunction}; kept as its alias. */
-export type VerifyCallback<User> = VerifyFunction<User>;
+/** The request-first callback style: what it returns is ignored, `done` answers. */
+export type VerifyCallbackWithRequest<User> = (req: Request, phone: string, done: VerifiedCallback<User>) => void;
 
 /** Options of the strategy: the plugin's options plus `passReqToCallback`. */
 export type PhoneVerifyStrategyOptions = PhoneVerifyOptions;
 
-type AnyVerify<User> = VerifyFunction<User> | VerifyFunctionWithRequest<User>;
+type AnyVerify<User> = VerifyFunction<User> | VerifyFunctionWithRequest<User> | VerifyCallback<User> | VerifyCallbackWithRequest<User>;
 
 /**
  * `new PhoneVerifyStrategy(options, verify)`: register with `passport.use(strategy)`
@@ -72,8 +75,16 @@ export class PhoneVerifyStrategy<User = unknown> extends CustomStrategy {
   /** Owns the verifications: the router starts them, this strategy checks them. */
   readonly service: VerificationService;
 
+  // Overloads in pairs with the same parameters, so `(phone, done) => …` is typed without
+  // annotations under strict (no TS7006): first the returning style, whose result is
+  // checked against User, then the callback style, whose result is ignored.
   constructor(options: PhoneVerifyOptions & { passReqToCallback: true }, verify: VerifyFunctionWithRequest<User>);
+  constructor(options: PhoneVerifyOptions & { passReqToCallback: true }, verify: VerifyCallbackWithRequest<User>);
+  constructor(options: PhoneVerifyOptions & { passReqToCallback?: false }, verify: VerifyFunction<User>);
+  constructor(options: PhoneVerifyOptions & { passReqToCallback?: false }, verify: VerifyCallback<User>);
+  // Options typed as plain PhoneVerifyOptions (built elsewhere): the phone-first styles.
   constructor(options: PhoneVerifyOptions, verify: VerifyFunction<User>);
+  constructor(options: PhoneVerifyOptions, verify: VerifyCallback<User>);
   constructor(options: PhoneVerifyOptions, verify: AnyVerify<User>) {
     if (typeof verify !== 'function') throw new TypeError('PhoneVerifyStrategy requires a verify function');
     const service = new VerificationService(options);
