@@ -4,9 +4,11 @@
 // (`--prefer-offline`: ~/.npm serves what it has). One install for the current majors
 // (Express 5, React 19, NestJS, Vite, Lit) and one nested `legacy/` for Express 4 and
 // React 18, in parallel. The folder is kept between runs so npm has little to do;
-// our two packages are always reinstalled from the fresh tarballs.
+// our two packages are always reinstalled from the fresh tarballs. The folder is named
+// after the checkout's path, so two checkouts' runs never meet in it.
 
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,7 +48,9 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const missing = built.filter((file) => !existsSync(join(repo, file)));
   if (missing.length > 0) throw new Error(`consumer suite: ${missing.join(', ')} missing; run \`npm run build\` first (npm test does)`);
 
-  const root = process.env.PHONE_VERIFY_CONSUMER_DIR ?? join(tmpdir(), 'phone-verify-consumer');
+  // One folder per checkout: runs from two checkouts on one machine must not share it.
+  const checkout = createHash('sha256').update(repo).digest('hex').slice(0, 10);
+  const root = process.env.PHONE_VERIFY_CONSUMER_DIR ?? join(tmpdir(), `phone-verify-consumer-${checkout}`);
   const legacy = join(root, 'legacy');
   const packs = join(root, 'packs');
   await rm(packs, { recursive: true, force: true });

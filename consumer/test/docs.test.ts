@@ -3,7 +3,8 @@
 // under `strict` against the installed tarballs (Node blocks as NodeNext, page blocks
 // with the DOM and React's JSX), and the server snippet of "Add it to your app" runs
 // (Express 5, plain http://localhost): a client starts, reads the code from the
-// snippet's own sendSms, and signs in.
+// snippet's own sendSms, and signs in. (skipLibCheck here: the declarations themselves
+// are checked by the fixture apps' own tsc runs, which do not skip them.)
 
 import { readFileSync } from 'node:fs';
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
