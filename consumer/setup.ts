@@ -80,5 +80,5 @@ export default async function setup(project: TestProject): Promise<() => void> {
   );
   project.provide('consumerRoot', root);
   // The suite's own timing, printed when vitest tears it down (its budget: 4 minutes).
-  return () => console.log(`consumer: the whole suite took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return () => console.log(`consumer: ${((performance.now() - started) / 1000).toFixed(1)} s from its setup to its teardown (in a full \`vitest run\` this includes the projects that run before it)`);
 }
