@@ -180,7 +180,7 @@ const engineSummary = {
 };
 
 export default {
-  nodeResolve: { exportConditions: ['source', 'browser', 'development'] },
+  nodeResolve: { exportConditions: ['@phone-verify/source', 'browser', 'development'] },
   // Tests in one browser share the session cookie, and every engine talks to one test server
   // whose outbox and sessions the tests reset: one file and one browser at a time.
   concurrency: 1,
