@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { breakerKeys } from './breaker.js';
-import { PhoneVerifyError } from './errors.js';
+import { errors, PhoneVerifyError, seconds } from './errors.js';
 import { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
 import { countryOf, countryOptions, maskPhone, maskPhonesIn, parsePhone } from './phone.js';
 import type { Channel, ConfigResponse, StartResponse } from './protocol.js';
@@ -43,8 +43,6 @@ const FAILED: Readonly<Record<ProviderCall, string>> = {
   check: 'The code could not be checked; try again shortly.',
   cancel: 'The verification could not be canceled.',
 };
-
-const seconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
 
 export class VerificationService {
   readonly settings: Settings;
@@ -88,16 +86,16 @@ export class VerificationService {
     const s = this.settings;
     const parsed = parsePhone(input.phone, input.country ?? s.defaultCountry);
     if (s.allowedCountries !== '*' && !(parsed.country && s.allowedCountries.has(parsed.country))) {
-      throw new PhoneVerifyError('country_not_allowed', 'Codes cannot be sent to numbers from that country.');
+      throw errors.countryNotAllowed();
     }
     if (!(parsed.type && s.allowedNumberTypes.has(parsed.type))) {
       // Premium-rate and similar lines are how toll fraud turns our sends into someone's income.
-      throw new PhoneVerifyError('country_not_allowed', 'Codes cannot be sent to this kind of number; use a mobile number.');
+      throw errors.numberTypeNotAllowed();
     }
     const channel = this.channel(input.channel);
     await s.limits.assertNotLocked(parsed.e164);
     if (context.beforeSend && (await context.beforeSend(parsed.e164)) === false) {
-      throw new PhoneVerifyError('forbidden', 'This request was refused; try again later.');
+      throw errors.refused();
     }
     const keys = breakerKeys(parsed.e164, parsed.country);
     await s.breaker.assertClosed(keys, s.clock());
@@ -139,19 +137,14 @@ export class VerificationService {
     const channel = this.channel(input.channel);
     const reservation = await this.store.reserveSend(id, { now: s.clock(), cooldownMs: s.resendAfterMs, maxSends: s.maxSends });
     if (!reservation.ok) {
-      if (reservation.reason === 'missing') throw this.gone();
-      if (reservation.reason === 'cooldown') {
-        throw new PhoneVerifyError('resend_too_soon', 'Wait a little before asking for another code.', { retryAfter: reservation.retryAfterMs / 1000 });
-      }
-      throw new PhoneVerifyError('rate_limited', 'No more codes can be sent for this verification; start again later.', {
-        retryAfter: reservation.retryAfterMs / 1000,
-      });
+      if (reservation.reason === 'missing') throw errors.gone();
+      throw reservation.reason === 'cooldown' ? errors.resendTooSoon(reservation.retryAfterMs) : errors.sendsUsedUp(reservation.retryAfterMs);
     }
     const reserved = reservation.verification;
     if (reserved.attempts >= s.maxAttempts) {
       // A new code for a verification dead of wrong guesses could never be accepted: don't pay to send it.
       await this.store.releaseSend(id, reservation.release);
-      throw this.exhausted();
+      throw errors.exhausted();
     }
     const keys = breakerKeys(reserved.phone, countryOf(reserved.phone));
     let started: Started;
@@ -184,7 +177,7 @@ export class VerificationService {
   async check(id: string, code: string): Promise<Verification> {
     const s = this.settings;
     const verification = await this.store.get(id);
-    if (!verification) throw this.gone();
+    if (!verification) throw errors.gone();
     // A number locked by wrong codes is refused before its code is looked at, and the lock's count does not grow.
     await s.limits.assertNotLocked(verification.phone);
     // Security fix: the number's failure is reserved atomically before the code is judged (and given
@@ -198,7 +191,7 @@ export class VerificationService {
     });
     if (attempts === undefined || attempts > s.maxAttempts) {
       await releaseFailure();
-      throw attempts === undefined ? this.gone() : this.exhausted();
+      throw attempts === undefined ? errors.gone() : errors.exhausted();
     }
 
     const digits = code.replace(/[\s-]/g, '');
@@ -218,22 +211,22 @@ export class VerificationService {
       case 'approved': {
         const consumed = await this.store.consume(id);
         // Another request with the same code won the race (NIST §3.2.7: accepted once).
-        if (!consumed) throw this.gone();
+        if (!consumed) throw errors.gone();
         await s.limits.clearFailures(consumed.phone);
         await s.breaker.recordVerified(breakerKeys(consumed.phone, countryOf(consumed.phone)));
         return consumed;
       }
       case 'expired':
         await this.store.delete(id);
-        throw this.expired();
+        throw errors.expired();
       case 'exhausted':
         await this.store.delete(id);
-        throw this.exhausted();
+        throw errors.exhausted();
       case 'wrong': {
         // Counted against the number too, across verifications (NIST 800-63B-4 §3.2.2): the failure reserved above stays.
         const attemptsLeft = s.maxAttempts - attempts;
-        if (attemptsLeft <= 0) throw this.exhausted();
-        throw new PhoneVerifyError('invalid_code', 'That code is not right.', { attemptsLeft });
+        if (attemptsLeft <= 0) throw errors.exhausted();
+        throw errors.invalidCode(attemptsLeft);
       }
     }
   }
@@ -255,7 +248,7 @@ export class VerificationService {
     const { channels } = this.settings;
     if (requested === undefined) return channels[0]!;
     if (!channels.includes(requested)) {
-      throw new PhoneVerifyError('channel_unavailable', `Codes cannot be sent by ${requested}; try ${channels.join(' or ')}.`);
+      throw errors.channelNotOffered(requested, channels);
     }
     return requested;
   }
@@ -304,7 +297,7 @@ export class VerificationService {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new PhoneVerifyError('provider_unavailable', 'The verification service did not answer in time.', { retryAfter: 5 })),
+        () => reject(errors.providerUnavailable('The verification service did not answer in time.')),
         s.providerTimeoutMs,
       );
     });
@@ -319,21 +312,9 @@ export class VerificationService {
         throw error;
       }
       s.logger.error(`${s.provider.name} ${what} failed: ${hide(String((error as Error)?.message ?? error))}`);
-      throw new PhoneVerifyError('provider_unavailable', FAILED[what], { retryAfter: 5, cause: error });
+      throw errors.providerUnavailable(FAILED[what], error);
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  private gone(): PhoneVerifyError {
-    return new PhoneVerifyError('no_pending_verification', 'There is no code waiting to be checked; ask for a new one.');
-  }
-
-  private expired(): PhoneVerifyError {
-    return new PhoneVerifyError('expired', 'That code has expired; ask for a new one.');
-  }
-
-  private exhausted(): PhoneVerifyError {
-    return new PhoneVerifyError('too_many_attempts', 'Too many wrong codes; ask for a new one.', { attemptsLeft: 0 });
   }
 }

@@ -3,7 +3,7 @@
 // implementation can do each in one script and parallel requests cannot slip past
 // a limit. The memory store is atomic because JavaScript runs one step at a time.
 
-import { PhoneVerifyError } from './errors.js';
+import { errors, PhoneVerifyError } from './errors.js';
 import type { Logger } from './logger.js';
 import { maskPhonesIn } from './phone.js';
 import type { Channel } from './protocol.js';
@@ -200,7 +200,7 @@ export function failClosedStore(store: VerificationStore, logger: Logger): Verif
       } catch (error) {
         if (error instanceof PhoneVerifyError) throw error;
         logger.error(`verification store failed (${name}), refusing: ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
-        throw new PhoneVerifyError('provider_unavailable', 'The service is busy; try again shortly.', { retryAfter: 5, cause: error });
+        throw errors.busy(error);
       }
     };
   return {

@@ -2,7 +2,7 @@
 // Failover across providers: a start that finds one provider down goes to the next
 // that has the channel; everything after that goes back to whichever started it.
 
-import { PhoneVerifyError } from '../errors.js';
+import { errors, PhoneVerifyError } from '../errors.js';
 import type { Channel } from '../protocol.js';
 import type { CheckResult, PendingVerification, ProviderState, StartRequest, Started, VerifyProvider } from './types.js';
 
@@ -57,7 +57,7 @@ export function providerChain(providers: readonly VerifyProvider[], options: Pro
   async function startWith(request: StartRequest, skip?: VerifyProvider): Promise<Started> {
     const candidates = providers.filter((p) => p !== skip && p.channels.includes(request.channel) && p.codeLengths.includes(request.codeLength));
     if (candidates.length === 0) {
-      throw new PhoneVerifyError('channel_unavailable', `Codes cannot be sent by ${request.channel} right now.`);
+      throw errors.channelUnavailable(`Codes cannot be sent by ${request.channel} right now.`);
     }
     let last: unknown;
     for (const provider of candidates) {

@@ -2,7 +2,7 @@
 // The one way provider adapters talk HTTP: platform fetch with a deadline, and the
 // mapping of transport failures and generic statuses onto protocol errors.
 
-import { PhoneVerifyError } from '../errors.js';
+import { errors, type PhoneVerifyError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { maskPhonesIn } from '../phone.js';
 
@@ -67,10 +67,7 @@ export function retryAfterSeconds(headers: Headers): number | undefined {
 }
 
 export function unavailable(provider: string, detail: string, retryAfter = 5): PhoneVerifyError {
-  return new PhoneVerifyError('provider_unavailable', 'The verification service is not answering; try again shortly.', {
-    retryAfter,
-    cause: new Error(`${provider}: ${detail}`),
-  });
+  return errors.providerUnavailable('The verification service is not answering; try again shortly.', new Error(`${provider}: ${detail}`), retryAfter * 1000);
 }
 
 /** A small fetch client bound to one provider's host, credentials and deadline. */
@@ -136,7 +133,7 @@ export class HttpClient {
     const detail = providerText ? `: ${scrub(providerText, code)}` : '';
     if (response.status === 401 || response.status === 403) {
       logger.error(`${provider} refused the credentials (HTTP ${response.status}) on ${what}${detail}; check the API key in the provider options`);
-      return new PhoneVerifyError('provider_error', 'The verification service refused the request.');
+      return errors.providerRefused();
     }
     if (response.status === 429) {
       return unavailable(provider, `${what} was rate limited (HTTP 429)${detail}`, retryAfterSeconds(response.headers) ?? 5);
@@ -146,7 +143,7 @@ export class HttpClient {
     }
     if (response.status >= 400) {
       logger.error(`${provider} rejected ${what} (HTTP ${response.status})${detail}; check the provider options`);
-      return new PhoneVerifyError('provider_error', 'The verification service refused the request.');
+      return errors.providerRefused();
     }
     return unavailable(provider, `${what} answered HTTP ${response.status} with a body that is not the documented one`);
   }

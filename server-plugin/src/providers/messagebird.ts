@@ -2,7 +2,7 @@
 // MessageBird Verify (legacy REST API): a Verify object per send, checked with
 // GET ?token=, deleted with DELETE. Its defaults (30 s, one attempt) are always overridden.
 
-import { PhoneVerifyError } from '../errors.js';
+import { errors, type PhoneVerifyError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import { HttpClient, pickLanguage, requireString, timeoutMs, type HttpProviderOptions, type HttpResponse } from './http.js';
 import type { CheckResult, PendingVerification, StartRequest, Started, VerifyProvider } from './types.js';
@@ -108,7 +108,7 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
   async function start(request: StartRequest): Promise<Started> {
     const what = `start (${request.channel})`;
     if (request.channel !== 'sms' && request.channel !== 'voice') {
-      throw new PhoneVerifyError('channel_unavailable', `Codes cannot be sent by ${request.channel} with this provider.`);
+      throw errors.channelNotByProvider(request.channel);
     }
     const body: Record<string, unknown> = {
       recipient: request.phone.replace(/^\+/, ''),
@@ -130,7 +130,7 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
     // The create status is UNCONFIRMED (probably 201): any 2xx carrying a Verify object will do.
     if (res.status < 200 || res.status > 299) {
       if (res.status === 422 && errorsOf(res.body).some((e) => e.parameter === 'recipient')) {
-        throw new PhoneVerifyError('invalid_phone', 'Codes cannot be sent to that number.');
+        throw errors.invalidPhone();
       }
       throw fail(res, what);
     }

@@ -2,7 +2,7 @@
 // Textmagic Verify (REST API v2): start, check and cancel one verification per
 // number. Codes live 300 s at Textmagic whatever we ask; cancel waits 30 s.
 
-import { PhoneVerifyError } from '../errors.js';
+import { errors } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import { HttpClient, pickLanguage, requireString, timeoutMs, type HttpProviderOptions, type HttpResponse } from './http.js';
 import type { CheckResult, PendingVerification, StartRequest, Started, VerifyProvider } from './types.js';
@@ -120,7 +120,7 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
   async function start(request: StartRequest): Promise<Started> {
     const what = `start (${request.channel})`;
     if (request.channel !== 'sms' && request.channel !== 'voice') {
-      throw new PhoneVerifyError('channel_unavailable', `Codes cannot be sent by ${request.channel} with this provider.`);
+      throw errors.channelNotByProvider(request.channel);
     }
     if (request.codeLength !== 6) throw new TypeError(`${name}: codes are 6 digits here (Textmagic sends 4 or 6; NIST asks for 6), not ${request.codeLength}`);
     const body: Record<string, unknown> = {
@@ -142,13 +142,12 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
       // failover to another provider either: that would be a second live code). It clears
       // when the live one expires: rate_limited with the time left when we know it, else 300 s.
       const sentAt = liveFor(request.phone);
-      const retryAfter = sentAt === undefined ? TEXTMAGIC_TTL_SECONDS : TEXTMAGIC_TTL_SECONDS - (clock() - sentAt) / 1000;
-      throw new PhoneVerifyError('rate_limited', 'A code was sent to this number a moment ago; wait for it or try again later.', { retryAfter });
+      throw errors.numberBusy(TEXTMAGIC_TTL_SECONDS * 1000 - (sentAt === undefined ? 0 : clock() - sentAt));
     }
     if (res.status === 400 && fieldsOf(res.body).includes('phone')) {
       // We only send numbers libphonenumber calls valid; Textmagic refusing one (landline,
       // unsupported destination) is about the number, not our configuration.
-      throw new PhoneVerifyError('invalid_phone', 'Codes cannot be sent to that number.');
+      throw errors.invalidPhone();
     }
     if (res.status !== 200) throw http.unexpected(res, what, errorText(res.body));
     const verifyId = isObject(res.body) ? res.body.verifyId : undefined;
@@ -171,8 +170,8 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
       // "Not earlier than 30 seconds after the initial request"; the status of that refusal
       // is UNCONFIRMED, so a 400/409 on cancel is read as it, the only documented cancel rule.
       const sentAt = typeof pending.state.sentAt === 'number' ? pending.state.sentAt : pending.createdAt;
-      const left = TEXTMAGIC_CANCEL_AFTER_SECONDS - (clock() - sentAt) / 1000;
-      throw new PhoneVerifyError('resend_too_soon', 'The code just sent cannot be replaced yet; wait a little.', { retryAfter: left > 0 ? left : 5 });
+      const leftMs = TEXTMAGIC_CANCEL_AFTER_SECONDS * 1000 - (clock() - sentAt);
+      throw errors.replaceTooSoon(leftMs > 0 ? leftMs : 5000);
     }
     throw http.unexpected(res, what, errorText(res.body));
   }

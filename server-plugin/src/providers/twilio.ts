@@ -3,7 +3,7 @@
 // by VerificationSid, a wrong code is a 200 "pending", and every terminal state
 // (approved, expired, max attempts, canceled) collapses to a 404 afterwards.
 
-import { PhoneVerifyError } from '../errors.js';
+import { errors } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import type { Channel } from '../protocol.js';
 import {
@@ -122,7 +122,7 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
     const what = `start (${request.channel})`;
     const channel = TWILIO_CHANNEL[request.channel];
     if (!channel || !channels.includes(request.channel)) {
-      throw new PhoneVerifyError('channel_unavailable', `Codes cannot be sent by ${request.channel} with this provider.`);
+      throw errors.channelNotByProvider(request.channel);
     }
     // Code length and validity are Service settings: request.codeLength and ttlSeconds cannot be sent.
     // The plugin checks codeLength against codeLengths and ttl against maxTtlSeconds at start-up.
@@ -143,12 +143,11 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
       // Twilio sends Retry-After with it is UNCONFIRMED: else we count from the verification's
       // date_created when we know it (a resend), else the full 10 minutes.
       const since = typeof previous?.createdAt === 'number' ? (clock() - previous.createdAt) / 1000 : 0;
-      const retryAfter = retryAfterSeconds(res.headers) ?? Math.max(1, TWILIO_TTL_SECONDS - since);
-      throw new PhoneVerifyError('rate_limited', 'Too many codes were sent to this number; try again later.', { retryAfter });
+      throw errors.providerSendLimit(1000 * (retryAfterSeconds(res.headers) ?? Math.max(1, TWILIO_TTL_SECONDS - since)));
     }
     // 60200 names the parameter in its message ("Invalid parameter `To`: …" / "Invalid parameter: To").
     if (res.status === 400 && code === INVALID_PARAMETER && /\bTo\b/.test(message ?? '')) {
-      throw new PhoneVerifyError('invalid_phone', 'Codes cannot be sent to that number.');
+      throw errors.invalidPhone();
     }
     throw http.unexpected(res, what, errorText(res.body));
   }

@@ -7,7 +7,7 @@
 // Bearer signed with the application's private key) is out of scope here; it is only
 // needed for the codeless channels (silent_auth), which this adapter does not offer.
 
-import { PhoneVerifyError } from '../errors.js';
+import { errors } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import type { Channel } from '../protocol.js';
 import { HttpClient, pickLanguage, requireString, timeoutMs, type HttpProviderOptions, type HttpResponse } from './http.js';
@@ -123,7 +123,7 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
   async function start(request: StartRequest): Promise<Started> {
     const what = `start (${request.channel})`;
     if (!channels.includes(request.channel)) {
-      throw new PhoneVerifyError('channel_unavailable', `Codes cannot be sent by ${request.channel} with this provider.`);
+      throw errors.channelNotByProvider(request.channel);
     }
     if (!(codeLengths as readonly number[]).includes(request.codeLength)) {
       throw new TypeError(`${name}: codes are 6 to 10 digits here (Vonage's default of 4 is below NIST's 6), not ${request.codeLength}`);
@@ -162,13 +162,12 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
       // this process started it, else the longest it can live with our settings.
       const other = isObject(res.body) && typeof res.body.request_id === 'string' ? res.body.request_id : undefined;
       const endsAt = other === undefined ? undefined : live.get(other);
-      const left = endsAt === undefined ? timeout : Math.max(1, Math.ceil((endsAt - clock()) / 1000));
-      throw new PhoneVerifyError('rate_limited', 'A code was sent to this number a moment ago; wait for it or try again later.', { retryAfter: left });
+      throw errors.numberBusy(endsAt === undefined ? timeout * 1000 : endsAt - clock());
     }
     if (res.status === 422 && invalidParameters(res.body).some((p) => RECIPIENT_PARAM.test(p))) {
       // We only send numbers libphonenumber calls valid; Vonage refusing one is about the
       // number (unsupported destination, landline for sms), not our configuration.
-      throw new PhoneVerifyError('invalid_phone', 'Codes cannot be sent to that number.');
+      throw errors.invalidPhone();
     }
     // 401 → provider_error + one log line; 402 low balance and other 4xx → provider_error +
     // log; 429 (Retry-After honoured), 5xx → provider_unavailable.
