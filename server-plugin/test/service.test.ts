@@ -10,7 +10,8 @@ import {
   type PhoneVerifyOptions,
   type VerifyProvider,
 } from '../src/index.js';
-import { createTestService, FakeClock, LogSpy, wrongCode } from './harness.js';
+import { createTestService, LogSpy } from './harness.js';
+import { ManualClock, wrongCode } from './support/index.js';
 
 const GB = '+447400123456';
 
@@ -42,9 +43,9 @@ function scriptedProvider(result: () => Promise<CheckResult>): VerifyProvider & 
 }
 
 function serviceWith(provider: VerifyProvider, options: Partial<PhoneVerifyOptions> = {}) {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const log = new LogSpy();
-  const service = new VerificationService({ provider, allowedCountries: ['GB'], clock: clock.read, logger: log, ...options });
+  const service = new VerificationService({ provider, allowedCountries: ['GB'], clock: clock.now, logger: log, ...options });
   return { service, clock, log };
 }
 

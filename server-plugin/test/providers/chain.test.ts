@@ -7,7 +7,8 @@ import { textmagicProvider } from '../../src/providers/textmagic.js';
 import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock, MessagebirdSandbox, TelnyxSandbox, TextmagicSandbox } from '../../src/testing/index.js';
-import { codeIn, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
+import { codeIn, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
+import { wrongCode } from '../support/index.js';
 
 let clock: ManualClock;
 let log: LogSpy;
@@ -68,7 +69,7 @@ describe('providerChain', () => {
     expect(telnyxSandbox.outbox).toHaveLength(0);
     const code = codeIn(textmagicSandbox.outbox[0]);
     const before = hits(telnyxSandbox);
-    expect(await chain.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await chain.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     expect(await chain.check(pending, code)).toEqual({ status: 'approved' });
     expect(hits(telnyxSandbox)).toBe(before);
     expect(textmagicSandbox.requests.filter((r) => r.method === 'PUT')).toHaveLength(2);

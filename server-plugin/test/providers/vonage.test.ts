@@ -4,7 +4,8 @@ import type { PendingVerification, VerifyProvider } from '../../src/providers/ty
 import { VerificationService } from '../../src/service.js';
 import { ManualClock } from '../../src/testing/index.js';
 import { VonageSandbox, type VonageSandboxOptions } from '../../src/testing/vonage.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
+import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
+import { wrongCode } from '../support/index.js';
 
 const KEY = 'vg-key';
 const SECRET = 'vg-secret-value';
@@ -67,7 +68,7 @@ describe('vonageProvider', () => {
     const provider = adapter();
     const pending = await started(provider);
     const code = codeIn(sandbox.outbox[0]);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
   });
@@ -77,7 +78,7 @@ describe('vonageProvider', () => {
     const pending = await started(provider);
     const code = codeIn(sandbox.outbox[0]);
     clock.advance(299);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     clock.advance(1);
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
   });
@@ -86,9 +87,9 @@ describe('vonageProvider', () => {
     const provider = adapter();
     const pending = await started(provider);
     const code = codeIn(sandbox.outbox[0]);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'exhausted' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'exhausted' });
     expect(await provider.check(pending, code)).toEqual({ status: 'exhausted' });
     await started(provider);
     expect(sandbox.outbox).toHaveLength(2);
@@ -227,7 +228,7 @@ describe('vonageProvider', () => {
     const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB', 'DE'], clock: clock.now, logger: log });
     const { verification } = await service.start({ phone: '+49 151 23456789' });
     expect(sandbox.outbox[0]).toMatchObject({ to: DE, channel: 'sms' });
-    await expect(service.check(verification.id, wrong(codeIn(sandbox.outbox[0])))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
+    await expect(service.check(verification.id, wrongCode(codeIn(sandbox.outbox[0])))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
     clock.advance(60);
     const resent = await service.resend(verification.id, { channel: 'voice' });
     expect(resent).toMatchObject({ channel: 'voice', attemptsLeft: 4 });
@@ -239,7 +240,7 @@ describe('vonageProvider', () => {
   it('with the service’s default 5 attempts, Vonage’s 3 win: the third wrong code ends it (too_many_attempts), not the fifth', async () => {
     const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB'], clock: clock.now, logger: log });
     const { verification } = await service.start({ phone: GB });
-    const bad = wrong(codeIn(sandbox.outbox[0]));
+    const bad = wrongCode(codeIn(sandbox.outbox[0]));
     await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
     await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 3 });
     // attemptsLeft said 3, but Vonage terminated the workflow (410): configure maxAttempts: 3 to be honest with users.
@@ -251,7 +252,7 @@ describe('vonageProvider', () => {
     const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB'], clock: clock.now, logger: log, maxAttempts: 3 });
     const { verification, response } = await service.start({ phone: GB });
     expect(response.attemptsLeft).toBe(3);
-    const bad = wrong(codeIn(sandbox.outbox[0]));
+    const bad = wrongCode(codeIn(sandbox.outbox[0]));
     await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 2 });
     await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 1 });
     await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'too_many_attempts' });
@@ -329,7 +330,7 @@ describe('VonageSandbox rules', () => {
   it('check: 400 invalid-code for a wrong code, 200 completed for the right one, 404 not-found after', async () => {
     const { body } = await send({ ...valid, code_length: 6 });
     const code = codeIn(sandbox.outbox[0]);
-    const bad = await check(body.request_id, wrong(code));
+    const bad = await check(body.request_id, wrongCode(code));
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual(problemOf('invalid-code'));
     const ok = await check(body.request_id, code);
@@ -344,9 +345,9 @@ describe('VonageSandbox rules', () => {
   it('terminates after maxChecks wrong codes (default 3): 410 expired, then 410 even for the right code', async () => {
     const { body } = await send(valid);
     const code = codeIn(sandbox.outbox[0]);
-    expect((await check(body.request_id, wrong(code))).status).toBe(400);
-    expect((await check(body.request_id, wrong(code))).status).toBe(400);
-    const res = await check(body.request_id, wrong(code));
+    expect((await check(body.request_id, wrongCode(code))).status).toBe(400);
+    expect((await check(body.request_id, wrongCode(code))).status).toBe(400);
+    const res = await check(body.request_id, wrongCode(code));
     expect(res.status).toBe(410);
     expect(res.body).toEqual(problemOf('expired'));
     expect((await check(body.request_id, code)).status).toBe(410);
@@ -356,7 +357,7 @@ describe('VonageSandbox rules', () => {
   it('maxChecks is an option', async () => {
     await open({ maxChecks: 1 });
     const { body } = await send(valid);
-    expect((await check(body.request_id, wrong(codeIn(sandbox.outbox[0])))).status).toBe(410);
+    expect((await check(body.request_id, wrongCode(codeIn(sandbox.outbox[0])))).status).toBe(410);
   });
 
   it('steps through the workflow every channel_timeout with the same code, and expires after the last step’s', async () => {
@@ -367,7 +368,7 @@ describe('VonageSandbox rules', () => {
     expect(sandbox.outbox.map((m) => [m.channel, m.at - sandbox.outbox[0]!.at])).toEqual([['sms', 0], ['voice', 60_000]]);
     expect(codeIn(sandbox.outbox[1])).toBe(codeIn(sandbox.outbox[0]));
     clock.advance(59);
-    expect((await check(body.request_id, wrong(codeIn(sandbox.outbox[0])))).status).toBe(400);
+    expect((await check(body.request_id, wrongCode(codeIn(sandbox.outbox[0])))).status).toBe(400);
     clock.advance(1);
     expect((await check(body.request_id, codeIn(sandbox.outbox[0]))).status).toBe(404);
     expect((await send(valid)).status).toBe(202);
@@ -383,7 +384,7 @@ describe('VonageSandbox rules', () => {
     expect(end.body).toEqual(problemOf('no-events'));
     // The last step now runs its own channel_timeout (300 s) from the switch.
     clock.advance(299);
-    expect((await check(body.request_id, wrong(codeIn(sandbox.outbox[0])))).status).toBe(400);
+    expect((await check(body.request_id, wrongCode(codeIn(sandbox.outbox[0])))).status).toBe(400);
     expect((await cancel(body.request_id)).status).toBe(204);
     expect((await next(body.request_id)).status).toBe(404);
   });

@@ -5,7 +5,8 @@
 
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { describe, expect, it } from 'vitest';
-import { browserAgent, codeFrom, createTestApp, wrongCode } from '../harness.js';
+import { browserAgent, codeFrom, createTestApp } from '../harness.js';
+import { wrongCode } from '../support/index.js';
 import { countingProvider, expectError, sequentially, wideLimits } from './helpers.js';
 
 const PHONE = '+447400123456';

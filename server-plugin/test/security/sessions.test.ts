@@ -5,7 +5,8 @@
 
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { browserAgent, codeFrom, createTestApp, sessionCookie, wrongCode } from '../harness.js';
+import { browserAgent, codeFrom, createTestApp, sessionCookie } from '../harness.js';
+import { wrongCode } from '../support/index.js';
 import { countingProvider, expectError } from './helpers.js';
 
 const PHONE = '+447400123456';
