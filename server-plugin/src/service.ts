@@ -116,7 +116,7 @@ export class VerificationService {
     };
     let started: Started;
     try {
-      started = await this.callProvider('start', () => s.provider.start(this.request(verification, channel, input.locale)));
+      started = await this.callProvider('start', (signal) => s.provider.start(this.request(verification, channel, input.locale), signal));
     } catch (error) {
       // A send that did not happen must not use up anyone's allowance.
       await refund();
@@ -156,8 +156,8 @@ export class VerificationService {
       refund = await s.limits.consumeSend({ phone: reserved.phone, ip: context.ip });
       const request = this.request(reserved, channel, input.locale);
       const { provider } = s;
-      started = await this.callProvider('resend', () =>
-        provider.resend ? provider.resend(this.pendingFor(reserved), request) : provider.start(request),
+      started = await this.callProvider('resend', (signal) =>
+        provider.resend ? provider.resend(this.pendingFor(reserved), request, signal) : provider.start(request, signal),
       );
     } catch (error) {
       // A send that did not happen must not use up the user's allowance.
@@ -198,7 +198,7 @@ export class VerificationService {
     const wellFormed = digits.length === s.codeLength && /^\d+$/.test(digits);
     let result;
     try {
-      result = wellFormed ? await this.callProvider('check', () => s.provider.check(this.pendingFor(verification), digits), digits) : { status: 'wrong' as const };
+      result = wellFormed ? await this.callProvider('check', (signal) => s.provider.check(this.pendingFor(verification), digits, signal), digits) : { status: 'wrong' as const };
     } catch (error) {
       // The provider never judged this code: give the attempt (and the number's failure) back.
       await releaseFailure();
@@ -237,7 +237,7 @@ export class VerificationService {
     const verification = await this.store.consume(id);
     if (!verification || !s.provider.cancel) return;
     try {
-      await this.callProvider('cancel', () => s.provider.cancel!(this.pendingFor(verification)));
+      await this.callProvider('cancel', (signal) => s.provider.cancel!(this.pendingFor(verification), signal));
     } catch (error) {
       // The verification is gone on our side; the provider's copy expires by itself.
       s.logger.warn(`cancel of ${maskPhone(verification.phone)} at ${s.provider.name} failed: ${maskPhonesIn((error as Error).message)}`);
@@ -287,22 +287,27 @@ export class VerificationService {
   }
 
   /**
-   * Run a provider call with a deadline; anything but a PhoneVerifyError becomes provider_unavailable.
+   * Run a provider call with the one deadline it has (`providerTimeout`): the signal handed to
+   * the adapter aborts its requests when it passes, and the call is abandoned then even if an
+   * adapter ignores the signal. A call cut off by the deadline may have acted (`unknown`).
+   * Anything but a PhoneVerifyError becomes provider_unavailable.
    * `code` is the code being checked, if any: kept out of the log line (security fix: a provider
    * error echoing the submitted code was logged, and maskPhonesIn does not mask 6 digits).
    */
-  private async callProvider<T>(what: ProviderCall, call: () => Promise<T>, code?: string): Promise<T> {
+  private async callProvider<T>(what: ProviderCall, call: (signal: AbortSignal) => Promise<T>, code?: string): Promise<T> {
     const s = this.settings;
     const hide = (text: string): string => maskPhonesIn(code ? text.split(code).join('[code]') : text);
+    const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(errors.providerUnavailable('The verification service did not answer in time.')),
-        s.providerTimeoutMs,
-      );
+      timer = setTimeout(() => {
+        const late = errors.providerUnavailable('The verification service did not answer in time.');
+        controller.abort(late);
+        reject(late);
+      }, s.providerTimeoutMs);
     });
     try {
-      return await Promise.race([call(), deadline]);
+      return await Promise.race([call(controller.signal), deadline]);
     } catch (error) {
       if (error instanceof PhoneVerifyError) {
         // provider_error already has its operator line from the adapter; unavailability is logged here, once.

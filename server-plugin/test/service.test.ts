@@ -428,6 +428,7 @@ describe('VerificationService', () => {
       expect(provider.resend).toHaveBeenCalledWith(
         expect.objectContaining({ id: verification.id, phone: GB, state: { ref: 'r1' } }),
         expect.objectContaining({ verificationId: verification.id, channel: 'sms', ttlSeconds: 270 }),
+        expect.any(AbortSignal),
       );
     });
   });
@@ -449,7 +450,7 @@ describe('VerificationService', () => {
       const { service, log } = serviceWith(provider);
       const { verification } = await service.start({ phone: GB });
       await service.cancel(verification.id);
-      expect(cancel).toHaveBeenCalledWith(expect.objectContaining({ id: verification.id, state: { ref: 'r1' } }));
+      expect(cancel).toHaveBeenCalledWith(expect.objectContaining({ id: verification.id, state: { ref: 'r1' } }), expect.any(AbortSignal));
       expect(log.lines).toContain('warn cancel of +********3456 at scripted failed: The verification could not be canceled.');
     });
   });
@@ -526,6 +527,8 @@ describe('VerificationService', () => {
       ['provider without check', { provider: { name: 'x', channels: ['sms'], codeLengths: [6], start: async () => ({ state: {} }) } }, 'ERR_PV_PROVIDER'],
       ['provider without channels', { provider: { ...localProvider({ sender: () => {} }), channels: [] } }, 'ERR_PV_PROVIDER'],
       ['a code length the provider cannot send', { provider: { ...localProvider({ sender: () => {} }), codeLengths: [6] }, codeLength: 8 }, 'ERR_PV_CODE_LENGTH'],
+      // The default 5 against a provider that ends a verification at its third wrong code (Vonage).
+      ['more attempts than the provider allows', { provider: { ...localProvider({ sender: () => {} }), maxAttempts: 3 } }, 'ERR_PV_MAX_ATTEMPTS'],
     ])('should throw for %s', (_name, overrides, code) => {
       const error = configError({ ...base(), ...overrides });
       expect(error.code).toBe(code);
@@ -540,6 +543,11 @@ describe('VerificationService', () => {
     it('should accept the limits of every range', () => {
       expect(() => new VerificationService({ ...base(), codeLength: 10, ttl: 60, maxAttempts: 1, maxSends: 1, resendAfter: 0 })).not.toThrow();
       expect(() => new VerificationService({ ...base(), codeLength: 6, ttl: 600, maxAttempts: 5, maxSends: 5, resendAfter: 600 })).not.toThrow();
+    });
+
+    it("should accept maxAttempts up to the provider's own cap", () => {
+      const provider = { ...localProvider({ sender: () => {} }), maxAttempts: 3 };
+      expect(() => new VerificationService({ ...base(), provider, maxAttempts: 3 })).not.toThrow();
     });
   });
 });

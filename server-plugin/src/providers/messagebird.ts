@@ -76,9 +76,9 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
     http.unexpected(refusedKey(res) ? { ...res, status: 401 } : res, what, errorText(res.body), code);
 
   /** The Verify object's status by a plain read (no token): what a refused check meant. */
-  async function statusOf(pending: PendingVerification): Promise<CheckResult> {
+  async function statusOf(pending: PendingVerification, signal?: AbortSignal): Promise<CheckResult> {
     const what = 'check (status read)';
-    const res = await http.send({ method: 'GET', path: `/verify/${encodeURIComponent(String(pending.state.verifyId))}`, what });
+    const res = await http.send({ method: 'GET', path: `/verify/${encodeURIComponent(String(pending.state.verifyId))}`, what, signal });
     if (res.status === 404) return { status: 'expired' };
     if (res.status !== 200) throw fail(res, what);
     const status = isObject(res.body) ? res.body.status : undefined;
@@ -97,15 +97,15 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
     }
   }
 
-  async function cancel(pending: PendingVerification): Promise<void> {
+  async function cancel(pending: PendingVerification, signal?: AbortSignal): Promise<void> {
     const what = 'cancel';
-    const res = await http.send({ method: 'DELETE', path: `/verify/${encodeURIComponent(String(pending.state.verifyId))}`, what });
+    const res = await http.send({ method: 'DELETE', path: `/verify/${encodeURIComponent(String(pending.state.verifyId))}`, what, signal });
     // 404: already gone.
     if (res.status === 204 || res.status === 404) return;
     throw fail(res, what);
   }
 
-  async function start(request: StartRequest): Promise<Started> {
+  async function start(request: StartRequest, signal?: AbortSignal): Promise<Started> {
     const what = `start (${request.channel})`;
     if (request.channel !== 'sms' && request.channel !== 'voice') {
       throw errors.channelNotByProvider(request.channel);
@@ -126,7 +126,7 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
       if (options.voice) body.voice = options.voice;
     }
     // JSON, as the official Node SDK sends (the API takes form fields too).
-    const res = await http.send({ method: 'POST', path: '/verify', json: body, what });
+    const res = await http.send({ method: 'POST', path: '/verify', json: body, what, signal });
     // The create status is UNCONFIRMED (probably 201): any 2xx carrying a Verify object will do.
     if (res.status < 200 || res.status > 299) {
       if (res.status === 422 && errorsOf(res.body).some((e) => e.parameter === 'recipient')) {
@@ -146,16 +146,16 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
     start,
 
     /** A new Verify object; the old one is deleted first so its code dies with it (best effort). */
-    async resend(pending: PendingVerification, request: StartRequest): Promise<Started> {
+    async resend(pending: PendingVerification, request: StartRequest, signal?: AbortSignal): Promise<Started> {
       try {
-        await cancel(pending);
+        await cancel(pending, signal);
       } catch {
         // The old object expires by itself and its id is forgotten: the send matters more.
       }
-      return start(request);
+      return start(request, signal);
     },
 
-    async check(pending: PendingVerification, code: string): Promise<CheckResult> {
+    async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
       // An empty token turns the call into a plain read that answers "sent" with a 200.
       if (code === '') return { status: 'wrong' };
       const what = 'check';
@@ -163,19 +163,20 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
         method: 'GET',
         path: `/verify/${encodeURIComponent(String(pending.state.verifyId))}?token=${encodeURIComponent(code)}`,
         what,
+        signal,
       });
       if (res.status === 200) {
         const status = isObject(res.body) ? res.body.status : undefined;
         // Only "verified" is success; "no error" is not (messagebird-nodejs #122).
         if (status === 'verified') return { status: 'approved' };
         if (typeof status !== 'string') throw http.malformed(what);
-        return statusOf(pending);
+        return statusOf(pending, signal);
       }
       if (res.status === 404) return { status: 'expired' };
       if (res.status === 401 || res.status === 403 || res.status === 429 || res.status >= 500 || refusedKey(res)) throw fail(res, what, code);
       // UNCONFIRMED: the status and error code of a wrong, expired or exhausted token. All are a
       // non-2xx with an errors array; the object's status (a plain read) says which it was.
-      if (res.status >= 400 && errorsOf(res.body).length > 0) return statusOf(pending);
+      if (res.status >= 400 && errorsOf(res.body).length > 0) return statusOf(pending, signal);
       throw fail(res, what, code);
     },
 

@@ -53,7 +53,7 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
     channels,
     codeLengths: [codeLength],
 
-    async start(request: StartRequest): Promise<Started> {
+    async start(request: StartRequest, signal?: AbortSignal): Promise<Started> {
       const what = `start (${request.channel})`;
       const res = await http.send({
         method: 'POST',
@@ -61,6 +61,7 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
         // timeout_secs overrides the profile's default (300 s) so Telnyx and we agree on expiry.
         json: { phone_number: request.phone, verify_profile_id: verifyProfileId, timeout_secs: request.ttlSeconds },
         what,
+        signal,
       });
       if (res.status !== 200) throw http.unexpected(res, what, errorText(res.body));
       const data = isObject(res.body) ? res.body.data : undefined;
@@ -72,7 +73,7 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
     // Which code a by-phone check matches after a second start is UNCONFIRMED; we assume
     // the latest (the sandbox does the same), which is what the user was just sent.
 
-    async check(pending: PendingVerification, code: string): Promise<CheckResult> {
+    async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
       const what = 'check';
       const res = await http.send({
         method: 'POST',
@@ -80,6 +81,7 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
         // verify_profile_id is mandatory on this endpoint since 2022-04-02; code is a string (keeps leading zeros).
         json: { code, verify_profile_id: verifyProfileId },
         what,
+        signal,
       });
       // UNCONFIRMED: what Telnyx answers for a number with no pending verification (expired,
       // already accepted, never started). We read 404 (its generic "not found", 10005) as expired.

@@ -117,7 +117,7 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
     if (sentAt !== undefined && clock() - sentAt >= TEXTMAGIC_TTL_SECONDS * 1000) live.delete(phone);
     return live.get(phone);
   };
-  async function start(request: StartRequest): Promise<Started> {
+  async function start(request: StartRequest, signal?: AbortSignal): Promise<Started> {
     const what = `start (${request.channel})`;
     if (request.channel !== 'sms' && request.channel !== 'voice') {
       throw errors.channelNotByProvider(request.channel);
@@ -135,7 +135,7 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
     if (language) body.language = language;
     if (options.senderId) body.senderId = options.senderId;
 
-    const res = await http.send({ method: 'POST', path: '/api/v2/verify', json: body, what });
+    const res = await http.send({ method: 'POST', path: '/api/v2/verify', json: body, what, signal });
     if (res.status === 409) {
       // A verification for this number is still live (another tab, a cancel refused as too
       // early, another process). Not a provider fault, so not provider_unavailable (no
@@ -157,10 +157,10 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
     return { state: { verifyId, sentAt } };
   }
 
-  async function cancel(pending: PendingVerification): Promise<void> {
+  async function cancel(pending: PendingVerification, signal?: AbortSignal): Promise<void> {
     const what = 'cancel';
     const verifyId = String(pending.state.verifyId);
-    const res: HttpResponse = await http.send({ method: 'DELETE', path: `/api/v2/verify/${encodeURIComponent(verifyId)}`, what });
+    const res: HttpResponse = await http.send({ method: 'DELETE', path: `/api/v2/verify/${encodeURIComponent(verifyId)}`, what, signal });
     // 404: already expired, verified or cancelled; the goal is reached.
     if (res.status === 204 || res.status === 404) {
       forget(pending.phone);
@@ -190,12 +190,12 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
      * so a resend (or channel switch) cancels first, which Textmagic allows only 30 s
      * after the send: earlier, `resend_too_soon` says when.
      */
-    async resend(pending: PendingVerification, request: StartRequest): Promise<Started> {
-      await cancel(pending);
-      return start(request);
+    async resend(pending: PendingVerification, request: StartRequest, signal?: AbortSignal): Promise<Started> {
+      await cancel(pending, signal);
+      return start(request, signal);
     },
 
-    async check(pending: PendingVerification, code: string): Promise<CheckResult> {
+    async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
       const what = 'check';
       const verifyId = String(pending.state.verifyId);
       const res = await http.send({
@@ -203,6 +203,7 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
         path: '/api/v2/verify',
         json: { code: codeAs === 'integer' ? Number(code) : code, verifyId },
         what,
+        signal,
       });
       // Only the documented 204 approves: a 200 (or any other 2xx) is not Textmagic's answer.
       if (res.status === 204) {

@@ -21,6 +21,8 @@ export const VONAGE_LOCALES = [
 /** `channel_timeout` bounds. The old v0.0.15 spec says 60–900 (the Java SDK allows 15–900); we keep to 60–900. */
 export const VONAGE_MIN_CHANNEL_TIMEOUT = 60;
 export const VONAGE_MAX_CHANNEL_TIMEOUT = 900;
+/** Wrong codes after which Vonage terminates a request. */
+export const VONAGE_MAX_ATTEMPTS = 3;
 
 export interface VonageProviderOptions extends HttpProviderOptions {
   /** Account API key (HTTP Basic user). */
@@ -120,7 +122,7 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
   const forget = (requestId: string): void => void live.delete(requestId);
   const requestIdOf = (pending: PendingVerification): string => String(pending.state.requestId);
 
-  async function start(request: StartRequest): Promise<Started> {
+  async function start(request: StartRequest, signal?: AbortSignal): Promise<Started> {
     const what = `start (${request.channel})`;
     if (!channels.includes(request.channel)) {
       throw errors.channelNotByProvider(request.channel);
@@ -149,7 +151,7 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
     const locale = options.locale ?? pickLanguage(request.locale, VONAGE_LOCALES, { en: 'en-gb', es: 'es-es', pt: 'pt-pt' });
     if (locale) body.locale = locale;
 
-    const res = await http.send({ method: 'POST', path: '/v2/verify', json: body, what });
+    const res = await http.send({ method: 'POST', path: '/v2/verify', json: body, what, signal });
     const type = problemType(res.body);
     // 409 is the documented "concurrent"; the SDK fixtures model it as a 422 `#conflict`,
     // which we read the same way (UNCONFIRMED legacy).
@@ -178,10 +180,10 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
     return { state: { requestId } };
   }
 
-  async function cancel(pending: PendingVerification): Promise<void> {
+  async function cancel(pending: PendingVerification, signal?: AbortSignal): Promise<void> {
     const what = 'cancel';
     const requestId = requestIdOf(pending);
-    const res: HttpResponse = await http.send({ method: 'DELETE', path: `/v2/verify/${encodeURIComponent(requestId)}`, what });
+    const res: HttpResponse = await http.send({ method: 'DELETE', path: `/v2/verify/${encodeURIComponent(requestId)}`, what, signal });
     // 404: not found, already verified, cancelled or expired. The goal is reached.
     if (res.status === 204 || res.status === 404) {
       forget(requestId);
@@ -194,6 +196,8 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
     name,
     channels,
     codeLengths,
+    // A request ends at the third wrong code (410 "expired"), as legacy v1 documented; v2's count is UNCONFIRMED.
+    maxAttempts: VONAGE_MAX_ATTEMPTS,
     // channel_timeout's ceiling; the service's own limit (600 s) is lower.
     maxTtlSeconds: VONAGE_MAX_CHANNEL_TIMEOUT,
     start,
@@ -206,15 +210,15 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
      * A failed cancel is thrown, not ignored: the start after it could only meet the 409.
      * v2 documents no "too early to cancel" rule (legacy v1 had 30 s).
      */
-    async resend(pending: PendingVerification, request: StartRequest): Promise<Started> {
-      await cancel(pending);
-      return start(request);
+    async resend(pending: PendingVerification, request: StartRequest, signal?: AbortSignal): Promise<Started> {
+      await cancel(pending, signal);
+      return start(request, signal);
     },
 
-    async check(pending: PendingVerification, code: string): Promise<CheckResult> {
+    async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
       const what = 'check';
       const requestId = requestIdOf(pending);
-      const res = await http.send({ method: 'POST', path: `/v2/verify/${encodeURIComponent(requestId)}`, json: { code }, what });
+      const res = await http.send({ method: 'POST', path: `/v2/verify/${encodeURIComponent(requestId)}`, json: { code }, what, signal });
       const type = problemType(res.body);
       if (res.status === 200) {
         const status = isObject(res.body) ? res.body.status : undefined;
@@ -245,7 +249,7 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
         // (best effort, so the number is free for a new start) and reported expired, which
         // tells the user to ask for a new code. The operator hears of it once.
         logger.warn(`${name} check answered 409 no-code: the request's current step takes no code; it was cancelled`);
-        await cancel(pending).catch(() => undefined);
+        await cancel(pending, signal).catch(() => undefined);
         return { status: 'expired' };
       }
       throw http.unexpected(res, what, errorText(res.body), code);

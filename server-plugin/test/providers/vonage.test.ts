@@ -225,27 +225,23 @@ describe('vonageProvider', () => {
   });
 
   it('drives VerificationService: start, a wrong code, a channel switch, the right code', async () => {
-    const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB', 'DE'], clock: clock.now, logger: log });
+    const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB', 'DE'], clock: clock.now, logger: log, maxAttempts: 3 });
     const { verification } = await service.start({ phone: '+49 151 23456789' });
     expect(sandbox.outbox[0]).toMatchObject({ to: DE, channel: 'sms' });
-    await expect(service.check(verification.id, wrongCode(codeIn(sandbox.outbox[0])))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
+    await expect(service.check(verification.id, wrongCode(codeIn(sandbox.outbox[0])))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 2 });
     clock.advance(60);
     const resent = await service.resend(verification.id, { channel: 'voice' });
-    expect(resent).toMatchObject({ channel: 'voice', attemptsLeft: 4 });
+    expect(resent).toMatchObject({ channel: 'voice', attemptsLeft: 2 });
     expect(sandbox.outbox.at(-1)).toMatchObject({ to: DE, channel: 'voice' });
     const done = await service.check(verification.id, codeIn(sandbox.outbox.at(-1)));
     expect(done.phone).toBe(DE);
   });
 
-  it('with the service’s default 5 attempts, Vonage’s 3 win: the third wrong code ends it (too_many_attempts), not the fifth', async () => {
-    const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB'], clock: clock.now, logger: log });
-    const { verification } = await service.start({ phone: GB });
-    const bad = wrongCode(codeIn(sandbox.outbox[0]));
-    await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
-    await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 3 });
-    // attemptsLeft said 3, but Vonage terminated the workflow (410): configure maxAttempts: 3 to be honest with users.
-    await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'too_many_attempts', attemptsLeft: 0 });
-    await expect(service.check(verification.id, codeIn(sandbox.outbox[0]))).rejects.toMatchObject({ code: 'no_pending_verification' });
+  it('refuses at start-up the service’s default 5 attempts: Vonage ends a request at the third wrong code (ERR_PV_MAX_ATTEMPTS)', () => {
+    expect(adapter().maxAttempts).toBe(3);
+    expect(() => new VerificationService({ provider: adapter(), allowedCountries: ['GB'], clock: clock.now, logger: log })).toThrow(
+      expect.objectContaining({ code: 'ERR_PV_MAX_ATTEMPTS', message: expect.stringMatching(/3/) }),
+    );
   });
 
   it('with maxAttempts: 3 the service and Vonage agree', async () => {
