@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { breakerKeys } from './breaker.js';
-import { errors, PhoneVerifyError, seconds } from './errors.js';
+import { errors, mayHaveActed, PhoneVerifyError, seconds } from './errors.js';
 import { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
 import { countryOf, countryOptions, maskPhone, maskPhonesIn, parsePhone } from './phone.js';
 import type { Channel, ConfigResponse, StartResponse } from './protocol.js';
@@ -118,8 +118,14 @@ export class VerificationService {
     try {
       started = await this.callProvider('start', (signal) => s.provider.start(this.request(verification, channel, input.locale), signal));
     } catch (error) {
-      // A send that did not happen must not use up anyone's allowance.
-      await refund();
+      if (mayHaveActed(error)) {
+        // An outcome we don't know is a send that happened (a timeout after the SMS went out
+        // still cost money and reached a phone): it stays counted, and the breaker hears of it.
+        await s.breaker.recordSend(keys);
+      } else {
+        // A send that certainly did not happen must not use up anyone's allowance.
+        await refund();
+      }
       throw error;
     }
     verification.state = started.state;
@@ -160,9 +166,14 @@ export class VerificationService {
         provider.resend ? provider.resend(this.pendingFor(reserved), request, signal) : provider.start(request, signal),
       );
     } catch (error) {
-      // A send that did not happen must not use up the user's allowance.
-      await this.store.releaseSend(id, reservation.release);
-      await refund();
+      if (mayHaveActed(error)) {
+        // Counted as sent, like a start whose outcome is unknown (the reservation stays too).
+        await s.breaker.recordSend(keys);
+      } else {
+        // A send that certainly did not happen must not use up the user's allowance.
+        await this.store.releaseSend(id, reservation.release);
+        await refund();
+      }
       throw error;
     }
     await this.store.updateDelivery(id, { channel, state: started.state });
@@ -317,7 +328,8 @@ export class VerificationService {
         throw error;
       }
       s.logger.error(`${s.provider.name} ${what} failed: ${hide(String((error as Error)?.message ?? error))}`);
-      throw errors.providerUnavailable(FAILED[what], error);
+      // An adapter or sender that threw without saying otherwise is taken at its word: not sent.
+      throw errors.providerUnavailable(FAILED[what], error, undefined, 'refused');
     } finally {
       clearTimeout(timer);
     }

@@ -2,6 +2,7 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  errors,
   localProvider,
   PhoneVerifyConfigError,
   PhoneVerifyError,
@@ -430,6 +431,50 @@ describe('VerificationService', () => {
         expect.objectContaining({ verificationId: verification.id, channel: 'sms', ttlSeconds: 270 }),
         expect.any(AbortSignal),
       );
+    });
+  });
+
+  describe('a provider call whose outcome is unknown', () => {
+    /** A provider whose starts fail as the test says: `unknown` (it may have sent) or `refused`. */
+    function failingStarts(outcome: 'unknown' | 'refused') {
+      const provider = scriptedProvider(async () => ({ status: 'approved' }));
+      provider.start = async () => {
+        throw errors.providerUnavailable('The verification service is not answering; try again shortly.', new Error('lost'), undefined, outcome);
+      };
+      return provider;
+    }
+
+    it('should count a start that may have sent toward the number\'s limit; a refused one not', async () => {
+      for (const [outcome, refusedAt] of [['unknown', 3], ['refused', undefined]] as const) {
+        const { service } = serviceWith(failingStarts(outcome), { limits: { perPhone: [{ points: 3, duration: 600 }] } });
+        const codes: string[] = [];
+        for (let i = 0; i < 5; i++) codes.push((await failure(service.start({ phone: GB }))).code);
+        expect(codes.indexOf('rate_limited'), outcome).toBe(refusedAt ?? -1);
+      }
+    });
+
+    it('should tell the breaker of a start that may have sent', async () => {
+      const { service } = serviceWith(failingStarts('unknown'), { breaker: { minSends: 2, minConversion: 0.5 } });
+      await failure(service.start({ phone: GB }));
+      await failure(service.start({ phone: GB }));
+      // Two sends that may have happened and no sign-in: the breaker opens before a third reaches the provider.
+      expect(await failure(service.start({ phone: GB }))).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/right now/) });
+    });
+
+    it('should keep a resend that may have sent counted (sends and cooldown)', async () => {
+      const provider = scriptedProvider(async () => ({ status: 'approved' }));
+      const { service, clock } = serviceWith(provider);
+      const { verification } = await service.start({ phone: GB });
+      provider.start = async () => {
+        throw errors.providerUnavailable('The verification service did not answer in time.');
+      };
+      clock.advance(30);
+      expect((await failure(service.resend(verification.id))).outcome).toBe('unknown');
+      // The cooldown runs from that send, as from one that was answered.
+      expect(await failure(service.resend(verification.id))).toMatchObject({ code: 'resend_too_soon' });
+      provider.start = async () => ({ state: { ref: 'r2' } });
+      clock.advance(30);
+      await expect(service.resend(verification.id)).resolves.toMatchObject({ sendsLeft: 0 });
     });
   });
 

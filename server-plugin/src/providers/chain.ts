@@ -2,7 +2,7 @@
 // Failover across providers: a start that finds one provider down goes to the next
 // that has the channel; everything after that goes back to whichever started it.
 
-import { errors, PhoneVerifyError } from '../errors.js';
+import { errors, mayHaveActed, PhoneVerifyError } from '../errors.js';
 import type { Channel } from '../protocol.js';
 import type { CheckResult, PendingVerification, ProviderState, StartRequest, Started, VerifyProvider } from './types.js';
 
@@ -20,7 +20,10 @@ const VIA = 'via';
 
 /** Whether an error from a start means "try the next provider". */
 function movesOn(error: unknown, options: ProviderChainOptions): boolean {
-  // Anything that is not a PhoneVerifyError is a fault the service would call provider_unavailable.
+  // A provider that may have sent (a timeout, a lost answer) is not asked again elsewhere:
+  // that would be two codes, two SMS paid, for one counted send.
+  if (mayHaveActed(error)) return false;
+  // Anything else that is not a PhoneVerifyError is a fault the service would call provider_unavailable.
   if (!(error instanceof PhoneVerifyError)) return true;
   return error.code === 'provider_unavailable' || (options.failoverOnProviderError === true && error.code === 'provider_error');
 }

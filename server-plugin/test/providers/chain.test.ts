@@ -61,7 +61,7 @@ describe('providerChain', () => {
     expect(hits(textmagicSandbox)).toBe(0);
   });
 
-  it.each(['500', '429', 'timeout', 'reset', 'garbage'] as const)('first provider %s → the second serves the start, and the check goes to the second', async (kind) => {
+  it.each(['500', '429'] as const)('first provider %s (a definite refusal) → the second serves the start, and the check goes to the second', async (kind) => {
     const chain = providerChain([telnyx, textmagic]);
     telnyxSandbox.fail({ kind, delay: 2000 });
     const pending = await started(chain);
@@ -75,7 +75,21 @@ describe('providerChain', () => {
     expect(textmagicSandbox.requests.filter((r) => r.method === 'PUT')).toHaveLength(2);
   });
 
-  it('first sandbox closed → the second serves', async () => {
+  it.each(['timeout', 'reset', 'garbage', 'lost-answer', 'late-answer'] as const)(
+    'first provider %s (it may have sent) → no failover: one counted send is never two SMS',
+    async (kind) => {
+      const chain = providerChain([telnyx, textmagic]);
+      telnyxSandbox.fail({ kind, delay: 2000 });
+      const error = await rejectsWith(chain.start(startRequest()), 'provider_unavailable');
+      expect(error.outcome).toBe('unknown');
+      expect(textmagicSandbox.requests).toHaveLength(0);
+      expect(textmagicSandbox.outbox).toHaveLength(0);
+      // The provider that may have acted did, for the two new fault kinds.
+      expect(telnyxSandbox.outbox).toHaveLength(kind === 'lost-answer' || kind === 'late-answer' ? 1 : 0);
+    },
+  );
+
+  it('first sandbox closed (connection refused before sending) → the second serves', async () => {
     await telnyxSandbox.close();
     const chain = providerChain([telnyx, messagebird]);
     const pending = await started(chain);
