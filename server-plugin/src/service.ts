@@ -100,6 +100,13 @@ export class VerificationService {
     const keys = breakerKeys(parsed.e164, parsed.country);
     await s.breaker.assertClosed(keys, s.clock());
     const refund = await s.limits.consumeSend({ phone: parsed.e164, ip: context.ip });
+    // One live verification per number: a new start supersedes the pending one of any other
+    // session (another tab, another device, a stranger), so a code completes only the newest.
+    // Canceled at the provider first, where it has a cancel: Textmagic and Vonage refuse a second
+    // live verification for a number, Twilio would resend the old code under the old SID.
+    const claimed = await this.store.claimedFor(parsed.e164);
+    const superseded = claimed === undefined ? undefined : await this.store.get(claimed);
+    if (superseded) await this.cancelAtProvider(superseded);
     const now = s.clock();
     const verification: Verification = {
       // 128 random bits: never guessable, never taken from a request (the session holds it).
@@ -130,6 +137,9 @@ export class VerificationService {
     }
     verification.state = started.state;
     await this.store.create(verification);
+    // Dead in our store too (whichever start it was, should two race), so its code cannot complete it.
+    const replaced = await this.store.claimPhone(verification.phone, verification.id, verification.expiresAt);
+    if (replaced !== undefined) await this.store.delete(replaced);
     await s.breaker.recordSend(keys);
     return { verification, response: this.pending(verification) };
   }
@@ -244,13 +254,17 @@ export class VerificationService {
 
   /** Drop a pending verification. Safe to call for one that is already gone. */
   async cancel(id: string): Promise<void> {
-    const s = this.settings;
     const verification = await this.store.consume(id);
-    if (!verification || !s.provider.cancel) return;
+    if (verification) await this.cancelAtProvider(verification);
+  }
+
+  /** Cancel at the provider, where it can; a failure is only logged (its copy expires by itself). */
+  private async cancelAtProvider(verification: Verification): Promise<void> {
+    const s = this.settings;
+    if (!s.provider.cancel) return;
     try {
       await this.callProvider('cancel', (signal) => s.provider.cancel!(this.pendingFor(verification), signal));
     } catch (error) {
-      // The verification is gone on our side; the provider's copy expires by itself.
       s.logger.warn(`cancel of ${maskPhone(verification.phone)} at ${s.provider.name} failed: ${maskPhonesIn((error as Error).message)}`);
     }
   }

@@ -267,6 +267,46 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
     });
 
+    describe('claimPhone and claimedFor', () => {
+      const PHONE = '+447400123456';
+
+      it('should name the live verification of a number and hand back the one it replaces', async () => {
+        const { store, clock } = await setup();
+        const until = clock.now() + TTL;
+        await expect(store.claimedFor(PHONE)).resolves.toBeUndefined();
+        await expect(store.claimPhone(PHONE, 'a', until)).resolves.toBeUndefined();
+        await expect(store.claimedFor(PHONE)).resolves.toBe('a');
+        await expect(store.claimPhone(PHONE, 'b', until)).resolves.toBe('a');
+        await expect(store.claimedFor(PHONE)).resolves.toBe('b');
+        // Claiming again for the same verification replaces nothing.
+        await expect(store.claimPhone(PHONE, 'b', until)).resolves.toBeUndefined();
+        await expect(store.claimedFor('+4915123456789')).resolves.toBeUndefined();
+      });
+
+      it('should forget a claim when it expires', async () => {
+        const { store, clock, size } = await setup();
+        await store.claimPhone(PHONE, 'a', clock.now() + 60_000);
+        clock.advance(59.999);
+        await expect(store.claimedFor(PHONE)).resolves.toBe('a');
+        clock.advance(0.001);
+        // Redis drops the key by its own (real-time) TTL; the contract is what claimedFor answers.
+        if (name === 'MemoryStore') await expect(store.claimedFor(PHONE)).resolves.toBeUndefined();
+        await expect(store.claimPhone(PHONE, 'b', clock.now() - 1)).resolves.toBeOneOf([undefined, 'a']);
+        await expect(store.claimedFor(PHONE)).resolves.toBeUndefined();
+        expect(await size()).toBe(0);
+      });
+
+      it('should let exactly one of parallel claims replace a given one', async () => {
+        const { store, clock } = await setup();
+        const until = clock.now() + TTL;
+        await store.claimPhone(PHONE, 'first', until);
+        const replaced = await Promise.all(['x', 'y', 'z'].map((id) => store.claimPhone(PHONE, id, until)));
+        // Each claim replaced the one before it: 'first' once, and two of the racers once each.
+        expect(replaced.filter((r) => r === 'first')).toHaveLength(1);
+        expect(new Set(replaced).size).toBe(3);
+      });
+    });
+
     describe('copies', () => {
       it('should keep a copy of what create was given', async () => {
         const { store, verification } = await setup();
