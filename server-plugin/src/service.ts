@@ -238,7 +238,11 @@ export class VerificationService {
         return consumed;
       }
       case 'expired':
-        await this.store.delete(id);
+        // The provider no longer has this code, though our verification is still live: it lapsed
+        // there, was superseded, or a check whose answer was lost used it. Not a wrong code, so the
+        // attempt is given back, and the verification stays, so a resend brings a new code
+        // without penalty (it dies at its own expiry otherwise).
+        await this.store.addAttempt(id, -1);
         throw errors.expired();
       case 'exhausted':
         await this.store.delete(id);

@@ -275,12 +275,21 @@ describe('VerificationService', () => {
       expect(await pending).toMatchObject({ code: 'provider_unavailable', message: 'The verification service did not answer in time.' });
     });
 
-    it("should map the provider's expired to expired and drop the verification", async () => {
-      const provider = scriptedProvider(async () => ({ status: 'expired' }));
-      const { service } = serviceWith(provider);
+    it("should map the provider's expired to expired, give the attempt back and keep the verification for a resend", async () => {
+      let status: CheckResult['status'] = 'expired';
+      const provider = scriptedProvider(async () => ({ status }) as CheckResult);
+      const { service, clock } = serviceWith(provider);
       const { verification } = await service.start({ phone: GB });
-      expect(await failure(service.check(verification.id, '123456'))).toMatchObject({ code: 'expired', status: 410 });
-      expect((await failure(service.check(verification.id, '123456'))).code).toBe('no_pending_verification');
+      for (let i = 0; i < 6; i++) expect(await failure(service.check(verification.id, '123456'))).toMatchObject({ code: 'expired', status: 410 });
+      // No attempt was spent: a new code (a resend) can still be asked for and checked.
+      clock.advance(30);
+      await expect(service.resend(verification.id)).resolves.toMatchObject({ attemptsLeft: 5, sendsLeft: 1 });
+      status = 'approved';
+      await expect(service.check(verification.id, '123456')).resolves.toMatchObject({ id: verification.id });
+      // And at our own expiry it is gone.
+      const { verification: next } = await service.start({ phone: GB });
+      clock.advance(301);
+      expect((await failure(service.check(next.id, '123456'))).code).toBe('no_pending_verification');
     });
 
     it("should map the provider's exhausted to too_many_attempts and drop the verification", async () => {

@@ -128,18 +128,30 @@ describe('vonageProvider', () => {
     expect(sandbox.outbox).toHaveLength(2);
   });
 
-  it('a duplicate start (409 concurrent) → rate_limited until the live one ends; no second code is sent', async () => {
+  it('a second start (409 concurrent) supersedes the live request: it is cancelled, the start made again, only the new code works', async () => {
+    const provider = adapter();
+    const first = await started(provider);
+    // Another process, or a start whose answer was lost: the request is known only from the 409.
+    const second = await started(adapter());
+    expect(sandbox.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`)).toEqual([
+      'POST /v2/verify',
+      'POST /v2/verify',
+      'DELETE /v2/verify/:id',
+      'POST /v2/verify',
+    ]);
+    expect(sandbox.outbox).toHaveLength(2);
+    expect(await provider.check(first, codeIn(sandbox.outbox[0]))).toEqual({ status: 'expired' });
+    expect(await provider.check(second, codeIn(sandbox.outbox[1]))).toEqual({ status: 'approved' });
+  });
+
+  it('a 409 that cancelling cannot clear → rate_limited until the live one ends', async () => {
     const provider = adapter();
     await started(provider);
     clock.advance(100);
+    sandbox.fail({ kind: '500', after: 1 });
     const error = await rejectsWith(provider.start(startRequest()), 'rate_limited');
     expect(error.retryAfter).toBe(200);
-    // Another process did not start it: it assumes the longest, our channel_timeout.
-    expect((await rejectsWith(adapter().start(startRequest()), 'rate_limited')).retryAfter).toBe(300);
     expect(sandbox.outbox).toHaveLength(1);
-    clock.advance(200);
-    await started(provider);
-    expect(sandbox.outbox).toHaveLength(2);
   });
 
   it('409 no-code on check (a codeless step) → expired, the request is cancelled, one warning', async () => {
