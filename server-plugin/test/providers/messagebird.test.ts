@@ -5,6 +5,7 @@ import { VerificationService } from '../../src/service.js';
 import { ManualClock, MessagebirdSandbox } from '../../src/testing/index.js';
 import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
 import { wrongCode } from '../support/index.js';
+import { describeProviderContract } from './provider-contract.js';
 
 const KEY = 'test_gshuPaZoeEG6ovbc8M79w0QyM';
 
@@ -29,6 +30,16 @@ function adapter(overrides: Partial<MessagebirdProviderOptions> = {}): VerifyPro
 }
 
 const started = startedWith(() => clock.now());
+
+describeProviderContract({
+  name: 'messagebird',
+  openSandbox: async (clock) => {
+    const s = new MessagebirdSandbox({ accessKey: KEY, clock: clock.now });
+    await s.listen();
+    return s;
+  },
+  adapter: (s, { log, timeout }) => messagebirdProvider({ accessKey: KEY, originator: 'Acme', baseUrl: s.url, logger: log, timeout }),
+});
 
 const checks = () => sandbox.requests.filter((r) => r.method === 'GET');
 
@@ -139,24 +150,6 @@ describe('messagebirdProvider', () => {
   });
 
   describe('faults', () => {
-    it.each(['500', '429', 'timeout', 'reset', 'garbage'] as const)('%s on start → provider_unavailable, and a retry works', async (kind) => {
-      const provider = adapter({ timeout: 0.3 });
-      sandbox.fail({ kind, retryAfter: 4, delay: 2000 });
-      const error = await rejectsWith(provider.start(startRequest()), 'provider_unavailable');
-      if (kind === '429') expect(error.retryAfter).toBe(4);
-      expect(sandbox.outbox).toHaveLength(0);
-      await started(provider);
-      expect(sandbox.outbox).toHaveLength(1);
-    });
-
-    it.each(['500', '429', 'timeout', 'reset', 'garbage'] as const)('%s on check → provider_unavailable, and the code still works', async (kind) => {
-      const provider = adapter({ timeout: 0.3 });
-      const pending = await started(provider);
-      sandbox.fail({ kind, delay: 2000 });
-      await rejectsWith(provider.check(pending, codeIn(sandbox.outbox[0])), 'provider_unavailable');
-      expect(await provider.check(pending, codeIn(sandbox.outbox[0]))).toEqual({ status: 'approved' });
-    });
-
     it('a fault on the status read after a refused token → provider_unavailable, not a verdict', async () => {
       const provider = adapter();
       const pending = await started(provider);
@@ -169,14 +162,6 @@ describe('messagebirdProvider', () => {
     });
   });
 
-  it('drives VerificationService through start → wrong → right', async () => {
-    const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB', 'DE', 'US'], clock: clock.now, logger: log });
-    const { verification } = await service.start({ phone: '+447400123456' });
-    expect(sandbox.requests[0]!.body).toMatchObject({ timeout: 300, maxAttempts: 5, tokenLength: 6 });
-    const code = codeIn(sandbox.outbox[0]);
-    await expect(service.check(verification.id, wrongCode(code))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
-    expect((await service.check(verification.id, code)).phone).toBe(GB);
-  });
 });
 
 describe('MessagebirdSandbox rules', () => {

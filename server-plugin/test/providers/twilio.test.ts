@@ -6,6 +6,7 @@ import { ManualClock } from '../../src/testing/clock.js';
 import { TwilioSandbox } from '../../src/testing/twilio.js';
 import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
 import { wrongCode } from '../support/index.js';
+import { describeProviderContract } from './provider-contract.js';
 
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const AUTH_TOKEN = 'f00dfeedf00dfeedf00dfeedf00dfeed';
@@ -33,6 +34,17 @@ function adapter(overrides: Partial<TwilioProviderOptions> = {}): VerifyProvider
 }
 
 const started = startedWith(() => clock.now());
+
+describeProviderContract({
+  name: 'twilio',
+  openSandbox: async (clock) => {
+    const s = new TwilioSandbox({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, serviceSid: SERVICE_SID, clock: clock.now });
+    await s.listen();
+    return s;
+  },
+  adapter: (s, { clock, log, timeout }) =>
+    twilioProvider({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, serviceSid: SERVICE_SID, baseUrl: s.url, logger: log, clock: clock.now, timeout }),
+});
 
 const SERVICE = `/v2/Services/${SERVICE_SID}`;
 const checks = () => sandbox.requests.filter((r) => r.path.endsWith('/VerificationCheck'));
@@ -168,26 +180,6 @@ describe('twilioProvider', () => {
   });
 
   describe('faults', () => {
-    it.each(['500', '429', 'timeout', 'reset', 'garbage'] as const)('%s on start → provider_unavailable; nothing sent; a retry works', async (kind) => {
-      const provider = adapter({ timeout: 0.3 });
-      sandbox.fail({ kind, retryAfter: 17, delay: 2000 });
-      const error = await rejectsWith(provider.start(startRequest()), 'provider_unavailable');
-      if (kind === '429') expect(error.retryAfter).toBe(17);
-      expect(sandbox.outbox).toHaveLength(0);
-      const pending = await started(provider);
-      expect(await provider.check(pending, codeIn(sandbox.outbox[0]))).toEqual({ status: 'approved' });
-    });
-
-    it.each(['500', '429', 'timeout', 'reset', 'garbage'] as const)('%s on check → provider_unavailable, and the code still works', async (kind) => {
-      const provider = adapter({ timeout: 0.3 });
-      const pending = await started(provider);
-      const code = codeIn(sandbox.outbox[0]);
-      sandbox.fail({ kind, retryAfter: 9, delay: 2000 });
-      const error = await rejectsWith(provider.check(pending, code), 'provider_unavailable');
-      if (kind === '429') expect(error.retryAfter).toBe(9);
-      expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
-    });
-
     it('a fault on cancel → provider_unavailable, and the verification is still there', async () => {
       const provider = adapter();
       const pending = await started(provider);
