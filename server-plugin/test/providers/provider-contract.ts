@@ -9,19 +9,69 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FaultKind, ProviderSandbox } from '../../src/testing/index.js';
 import { FAULT_KINDS, ManualClock } from '../../src/testing/index.js';
 import type { PhoneVerifyOptions } from '../../src/options.js';
+import type { HttpProviderOptions } from '../../src/providers/http.js';
 import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { wrongCode } from '../support/index.js';
 import { codeIn, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
 
-export interface ProviderSubject<S extends ProviderSandbox> {
+export interface ProviderSubject<S extends ProviderSandbox, O extends HttpProviderOptions = HttpProviderOptions, SO = object> {
   name: string;
   /** A sandbox on the test's clock, listening. */
-  openSandbox(clock: ManualClock): Promise<S>;
-  /** The adapter under test, pointed at `sandbox`. `timeout` is its per-request one, in seconds. */
-  adapter(sandbox: S, options: { clock: ManualClock; log: LogSpy; timeout?: number }): VerifyProvider;
+  openSandbox(clock: ManualClock, options?: Partial<SO>): Promise<S>;
+  /** The adapter under test, pointed at `sandbox`, with the test's clock and log. */
+  adapter(sandbox: S, context: { clock: ManualClock; log: LogSpy }, overrides?: Partial<O>): VerifyProvider;
   /** Service options the provider needs (Vonage: maxAttempts 3). */
   serviceOptions?: Partial<PhoneVerifyOptions>;
+  /** Seconds a code lives there when asked for 300: ours, unless the provider fixes its own (Twilio: 600). */
+  validitySeconds?: number;
+}
+
+/** Start `sandbox` listening and hand it back. */
+export async function listening<S extends ProviderSandbox>(sandbox: S): Promise<S> {
+  await sandbox.listen();
+  return sandbox;
+}
+
+/**
+ * A fresh clock, log and sandbox for every test of a provider's own file, read through
+ * the returned object (`fx.sandbox`, `fx.clock`…), plus its adapter and `started`.
+ */
+export interface SubjectFixture<S extends ProviderSandbox, O extends HttpProviderOptions, SO> {
+  clock: ManualClock;
+  log: LogSpy;
+  sandbox: S;
+  readonly url: string;
+  open(options?: Partial<SO>): Promise<void>;
+  adapter(overrides?: Partial<O>): VerifyProvider;
+  started: ReturnType<typeof startedWith>;
+}
+
+export function useSubject<S extends ProviderSandbox, O extends HttpProviderOptions, SO>(subject: ProviderSubject<S, O, SO>): SubjectFixture<S, O, SO> {
+  const fx: SubjectFixture<S, O, SO> = {
+    clock: new ManualClock(),
+    log: new LogSpy(),
+    sandbox: undefined as unknown as S,
+    get url(): string {
+      return fx.sandbox.url;
+    },
+    /** Replace the sandbox with one built with `options`. */
+    async open(options: Partial<SO> = {}): Promise<void> {
+      await fx.sandbox?.close();
+      fx.sandbox = await subject.openSandbox(fx.clock, options);
+    },
+    adapter: (overrides: Partial<O> = {}): VerifyProvider => subject.adapter(fx.sandbox, fx, overrides),
+    started: startedWith(() => fx.clock.now()),
+  };
+  beforeEach(async () => {
+    fx.clock = new ManualClock();
+    fx.log = new LogSpy();
+    fx.sandbox = await subject.openSandbox(fx.clock);
+  });
+  afterEach(async () => {
+    await fx.sandbox.close();
+  });
+  return fx;
 }
 
 /** Faults after which the provider may have acted: the send or check counts as done. */
@@ -36,7 +86,7 @@ const ACTED: ReadonlySet<FaultKind> = new Set(['lost-answer', 'late-answer']);
 const TIMEOUT_S = 0.6;
 const HOLD_MS = 1200;
 
-export function describeProviderContract<S extends ProviderSandbox>(subject: ProviderSubject<S>): void {
+export function describeProviderContract<S extends ProviderSandbox, O extends HttpProviderOptions, SO>(subject: ProviderSubject<S, O, SO>): void {
   describe(`${subject.name}: the provider contract`, () => {
     let clock: ManualClock;
     let sandbox: S;
@@ -47,7 +97,7 @@ export function describeProviderContract<S extends ProviderSandbox>(subject: Pro
       clock = new ManualClock();
       log = new LogSpy();
       sandbox = await subject.openSandbox(clock);
-      provider = subject.adapter(sandbox, { clock, log, timeout: TIMEOUT_S });
+      provider = subject.adapter(sandbox, { clock, log }, { timeout: TIMEOUT_S } as Partial<O>);
     });
 
     afterEach(async () => {
@@ -80,7 +130,19 @@ export function describeProviderContract<S extends ProviderSandbox>(subject: Pro
         expect(code).toHaveLength(6);
         expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
         expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
+        // Accepted once: the same code again finds nothing pending.
+        expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
         expect(log.lines).toEqual([]);
+      });
+
+      it('reports expired once the code has lived its time (our ttl, where the provider takes one)', async () => {
+        const pending = await started(provider, startRequest({ ttlSeconds: 300 }));
+        const code = lastCode();
+        const validity = subject.validitySeconds ?? 300;
+        clock.advance(validity - 1);
+        expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
+        clock.advance(1);
+        expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
       });
 
       it('offers sms first and sends 6-digit codes', () => {
@@ -143,8 +205,20 @@ export function describeProviderContract<S extends ProviderSandbox>(subject: Pro
         await expect(s.check(verification.id, code)).rejects.toMatchObject({ code: 'no_pending_verification' });
       });
 
+      it('a resend by voice after the cooldown: the attempts carry over and the code just called in completes', async () => {
+        const s = service();
+        const { verification } = await s.start({ phone: '+49 151 23456789' });
+        expect(sandbox.outbox[0]).toMatchObject({ to: '+4915123456789', channel: 'sms' });
+        const max = s.settings.maxAttempts;
+        await expect(s.check(verification.id, wrongCode(lastCode()))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: max - 1 });
+        clock.advance(31); // Textmagic cancels only 30 s after the send.
+        await expect(s.resend(verification.id, { channel: 'voice' })).resolves.toMatchObject({ channel: 'voice', attemptsLeft: max - 1 });
+        expect(sandbox.outbox.at(-1)).toMatchObject({ to: '+4915123456789', channel: 'voice' });
+        await expect(s.check(verification.id, lastCode())).resolves.toMatchObject({ phone: '+4915123456789' });
+      });
+
       it("one deadline: providerTimeout aborts the adapter's request, which is then never acted on", async () => {
-        const slow = subject.adapter(sandbox, { clock, log, timeout: 10 });
+        const slow = subject.adapter(sandbox, { clock, log }, { timeout: 10 } as Partial<O>);
         const s = service({ provider: slow, providerTimeout: 1 });
         sandbox.fail({ kind: 'timeout', delay: 2000 });
         const t0 = Date.now();
