@@ -107,6 +107,17 @@ describe('textmagicProvider', () => {
     expect(fx.sandbox.outbox).toHaveLength(2);
   });
 
+  it('a second session’s start in the first 30 s waits for the cancel Textmagic allows then, not the code’s 300 s', async () => {
+    const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB'], clock: fx.clock.now, logger: fx.log });
+    const first = await service.start({ phone: GB });
+    fx.clock.advance(10);
+    await expect(service.start({ phone: GB })).rejects.toMatchObject({ code: 'resend_too_soon', retryAfter: 20 });
+    fx.clock.advance(20);
+    const second = await service.start({ phone: GB });
+    await expect(service.check(first.verification.id, codeIn(fx.sandbox.outbox[0]))).rejects.toMatchObject({ code: 'no_pending_verification' });
+    await expect(service.check(second.verification.id, codeIn(fx.sandbox.outbox.at(-1)))).resolves.toMatchObject({ phone: GB });
+  });
+
   it('maps locales onto Textmagic languages, and leaves unknown ones to Textmagic', async () => {
     const provider = adapter();
     await started(provider, startRequest({ locale: 'de' }));
