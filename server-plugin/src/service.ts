@@ -99,13 +99,15 @@ export class VerificationService {
     }
     const keys = breakerKeys(parsed.e164, parsed.country);
     await s.breaker.assertClosed(keys, s.clock());
-    const refund = await s.limits.consumeSend({ phone: parsed.e164, ip: context.ip });
     // One live verification per number: a new start supersedes the pending one of any other
     // session (another tab, another device, a stranger), so a code completes only the newest.
-    // Canceled at the provider first, where it has a cancel: Textmagic and Vonage refuse a second
-    // live verification for a number, Twilio would resend the old code under the old SID.
+    // Looked up before any limit is taken (a store failure then costs nothing), canceled only
+    // once the limits allow this send (a refused stranger cancels nobody's code).
     const claimed = await this.store.claimedFor(parsed.e164);
     const superseded = claimed === undefined ? undefined : await this.store.get(claimed);
+    const refund = await s.limits.consumeSend({ phone: parsed.e164, ip: context.ip });
+    // Canceled at the provider first, where it has a cancel: Textmagic and Vonage refuse a second
+    // live verification for a number, Twilio would resend the old code under the old SID.
     const notCanceled = superseded && (await this.cancelAtProvider(superseded));
     const now = s.clock();
     const verification: Verification = {

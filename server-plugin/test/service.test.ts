@@ -443,6 +443,30 @@ describe('VerificationService', () => {
     });
   });
 
+  describe('one live verification per number', () => {
+    it('should cancel the superseded one at the provider and in the store', async () => {
+      const provider = scriptedProvider(async () => ({ status: 'approved' }));
+      const cancel = vi.fn(async () => {});
+      const { service } = serviceWith({ ...provider, cancel });
+      const first = await service.start({ phone: GB });
+      const second = await service.start({ phone: GB });
+      expect(cancel).toHaveBeenCalledTimes(1);
+      expect(cancel).toHaveBeenCalledWith(expect.objectContaining({ id: first.verification.id }), expect.any(AbortSignal));
+      expect((await failure(service.check(first.verification.id, '123456'))).code).toBe('no_pending_verification');
+      await expect(service.check(second.verification.id, '123456')).resolves.toMatchObject({ id: second.verification.id });
+    });
+
+    it('should let a start refused by the limits cancel nobody’s code', async () => {
+      const provider = scriptedProvider(async () => ({ status: 'approved' }));
+      const cancel = vi.fn(async () => {});
+      const { service } = serviceWith({ ...provider, cancel }, { limits: { perPhone: [{ points: 1, duration: 600 }] } });
+      const held = await service.start({ phone: GB });
+      expect((await failure(service.start({ phone: GB }))).code).toBe('rate_limited');
+      expect(cancel).not.toHaveBeenCalled();
+      await expect(service.check(held.verification.id, '123456')).resolves.toMatchObject({ id: held.verification.id });
+    });
+  });
+
   describe('a provider call whose outcome is unknown', () => {
     /** A provider whose starts fail as the test says: `unknown` (it may have sent) or `refused`. */
     function failingStarts(outcome: 'unknown' | 'refused') {
