@@ -83,8 +83,8 @@ const ACTED: ReadonlySet<FaultKind> = new Set(['lost-answer', 'late-answer']);
  * Per-request timeout of the adapters here (generous enough for a loaded machine), and
  * how long a held fault waits (longer, so the adapter has given up by then).
  */
-const TIMEOUT_S = 0.6;
-const HOLD_MS = 1200;
+const TIMEOUT_S = 1;
+const HOLD_MS = 2000;
 
 export function describeProviderContract<S extends ProviderSandbox, O extends HttpProviderOptions, SO>(subject: ProviderSubject<S, O, SO>): void {
   describe(`${subject.name}: the provider contract`, () => {
