@@ -36,7 +36,7 @@ export interface RouterOptions<User> {
   beforeSend?: (req: Request, phone: string) => boolean | void | Promise<boolean | void>;
 }
 
-const CHANNELS: ReadonlySet<string> = new Set<Channel>(['sms', 'voice', 'whatsapp']);
+const CHANNELS: ReadonlySet<string> = new Set<Channel>(['sms', 'voice', 'whatsapp', 'flashcall', 'telegram']);
 
 function defaultSummary(user: unknown): UserSummary {
   const id = (user as { id?: unknown } | null)?.id;

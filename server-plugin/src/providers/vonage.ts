@@ -42,7 +42,7 @@ export interface VonageProviderOptions extends HttpProviderOptions {
 }
 
 /** Our channel → the Vonage workflow `channel`. One to one for the channels that carry a code. */
-export const VONAGE_CHANNEL: Readonly<Record<Channel, string>> = { sms: 'sms', voice: 'voice', whatsapp: 'whatsapp' };
+export const VONAGE_CHANNEL: Readonly<Partial<Record<Channel, string>>> = { sms: 'sms', voice: 'voice', whatsapp: 'whatsapp' };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -131,7 +131,7 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
     // One step per request: our own resend limit is then the real number of messages, and a
     // channel switch is the user's choice, not a timer's. Voice is the toll-fraud channel,
     // so it is never sent unasked as a fallback.
-    const step: Record<string, unknown> = { channel: VONAGE_CHANNEL[request.channel], to: request.phone.replace(/^\+/, '') };
+    const step: Record<string, unknown> = { channel: VONAGE_CHANNEL[request.channel]!, to: request.phone.replace(/^\+/, '') };
     const from = request.channel === 'sms' ? options.from?.sms : request.channel === 'whatsapp' ? options.from?.whatsapp : undefined;
     if (from) step.from = from;
     // With a single step, channel_timeout is how long the code lives (the request expires
