@@ -996,7 +996,10 @@ export class PhoneVerify extends LitElement {
     return (
       this.codeStep?.renderCodeStep(html, {
         m,
-        label: format(view.channel === 'voice' ? m.codeLabelVoice : m.codeLabel, { phone: this.isolate(view.phone) }),
+        label: format(view.channel === 'voice' ? m.codeLabelVoice : view.channel === 'flashcall' ? m.codeLabelFlashcall : m.codeLabel, {
+          phone: this.isolate(view.phone),
+          count: String(this.codeLength),
+        }),
         hint: this.expiresIn > 0 ? format(m.expiresHint, { time: formatDuration(this.expiresIn, this.locale) }) : '',
         length: this.codeLength,
         code: this.code,
