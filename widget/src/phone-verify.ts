@@ -662,7 +662,13 @@ export class PhoneVerify extends LitElement {
     try {
       this.codeStep ??= await loadCodeStep();
       const locale = this.locale;
-      const answer = await this.client.start({ phone, ...(this.country ? { country: this.country } : {}), ...(locale ? { locale } : {}) });
+      const request = { phone, ...(this.country ? { country: this.country } : {}), ...(locale ? { locale } : {}) };
+      const answer = await this.client.start(request).catch((error: unknown) => {
+        // The first channel cannot reach this number (Telegram for someone not on Telegram): use the next one offered.
+        const next = this.config?.channels[1];
+        if (!next || this.toError(error).code !== 'channel_unavailable') throw error;
+        return this.client.start({ ...request, channel: next });
+      });
       this.pendingNumber = answer.phone;
       this.sentTo = this.displayPhone(phone, answer.phone);
       this.code = '';
