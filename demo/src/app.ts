@@ -8,6 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import session from 'express-session';
 import { Passport } from 'passport';
 import {
+  errors,
   PhoneVerifyStrategy,
   phoneVerifyRouter,
   type LimitsOptions,
@@ -151,11 +152,10 @@ export function createDemoApp(options: DemoOptions) {
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     (options.logger ?? console).error(`[demo] ${req.method} ${req.path} failed: ${(error as Error)?.message ?? String(error)}`);
     if (res.headersSent) return void res.end();
-    res.set('Retry-After', '5');
-    if (req.originalUrl.startsWith('/auth/phone')) {
-      return void res.status(503).json({ error: { code: 'provider_unavailable', message: 'The service is busy; try again shortly.', retryAfter: 5 } });
-    }
-    res.status(503).type('text').send('The service is busy; try again shortly.');
+    const busy = errors.busy(error);
+    res.set('Retry-After', String(busy.retryAfter));
+    if (req.originalUrl.startsWith('/auth/phone')) return void res.status(busy.status).json(busy);
+    res.status(busy.status).type('text').send(busy.message);
   });
 
   return { app, phones, users, strategy };

@@ -4,7 +4,7 @@
 // when that share collapses (Telnyx fraud guide: healthy 60–80 %, under 20 % suggests attack).
 
 import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { PhoneVerifyConfigError, PhoneVerifyError } from './errors.js';
+import { errors, PhoneVerifyConfigError } from './errors.js';
 import type { Logger } from './logger.js';
 import { maskPhonesIn } from './phone.js';
 
@@ -64,7 +64,7 @@ export class ConversionBreaker {
       } catch (error) {
         // Masked (security fix): a store's error can name the key, which holds a number range.
         this.logger.error(`breaker store unreachable, refusing (fail closed): ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
-        throw new PhoneVerifyError('provider_unavailable', 'The service is busy; try again shortly.', { retryAfter: 5, cause: error });
+        throw errors.busy(error);
       }
       const sends = sent?.consumedPoints ?? 0;
       if (sends < this.minSends) continue;
@@ -79,9 +79,7 @@ export class ConversionBreaker {
           `breaker open for ${key}: ${Math.round(conversion * 100)} % of ${sends} sends signed in; sends there pause for ${Math.ceil(retryAfterMs / 60_000)} min (possible SMS pumping)`,
         );
       }
-      throw new PhoneVerifyError('rate_limited', 'Codes cannot be sent to this number right now; try again later.', {
-        retryAfter: retryAfterMs / 1000,
-      });
+      throw errors.breakerOpen(retryAfterMs);
     }
   }
 

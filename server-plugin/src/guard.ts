@@ -4,7 +4,7 @@
 // Login CSRF is real: an attacker must not be able to sign a victim into the attacker's account.
 
 import type { NextFunction, Request, Response } from 'express';
-import { PhoneVerifyError } from './errors.js';
+import { errors } from './errors.js';
 import type { RequestHeader } from './protocol.js';
 
 /** The header the widget sends on every POST; a cross-site form or a "simple" request cannot. */
@@ -18,7 +18,7 @@ export interface GuardOptions {
   allowedOrigins?: readonly string[];
 }
 
-const refuse = (why: string) => new PhoneVerifyError('forbidden', `Cross-site request refused: ${why}.`);
+const refuse = errors.crossSite;
 
 /** Express middleware: passes same-origin POSTs that carry the widget's header, refuses the rest with 403 forbidden. */
 export function crossSiteGuard(options: GuardOptions = {}) {

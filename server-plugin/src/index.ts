@@ -18,7 +18,7 @@ export {
 export { Limits, ipKey, phonePrefix, type LimitRule, type LimitsOptions, type SendKeys } from './limits.js';
 export { ConversionBreaker, type BreakerOptions } from './breaker.js';
 export { crossSiteGuard, REQUEST_HEADER, type GuardOptions } from './guard.js';
-export { PhoneVerifyError, PhoneVerifyConfigError, HTTP_STATUS } from './errors.js';
+export { errors, PhoneVerifyError, PhoneVerifyConfigError, HTTP_STATUS } from './errors.js';
 export { consoleLogger, type Logger } from './logger.js';
 export { maskPhone, parsePhone, type ParsedPhone } from './phone.js';
 export { metadataAnswers, trimMetadata, type MetadataAnswer, type PhoneMetadata } from './metadata.js';

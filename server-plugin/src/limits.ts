@@ -4,7 +4,7 @@
 
 import { isIPv6 } from 'node:net';
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { PhoneVerifyConfigError, PhoneVerifyError } from './errors.js';
+import { errors, PhoneVerifyConfigError, type PhoneVerifyError } from './errors.js';
 import type { Logger } from './logger.js';
 import { maskPhonesIn } from './phone.js';
 
@@ -93,7 +93,6 @@ function checkRules(name: string, rules: LimitRule[]): LimitRule[] {
   return rules;
 }
 
-const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 
 /** Send limits and the failure lock. Every limiter failure fails closed: an open SMS endpoint costs money. */
 export class Limits {
@@ -139,9 +138,7 @@ export class Limits {
       } catch (rejection) {
         await Promise.allSettled(taken.map((t) => t.limiter.reward(t.key)));
         if (rejection instanceof RateLimiterRes) {
-          throw new PhoneVerifyError('rate_limited', 'Too many codes have been sent; try again later.', {
-            retryAfter: seconds(rejection.msBeforeNext),
-          });
+          throw errors.rateLimited(rejection.msBeforeNext);
         }
         throw this.storeDown('send limit', rejection);
       }
@@ -160,10 +157,7 @@ export class Limits {
       throw this.storeDown('failure count', error);
     }
     if (state && state.consumedPoints >= this.maxFailures) {
-      throw new PhoneVerifyError('too_many_attempts', 'Too many wrong codes for this number; try again later.', {
-        retryAfter: seconds(state.msBeforeNext),
-        attemptsLeft: 0,
-      });
+      throw errors.numberLocked(state.msBeforeNext);
     }
   }
 
@@ -193,10 +187,7 @@ export class Limits {
     if (state.consumedPoints > this.maxFailures) {
       // Tries during the lock do not grow the count.
       await release();
-      throw new PhoneVerifyError('too_many_attempts', 'Too many wrong codes for this number; try again later.', {
-        retryAfter: seconds(state.msBeforeNext),
-        attemptsLeft: 0,
-      });
+      throw errors.numberLocked(state.msBeforeNext);
     }
     return release;
   }
@@ -214,6 +205,6 @@ export class Limits {
   private storeDown(what: string, error: unknown): PhoneVerifyError {
     // Masked (security fix): a store's error can name the key, which is the full number.
     this.logger.error(`${what} store unreachable, refusing (fail closed): ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
-    return new PhoneVerifyError('provider_unavailable', 'The service is busy; try again shortly.', { retryAfter: 5, cause: error });
+    return errors.busy(error);
   }
 }

@@ -10,7 +10,7 @@ import {
   type CountryCode,
   type NumberType,
 } from 'libphonenumber-js/max';
-import { PhoneVerifyError } from './errors.js';
+import { errors } from './errors.js';
 import type { CountryOption } from './protocol.js';
 
 /** Longest input we try to parse; anything longer is not a phone number. */
@@ -48,15 +48,15 @@ export function countryOptions(only?: readonly string[]): CountryOption[] {
  */
 export function parsePhone(input: string, country?: string): ParsedPhone {
   const text = input.trim();
-  if (text === '') throw new PhoneVerifyError('invalid_phone', 'Enter a phone number.');
-  if (text.length > MAX_INPUT_LENGTH) throw new PhoneVerifyError('invalid_phone', 'That is too long to be a phone number.');
+  if (text === '') throw errors.invalidPhone('Enter a phone number.');
+  if (text.length > MAX_INPUT_LENGTH) throw errors.invalidPhone('That is too long to be a phone number.');
   if (country !== undefined && !isKnownCountry(country)) {
-    throw new PhoneVerifyError('invalid_phone', `Unknown country "${country}".`);
+    throw errors.invalidPhone(`Unknown country "${country}".`);
   }
   const defaultCountry = country as CountryCode | undefined;
   const parsed = parsePhoneNumberFromString(text, { defaultCountry, extract: false });
   if (!parsed || !parsed.isValid()) {
-    throw new PhoneVerifyError('invalid_phone', whyInvalid(text, defaultCountry));
+    throw errors.invalidPhone(whyInvalid(text, defaultCountry));
   }
   const result: ParsedPhone = { e164: parsed.number };
   if (parsed.country) result.country = parsed.country;

@@ -6,7 +6,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type {} from 'express-session';
 import passport from 'passport';
-import { PhoneVerifyError } from './errors.js';
+import { errors, PhoneVerifyError } from './errors.js';
 import { crossSiteGuard } from './guard.js';
 import { metadataAnswers } from './metadata.js';
 import { maskPhonesIn } from './phone.js';
@@ -48,7 +48,7 @@ function optionalString(body: Record<string, unknown>, field: string, maxLength:
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || value.length > maxLength) {
-    throw new PhoneVerifyError('invalid_request', `"${field}" must be a string of at most ${maxLength} characters.`);
+    throw errors.invalidRequest(`"${field}" must be a string of at most ${maxLength} characters.`);
   }
   return value;
 }
@@ -56,7 +56,7 @@ function optionalString(body: Record<string, unknown>, field: string, maxLength:
 function optionalChannel(body: Record<string, unknown>): Channel | undefined {
   const channel = optionalString(body, 'channel', 16);
   if (channel !== undefined && !CHANNELS.has(channel)) {
-    throw new PhoneVerifyError('invalid_request', `"channel" must be one of ${[...CHANNELS].join(', ')}.`);
+    throw errors.invalidRequest(`"channel" must be one of ${[...CHANNELS].join(', ')}.`);
   }
   return channel as Channel | undefined;
 }
@@ -65,7 +65,7 @@ function jsonBody(req: Request): Record<string, unknown> {
   const body: unknown = req.body;
   if (body === undefined) return {};
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new PhoneVerifyError('invalid_request', 'The body must be a JSON object.');
+    throw errors.invalidRequest('The body must be a JSON object.');
   }
   return body as Record<string, unknown>;
 }
@@ -141,7 +141,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
       // data) reaches here from zlib with no body-parser `type`, and was answered 500 internal_error
       // with a stack in the log: any client could raise server errors and log noise at will.
       if (error !== undefined && error !== null && (error as { type?: unknown }).type === undefined) {
-        return next(new PhoneVerifyError('invalid_request', 'The body could not be decompressed.', { cause: error }));
+        return next(errors.invalidRequest('The body could not be decompressed.', { cause: error }));
       }
       next(error as Error | undefined);
     });
@@ -149,7 +149,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   router.use((req, _res, next) => {
     // A JSON endpoint refuses "simple" content types, which a cross-site form could send.
     if (req.method === 'POST' && req.headers['content-length'] !== '0' && !req.is('application/json') && req.headers['content-type'] !== undefined) {
-      return next(new PhoneVerifyError('invalid_request', 'Send JSON with Content-Type: application/json.', { status: 415 }));
+      return next(errors.invalidRequest('Send JSON with Content-Type: application/json.', { status: 415 }));
     }
     next();
   });
@@ -162,7 +162,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   const metadata = metadataAnswers(service.settings.allowedCountries);
   router.get('/metadata', (req, res) => {
     const type = req.query.type ?? 'min';
-    if (type !== 'min' && type !== 'mobile') throw new PhoneVerifyError('invalid_request', '"type" must be min or mobile.');
+    if (type !== 'min' && type !== 'mobile') throw errors.invalidRequest('"type" must be min or mobile.');
     const answer = metadata(type as MetadataType);
     res.set({ 'Cache-Control': 'public, max-age=86400', ETag: answer.etag });
     if (req.fresh) return void res.status(304).end();
@@ -182,7 +182,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     requireSession(req);
     const body = jsonBody(req);
     const phone = body.phone;
-    if (typeof phone !== 'string') throw new PhoneVerifyError('invalid_request', '"phone" is required and must be a string.');
+    if (typeof phone !== 'string') throw errors.invalidRequest('"phone" is required and must be a string.');
     const input: Parameters<typeof service.start>[0] = { phone };
     const country = optionalString(body, 'country', 2);
     const channel = optionalChannel(body);
@@ -203,7 +203,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     requireSession(req);
     const body = jsonBody(req);
     const pending = req.session.phoneVerify;
-    if (!pending) throw new PhoneVerifyError('no_pending_verification', 'There is no verification to resend; enter your number again.');
+    if (!pending) throw errors.nothingToResend();
     const input: Parameters<typeof service.resend>[1] = {};
     const channel = optionalChannel(body);
     const locale = optionalString(body, 'locale', 35);
@@ -217,7 +217,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     authenticator.authenticate(strategy.name, (error: unknown, user: User | false, info: unknown) => {
       if (error) return next(error);
       if (!user) {
-        return next(info instanceof PhoneVerifyError ? info : new PhoneVerifyError('forbidden', 'This number cannot sign in here.'));
+        return next(info instanceof PhoneVerifyError ? info : errors.cannotSignIn());
       }
       // req.login regenerates the session (Passport ≥ 0.6): the pre-login id and the pending verification are gone.
       req.login(user, (loginError) => {
@@ -243,7 +243,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   }));
 
   router.use((_req, _res, next) => {
-    next(new PhoneVerifyError('not_found', 'No such phone-verify endpoint.'));
+    next(errors.notFound());
   });
 
   // One place turns every failure into the protocol's error body; no stack trace leaves the server.
@@ -264,16 +264,16 @@ function toPhoneVerifyError(error: unknown): PhoneVerifyError {
   const type = (error as { type?: unknown })?.type;
   switch (type) {
     case 'entity.parse.failed':
-      return new PhoneVerifyError('invalid_request', 'The body is not valid JSON.');
+      return errors.invalidRequest('The body is not valid JSON.');
     case 'entity.too.large':
-      return new PhoneVerifyError('invalid_request', 'The body is too large.', { status: 413 });
+      return errors.invalidRequest('The body is too large.', { status: 413 });
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new PhoneVerifyError('invalid_request', 'Send the body as UTF-8 JSON.', { status: 415 });
+      return errors.invalidRequest('Send the body as UTF-8 JSON.', { status: 415 });
     case 'request.aborted':
     case 'request.size.invalid':
-      return new PhoneVerifyError('invalid_request', 'The body was cut short.');
+      return errors.invalidRequest('The body was cut short.');
     default:
-      return new PhoneVerifyError('internal_error', 'Something went wrong on the server.', { cause: error });
+      return errors.internal(error);
   }
 }

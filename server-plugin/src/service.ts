@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { breakerKeys } from './breaker.js';
-import { PhoneVerifyError } from './errors.js';
+import { errors, mayHaveActed, PhoneVerifyError, seconds } from './errors.js';
 import { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
 import { countryOf, countryOptions, maskPhone, maskPhonesIn, parsePhone } from './phone.js';
 import type { Channel, ConfigResponse, StartResponse } from './protocol.js';
@@ -43,8 +43,6 @@ const FAILED: Readonly<Record<ProviderCall, string>> = {
   check: 'The code could not be checked; try again shortly.',
   cancel: 'The verification could not be canceled.',
 };
-
-const seconds = (ms: number): number => Math.max(0, Math.ceil(ms / 1000));
 
 export class VerificationService {
   readonly settings: Settings;
@@ -88,20 +86,27 @@ export class VerificationService {
     const s = this.settings;
     const parsed = parsePhone(input.phone, input.country ?? s.defaultCountry);
     if (s.allowedCountries !== '*' && !(parsed.country && s.allowedCountries.has(parsed.country))) {
-      throw new PhoneVerifyError('country_not_allowed', 'Codes cannot be sent to numbers from that country.');
+      throw errors.countryNotAllowed();
     }
     if (!(parsed.type && s.allowedNumberTypes.has(parsed.type))) {
       // Premium-rate and similar lines are how toll fraud turns our sends into someone's income.
-      throw new PhoneVerifyError('country_not_allowed', 'Codes cannot be sent to this kind of number; use a mobile number.');
+      throw errors.numberTypeNotAllowed();
     }
     const channel = this.channel(input.channel);
     await s.limits.assertNotLocked(parsed.e164);
     if (context.beforeSend && (await context.beforeSend(parsed.e164)) === false) {
-      throw new PhoneVerifyError('forbidden', 'This request was refused; try again later.');
+      throw errors.refused();
     }
     const keys = breakerKeys(parsed.e164, parsed.country);
     await s.breaker.assertClosed(keys, s.clock());
     const refund = await s.limits.consumeSend({ phone: parsed.e164, ip: context.ip });
+    // One live verification per number: a new start supersedes the pending one of any other
+    // session (another tab, another device, a stranger), so a code completes only the newest.
+    // Canceled at the provider first, where it has a cancel: Textmagic and Vonage refuse a second
+    // live verification for a number, Twilio would resend the old code under the old SID.
+    const claimed = await this.store.claimedFor(parsed.e164);
+    const superseded = claimed === undefined ? undefined : await this.store.get(claimed);
+    if (superseded) await this.cancelAtProvider(superseded);
     const now = s.clock();
     const verification: Verification = {
       // 128 random bits: never guessable, never taken from a request (the session holds it).
@@ -118,14 +123,23 @@ export class VerificationService {
     };
     let started: Started;
     try {
-      started = await this.callProvider('start', () => s.provider.start(this.request(verification, channel, input.locale)));
+      started = await this.callProvider('start', (signal) => s.provider.start(this.request(verification, channel, input.locale), signal));
     } catch (error) {
-      // A send that did not happen must not use up anyone's allowance.
-      await refund();
+      if (mayHaveActed(error)) {
+        // An outcome we don't know is a send that happened (a timeout after the SMS went out
+        // still cost money and reached a phone): it stays counted, and the breaker hears of it.
+        await s.breaker.recordSend(keys);
+      } else {
+        // A send that certainly did not happen must not use up anyone's allowance.
+        await refund();
+      }
       throw error;
     }
     verification.state = started.state;
     await this.store.create(verification);
+    // Dead in our store too (whichever start it was, should two race), so its code cannot complete it.
+    const replaced = await this.store.claimPhone(verification.phone, verification.id, verification.expiresAt);
+    if (replaced !== undefined) await this.store.delete(replaced);
     await s.breaker.recordSend(keys);
     return { verification, response: this.pending(verification) };
   }
@@ -139,19 +153,14 @@ export class VerificationService {
     const channel = this.channel(input.channel);
     const reservation = await this.store.reserveSend(id, { now: s.clock(), cooldownMs: s.resendAfterMs, maxSends: s.maxSends });
     if (!reservation.ok) {
-      if (reservation.reason === 'missing') throw this.gone();
-      if (reservation.reason === 'cooldown') {
-        throw new PhoneVerifyError('resend_too_soon', 'Wait a little before asking for another code.', { retryAfter: reservation.retryAfterMs / 1000 });
-      }
-      throw new PhoneVerifyError('rate_limited', 'No more codes can be sent for this verification; start again later.', {
-        retryAfter: reservation.retryAfterMs / 1000,
-      });
+      if (reservation.reason === 'missing') throw errors.gone();
+      throw reservation.reason === 'cooldown' ? errors.resendTooSoon(reservation.retryAfterMs) : errors.sendsUsedUp(reservation.retryAfterMs);
     }
     const reserved = reservation.verification;
     if (reserved.attempts >= s.maxAttempts) {
       // A new code for a verification dead of wrong guesses could never be accepted: don't pay to send it.
       await this.store.releaseSend(id, reservation.release);
-      throw this.exhausted();
+      throw errors.exhausted();
     }
     const keys = breakerKeys(reserved.phone, countryOf(reserved.phone));
     let started: Started;
@@ -163,13 +172,18 @@ export class VerificationService {
       refund = await s.limits.consumeSend({ phone: reserved.phone, ip: context.ip });
       const request = this.request(reserved, channel, input.locale);
       const { provider } = s;
-      started = await this.callProvider('resend', () =>
-        provider.resend ? provider.resend(this.pendingFor(reserved), request) : provider.start(request),
+      started = await this.callProvider('resend', (signal) =>
+        provider.resend ? provider.resend(this.pendingFor(reserved), request, signal) : provider.start(request, signal),
       );
     } catch (error) {
-      // A send that did not happen must not use up the user's allowance.
-      await this.store.releaseSend(id, reservation.release);
-      await refund();
+      if (mayHaveActed(error)) {
+        // Counted as sent, like a start whose outcome is unknown (the reservation stays too).
+        await s.breaker.recordSend(keys);
+      } else {
+        // A send that certainly did not happen must not use up the user's allowance.
+        await this.store.releaseSend(id, reservation.release);
+        await refund();
+      }
       throw error;
     }
     await this.store.updateDelivery(id, { channel, state: started.state });
@@ -184,7 +198,7 @@ export class VerificationService {
   async check(id: string, code: string): Promise<Verification> {
     const s = this.settings;
     const verification = await this.store.get(id);
-    if (!verification) throw this.gone();
+    if (!verification) throw errors.gone();
     // A number locked by wrong codes is refused before its code is looked at, and the lock's count does not grow.
     await s.limits.assertNotLocked(verification.phone);
     // Security fix: the number's failure is reserved atomically before the code is judged (and given
@@ -198,14 +212,14 @@ export class VerificationService {
     });
     if (attempts === undefined || attempts > s.maxAttempts) {
       await releaseFailure();
-      throw attempts === undefined ? this.gone() : this.exhausted();
+      throw attempts === undefined ? errors.gone() : errors.exhausted();
     }
 
     const digits = code.replace(/[\s-]/g, '');
     const wellFormed = digits.length === s.codeLength && /^\d+$/.test(digits);
     let result;
     try {
-      result = wellFormed ? await this.callProvider('check', () => s.provider.check(this.pendingFor(verification), digits), digits) : { status: 'wrong' as const };
+      result = wellFormed ? await this.callProvider('check', (signal) => s.provider.check(this.pendingFor(verification), digits, signal), digits) : { status: 'wrong' as const };
     } catch (error) {
       // The provider never judged this code: give the attempt (and the number's failure) back.
       await releaseFailure();
@@ -218,35 +232,43 @@ export class VerificationService {
       case 'approved': {
         const consumed = await this.store.consume(id);
         // Another request with the same code won the race (NIST §3.2.7: accepted once).
-        if (!consumed) throw this.gone();
+        if (!consumed) throw errors.gone();
         await s.limits.clearFailures(consumed.phone);
         await s.breaker.recordVerified(breakerKeys(consumed.phone, countryOf(consumed.phone)));
         return consumed;
       }
       case 'expired':
-        await this.store.delete(id);
-        throw this.expired();
+        // The provider no longer has this code, though our verification is still live: it lapsed
+        // there, was superseded, or a check whose answer was lost used it. Not a wrong code, so the
+        // attempt is given back, and the verification stays, so a resend brings a new code
+        // without penalty (it dies at its own expiry otherwise).
+        await this.store.addAttempt(id, -1);
+        throw errors.expired();
       case 'exhausted':
         await this.store.delete(id);
-        throw this.exhausted();
+        throw errors.exhausted();
       case 'wrong': {
         // Counted against the number too, across verifications (NIST 800-63B-4 §3.2.2): the failure reserved above stays.
         const attemptsLeft = s.maxAttempts - attempts;
-        if (attemptsLeft <= 0) throw this.exhausted();
-        throw new PhoneVerifyError('invalid_code', 'That code is not right.', { attemptsLeft });
+        if (attemptsLeft <= 0) throw errors.exhausted();
+        throw errors.invalidCode(attemptsLeft);
       }
     }
   }
 
   /** Drop a pending verification. Safe to call for one that is already gone. */
   async cancel(id: string): Promise<void> {
-    const s = this.settings;
     const verification = await this.store.consume(id);
-    if (!verification || !s.provider.cancel) return;
+    if (verification) await this.cancelAtProvider(verification);
+  }
+
+  /** Cancel at the provider, where it can; a failure is only logged (its copy expires by itself). */
+  private async cancelAtProvider(verification: Verification): Promise<void> {
+    const s = this.settings;
+    if (!s.provider.cancel) return;
     try {
-      await this.callProvider('cancel', () => s.provider.cancel!(this.pendingFor(verification)));
+      await this.callProvider('cancel', (signal) => s.provider.cancel!(this.pendingFor(verification), signal));
     } catch (error) {
-      // The verification is gone on our side; the provider's copy expires by itself.
       s.logger.warn(`cancel of ${maskPhone(verification.phone)} at ${s.provider.name} failed: ${maskPhonesIn((error as Error).message)}`);
     }
   }
@@ -255,7 +277,7 @@ export class VerificationService {
     const { channels } = this.settings;
     if (requested === undefined) return channels[0]!;
     if (!channels.includes(requested)) {
-      throw new PhoneVerifyError('channel_unavailable', `Codes cannot be sent by ${requested}; try ${channels.join(' or ')}.`);
+      throw errors.channelNotOffered(requested, channels);
     }
     return requested;
   }
@@ -294,22 +316,27 @@ export class VerificationService {
   }
 
   /**
-   * Run a provider call with a deadline; anything but a PhoneVerifyError becomes provider_unavailable.
+   * Run a provider call with the one deadline it has (`providerTimeout`): the signal handed to
+   * the adapter aborts its requests when it passes, and the call is abandoned then even if an
+   * adapter ignores the signal. A call cut off by the deadline may have acted (`unknown`).
+   * Anything but a PhoneVerifyError becomes provider_unavailable.
    * `code` is the code being checked, if any: kept out of the log line (security fix: a provider
    * error echoing the submitted code was logged, and maskPhonesIn does not mask 6 digits).
    */
-  private async callProvider<T>(what: ProviderCall, call: () => Promise<T>, code?: string): Promise<T> {
+  private async callProvider<T>(what: ProviderCall, call: (signal: AbortSignal) => Promise<T>, code?: string): Promise<T> {
     const s = this.settings;
     const hide = (text: string): string => maskPhonesIn(code ? text.split(code).join('[code]') : text);
+    const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new PhoneVerifyError('provider_unavailable', 'The verification service did not answer in time.', { retryAfter: 5 })),
-        s.providerTimeoutMs,
-      );
+      timer = setTimeout(() => {
+        const late = errors.providerUnavailable('The verification service did not answer in time.');
+        controller.abort(late);
+        reject(late);
+      }, s.providerTimeoutMs);
     });
     try {
-      return await Promise.race([call(), deadline]);
+      return await Promise.race([call(controller.signal), deadline]);
     } catch (error) {
       if (error instanceof PhoneVerifyError) {
         // provider_error already has its operator line from the adapter; unavailability is logged here, once.
@@ -319,21 +346,10 @@ export class VerificationService {
         throw error;
       }
       s.logger.error(`${s.provider.name} ${what} failed: ${hide(String((error as Error)?.message ?? error))}`);
-      throw new PhoneVerifyError('provider_unavailable', FAILED[what], { retryAfter: 5, cause: error });
+      // An adapter or sender that threw without saying otherwise is taken at its word: not sent.
+      throw errors.providerUnavailable(FAILED[what], error, undefined, 'refused');
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  private gone(): PhoneVerifyError {
-    return new PhoneVerifyError('no_pending_verification', 'There is no code waiting to be checked; ask for a new one.');
-  }
-
-  private expired(): PhoneVerifyError {
-    return new PhoneVerifyError('expired', 'That code has expired; ask for a new one.');
-  }
-
-  private exhausted(): PhoneVerifyError {
-    return new PhoneVerifyError('too_many_attempts', 'Too many wrong codes; ask for a new one.', { attemptsLeft: 0 });
   }
 }

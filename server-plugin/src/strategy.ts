@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import type {} from 'express-session';
 import type passport from 'passport';
 import passportCustom from 'passport-custom';
-import { PhoneVerifyError } from './errors.js';
+import { errors, PhoneVerifyError } from './errors.js';
 import type { PhoneVerifyOptions } from './options.js';
 import { VerificationService } from './service.js';
 
@@ -78,11 +78,11 @@ async function authenticatePhone<User>(
 ): Promise<{ user: User | false; info?: PhoneVerifyError }> {
   const code: unknown = req.body?.code;
   if (typeof code !== 'string' || code.length > 32) {
-    throw new PhoneVerifyError('invalid_request', 'Send the code as a string: {"code": "123456"}.');
+    throw errors.invalidRequest('Send the code as a string: {"code": "123456"}.');
   }
   const pending = req.session?.phoneVerify;
   if (!pending) {
-    throw new PhoneVerifyError('no_pending_verification', 'There is no code waiting to be checked; ask for a new one.');
+    throw errors.gone();
   }
   let verified;
   try {
@@ -90,12 +90,12 @@ async function authenticatePhone<User>(
   } catch (error) {
     // The store forgets a verification when it expires; the session remembers when that was.
     if (error instanceof PhoneVerifyError && error.code === 'no_pending_verification' && pending.expiresAt <= service.settings.clock()) {
-      throw new PhoneVerifyError('expired', 'That code has expired; ask for a new one.');
+      throw errors.expired();
     }
     throw error;
   }
   const user = await callVerify(verify, verified.phone);
-  if (!user) return { user: false, info: new PhoneVerifyError('forbidden', 'This number cannot sign in here.') };
+  if (!user) return { user: false, info: errors.cannotSignIn() };
   return { user };
 }
 

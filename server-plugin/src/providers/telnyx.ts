@@ -2,7 +2,7 @@
 // Telnyx Verify v2: one start endpoint per channel (flashcall included), check by
 // verification id, a wrong code is a 200 "rejected". Codes are made and kept by Telnyx.
 
-import { PhoneVerifyError } from '../errors.js';
+import { mayHaveActed, PhoneVerifyError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import type { Channel } from '../protocol.js';
 import { HttpClient, requireString, timeoutMs, type HttpProviderOptions } from './http.js';
@@ -74,7 +74,7 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
     channels,
     codeLengths: [codeLength],
 
-    async start(request: StartRequest): Promise<Started> {
+    async start(request: StartRequest, signal?: AbortSignal): Promise<Started> {
       const what = `start (${request.channel})`;
       if (!channels.includes(request.channel)) {
         throw new PhoneVerifyError('channel_unavailable', `Codes cannot be sent by ${request.channel} with this provider.`);
@@ -88,6 +88,7 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
         // timeout_secs overrides the profile's default (300 s) so Telnyx and we agree on expiry.
         json: { phone_number: request.phone, verify_profile_id: verifyProfileId, timeout_secs: request.ttlSeconds },
         what,
+        signal,
       });
       if (res.status !== 200) throw http.unexpected(res, what, errorText(res.body));
       const data = isObject(res.body) ? res.body.data : undefined;
@@ -98,39 +99,68 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
     // No resend: Telnyx has no cancel, and a new start for the number is what a resend is
     // (the service then stores the new verification id, so the check goes to the new code).
 
-    /**
-     * Check by verification id (`POST /v2/verifications/{id}/actions/verify`), not by phone
-     * number: it judges exactly the verification this service started. By number, Telnyx
-     * checks "the" verification of the number, which after a second start (another tab, or a
-     * stranger typing the same number) is UNCONFIRMED and in the sandbox the latest, so a
-     * stranger could make the code the real user holds stop working. By id also keeps the
-     * number out of the URL (proxies and access logs) and needs no verify_profile_id.
-     */
-    async check(pending: PendingVerification, code: string): Promise<CheckResult> {
-      const what = 'check';
-      const id = pending.state.verificationId;
-      if (typeof id !== 'string' || id === '') return { status: 'expired' };
-      const res = await http.send({
-        method: 'POST',
-        path: `/v2/verifications/${encodeURIComponent(id)}/actions/verify`,
-        // code is a string (keeps leading zeros).
-        json: { code },
-        what,
-      });
-      // UNCONFIRMED: what Telnyx answers for a verification that is no longer pending (expired,
-      // already accepted). We read 404 (its generic "not found", 10005) as expired.
-      if (res.status === 404) return { status: 'expired' };
-      if (res.status !== 200) throw http.unexpected(res, what, errorText(res.body), code);
-      const data = isObject(res.body) ? res.body.data : undefined;
-      const responseCode = isObject(data) ? data.response_code : undefined;
-      // A wrong code is a 200 with "rejected", not an HTTP error; only "accepted" approves.
-      if (responseCode === 'accepted') return { status: 'approved' };
-      if (responseCode === 'rejected') return { status: 'wrong' };
-      throw http.malformed(what);
+    async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
+      try {
+        return await checkById(pending, code, signal);
+      } catch (error) {
+        // This very check may have been judged (its answer lost or late): ask Telnyx, don't
+        // guess. Only here: a verification found accepted later is never approved again.
+        if (mayHaveActed(error) && (await statusOf(pending, signal).catch(() => undefined)) === 'accepted') return { status: 'approved' };
+        throw error;
+      }
     },
 
     // Telnyx has no cancel: a started verification expires by itself (timeout_secs).
   };
+
+  /**
+   * The verification's status by a plain read (`GET /v2/verifications/{id}`), the one way
+   * to learn what a check whose answer was lost did: "accepted" right after it means this
+   * check's code was right (the id is the service's, checked from one session only).
+   */
+  async function statusOf(pending: PendingVerification, signal?: AbortSignal): Promise<string | undefined> {
+    const what = 'check (status read)';
+    const id = String(pending.state.verificationId);
+    const res = await http.send({ method: 'GET', path: `/v2/verifications/${encodeURIComponent(id)}`, what, signal });
+    if (res.status === 404) return undefined;
+    if (res.status !== 200) throw http.unexpected(res, what, errorText(res.body));
+    const data = isObject(res.body) ? res.body.data : undefined;
+    const status = isObject(data) ? data.status : undefined;
+    if (typeof status !== 'string') throw http.malformed(what);
+    return status;
+  }
+
+  /**
+   * Check by verification id (`POST /v2/verifications/{id}/actions/verify`), not by phone
+   * number: it judges exactly the verification this service started. By number, Telnyx
+   * checks "the" verification of the number, which after a second start (another tab, or a
+   * stranger typing the same number) is UNCONFIRMED and in the sandbox the latest, so a
+   * stranger could make the code the real user holds stop working. By id also keeps the
+   * number out of the URL (proxies and access logs) and needs no verify_profile_id.
+   */
+  async function checkById(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
+    const what = 'check';
+    const id = pending.state.verificationId;
+    if (typeof id !== 'string' || id === '') return { status: 'expired' };
+    const res = await http.send({
+      method: 'POST',
+      path: `/v2/verifications/${encodeURIComponent(id)}/actions/verify`,
+      // code is a string (keeps leading zeros).
+      json: { code },
+      what,
+      signal,
+    });
+    // UNCONFIRMED: what Telnyx answers for a verification that is no longer pending (expired,
+    // already accepted). We read 404 (its generic "not found", 10005) as expired.
+    if (res.status === 404) return { status: 'expired' };
+    if (res.status !== 200) throw http.unexpected(res, what, errorText(res.body), code);
+    const data = isObject(res.body) ? res.body.data : undefined;
+    const responseCode = isObject(data) ? data.response_code : undefined;
+    // A wrong code is a 200 with "rejected", not an HTTP error; only "accepted" approves.
+    if (responseCode === 'accepted') return { status: 'approved' };
+    if (responseCode === 'rejected') return { status: 'wrong' };
+    throw http.malformed(what);
+  }
 }
 
 export interface TelnyxProfileOptions extends HttpProviderOptions {

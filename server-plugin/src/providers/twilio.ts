@@ -3,7 +3,7 @@
 // by VerificationSid, a wrong code is a 200 "pending", and every terminal state
 // (approved, expired, max attempts, canceled) collapses to a 404 afterwards.
 
-import { PhoneVerifyError } from '../errors.js';
+import { errors } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import type { Channel } from '../protocol.js';
 import {
@@ -118,18 +118,18 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
    * verification: Twilio resends the same code under the same SID (on the channel
    * asked for now) and counts it against 5 sends per 10 minutes.
    */
-  async function create(request: StartRequest, previous?: ProviderState): Promise<Started> {
+  async function create(request: StartRequest, previous?: ProviderState, signal?: AbortSignal): Promise<Started> {
     const what = `start (${request.channel})`;
     const channel = TWILIO_CHANNEL[request.channel];
     if (!channel || !channels.includes(request.channel)) {
-      throw new PhoneVerifyError('channel_unavailable', `Codes cannot be sent by ${request.channel} with this provider.`);
+      throw errors.channelNotByProvider(request.channel);
     }
     // Code length and validity are Service settings: request.codeLength and ttlSeconds cannot be sent.
     // The plugin checks codeLength against codeLengths and ttl against maxTtlSeconds at start-up.
     const form: Record<string, string> = { To: request.phone, Channel: channel };
     const locale = twilioLocale(request.locale);
     if (locale) form.Locale = locale;
-    const res = await http.send({ method: 'POST', path: `${base}/Verifications`, form, what });
+    const res = await http.send({ method: 'POST', path: `${base}/Verifications`, form, what, signal });
     // Documented: 201. Any 2xx with a VE… sid is taken (a reused verification might answer 200: UNCONFIRMED).
     if (res.status >= 200 && res.status < 300) {
       const body = isObject(res.body) ? res.body : undefined;
@@ -143,12 +143,11 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
       // Twilio sends Retry-After with it is UNCONFIRMED: else we count from the verification's
       // date_created when we know it (a resend), else the full 10 minutes.
       const since = typeof previous?.createdAt === 'number' ? (clock() - previous.createdAt) / 1000 : 0;
-      const retryAfter = retryAfterSeconds(res.headers) ?? Math.max(1, TWILIO_TTL_SECONDS - since);
-      throw new PhoneVerifyError('rate_limited', 'Too many codes were sent to this number; try again later.', { retryAfter });
+      throw errors.providerSendLimit(1000 * (retryAfterSeconds(res.headers) ?? Math.max(1, TWILIO_TTL_SECONDS - since)));
     }
     // 60200 names the parameter in its message ("Invalid parameter `To`: …" / "Invalid parameter: To").
     if (res.status === 400 && code === INVALID_PARAMETER && /\bTo\b/.test(message ?? '')) {
-      throw new PhoneVerifyError('invalid_phone', 'Codes cannot be sent to that number.');
+      throw errors.invalidPhone();
     }
     throw http.unexpected(res, what, errorText(res.body));
   }
@@ -158,13 +157,15 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
     channels,
     codeLengths: [codeLength],
     maxTtlSeconds: TWILIO_TTL_SECONDS,
+    // Five checks per verification, then 60202 (the plugin's own ceiling is the same).
+    maxAttempts: 5,
 
-    start: (request) => create(request),
+    start: (request, signal) => create(request, undefined, signal),
 
     /** Just another create, perhaps with another Channel; Twilio keeps the SID and the code. */
-    resend: (pending, request) => create(request, pending.state),
+    resend: (pending, request, signal) => create(request, pending.state, signal),
 
-    async check(pending: PendingVerification, code: string): Promise<CheckResult> {
+    async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
       const what = 'check';
       // By VerificationSid rather than To: it names exactly the verification we started.
       const res = await http.send({
@@ -172,6 +173,7 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
         path: `${base}/VerificationCheck`,
         form: { VerificationSid: String(pending.state.verificationSid), Code: code },
         what,
+        signal,
       });
       // 20404: deleted once approved, expired or max attempts reached (or canceled) — which one
       // cannot be told; the plugin keeps its own record of success, so "expired" is the answer.
@@ -199,13 +201,14 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
       }
     },
 
-    async cancel(pending: PendingVerification): Promise<void> {
+    async cancel(pending: PendingVerification, signal?: AbortSignal): Promise<void> {
       const what = 'cancel';
       const res = await http.send({
         method: 'POST',
         path: `${base}/Verifications/${encodeURIComponent(String(pending.state.verificationSid))}`,
         form: { Status: 'canceled' },
         what,
+        signal,
       });
       // 404: already approved, expired, exhausted or canceled — gone either way.
       if (res.status === 200 || res.status === 404) return;

@@ -9,7 +9,8 @@ import { telegramProvider, type TelegramProviderOptions } from '../../src/provid
 import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock, TELEGRAM_ERRORS, TelegramSandbox, type TelegramSandboxOptions } from '../../src/testing/index.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
+import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
+import { wrongCode } from '../support/index.js';
 
 const TOKEN = 'AAEAAAAAtelegram-gateway-token';
 /** Not on Telegram. */
@@ -55,7 +56,7 @@ describe('telegramProvider', () => {
     expect(sandbox.outbox[0]).toMatchObject({ to: GB, channel: 'telegram' });
     const code = codeIn(sandbox.outbox[0]);
     expect(code).toHaveLength(6);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
     expect(sandbox.requests.at(-1)).toMatchObject({ path: '/checkVerificationStatus', body: { request_id: pending.state.requestId, code } });
     expect(sandbox.balance).toBe(9.99);
@@ -91,7 +92,7 @@ describe('telegramProvider', () => {
     expect(codeIn(sandbox.outbox[0])).toBe(sent.code);
     expect(JSON.stringify(pending.state)).not.toContain(String(sent.code));
     expect(pending.state.codeHmac).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-    expect(await provider.check(pending, wrong(String(sent.code)))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(String(sent.code)))).toEqual({ status: 'wrong' });
     // A wrong code never leaves the server.
     expect(paths()).toEqual(['/sendVerificationMessage']);
     expect(await provider.check(pending, String(sent.code))).toEqual({ status: 'approved' });
@@ -113,8 +114,8 @@ describe('telegramProvider', () => {
     const provider = adapter();
     const pending = await started(provider, tg);
     const code = codeIn(sandbox.outbox[0]);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'exhausted' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'exhausted' });
     expect(await provider.check(pending, code)).toEqual({ status: 'exhausted' });
     const second = await started(provider, { ...tg, ttlSeconds: 60 });
     clock.advance(60);
@@ -217,7 +218,7 @@ describe('telegramProvider', () => {
     expect(service.describe().channels).toEqual(['telegram']);
     const { verification, response } = await service.start({ phone: '+44 7400 123456' });
     expect(response).toMatchObject({ channel: 'telegram', codeLength: 6 });
-    await expect(service.check(verification.id, wrong(codeIn(sandbox.outbox[0])))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
+    await expect(service.check(verification.id, wrongCode(codeIn(sandbox.outbox[0])))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
     await service.cancel(verification.id);
     expect(paths().at(-1)).toBe('/revokeVerificationMessage');
   });

@@ -7,7 +7,8 @@ import { telnyxProfileChannels, telnyxProvider, type TelnyxProviderOptions } fro
 import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock, TelnyxSandbox, type OutboxMessage } from '../../src/testing/index.js';
-import { call, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
+import { call, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
+import { wrongCode } from '../support/index.js';
 
 const API_KEY = 'KEY0123456789secret';
 const auth = { authorization: `Bearer ${API_KEY}` };
@@ -56,7 +57,7 @@ describe('telnyxProvider flashcall', () => {
     const from = caller(sandbox.outbox[0]);
     const digits = from.slice(-6);
     // A wrong guess first: a 200 "rejected", like any Telnyx code.
-    expect(await provider.check(pending, wrong(digits))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(digits))).toEqual({ status: 'wrong' });
     expect(await provider.check(pending, digits)).toEqual({ status: 'approved' });
     expect(sandbox.requests.at(-1)).toMatchObject({ path: `/v2/verifications/${String(pending.state.verificationId)}/actions/verify`, body: { code: digits } });
     // Accepted once.

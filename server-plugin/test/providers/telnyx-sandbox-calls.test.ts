@@ -4,7 +4,8 @@
 
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, TelnyxSandbox } from '../../src/testing/index.js';
-import { call, codeIn, DE, GB, wrong } from './helpers.js';
+import { call, codeIn, DE, GB } from './helpers.js';
+import { wrongCode } from '../support/index.js';
 
 const API_KEY = 'KEY0123456789secret';
 const auth = { authorization: `Bearer ${API_KEY}` };
@@ -34,7 +35,7 @@ const list = (phone: string, query = '') => call(`${url}/v2/verifications/by_pho
 describe('TelnyxSandbox: check by verification id', () => {
   it('200 rejected for a wrong code, accepted for the right one, then 404; the body needs no verify_profile_id', async () => {
     const { id, code } = await start();
-    const bad = await checkById(id, { code: wrong(code) });
+    const bad = await checkById(id, { code: wrongCode(code) });
     expect(bad).toMatchObject({ status: 200, body: { data: { phone_number: GB, response_code: 'rejected' } } });
     const good = await checkById(id, { code });
     expect(good).toMatchObject({ status: 200, body: { data: { phone_number: GB, response_code: 'accepted' } } });

@@ -10,7 +10,8 @@ import { VONAGE_JWT_TTL_SECONDS } from '../../src/providers/vonage-jwt.js';
 import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock, VonageSandbox } from '../../src/testing/index.js';
-import { call, codeIn, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
+import { call, codeIn, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
+import { wrongCode } from '../support/index.js';
 
 const KEY = 'vg-key';
 const SECRET = 'vg-secret-value';
@@ -65,7 +66,7 @@ describe('vonageProvider with application auth', () => {
     const provider = adapter();
     const pending = await started(provider);
     const code = codeIn(sandbox.outbox[0]);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
     expect(sandbox.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'POST']);
     expect(log.lines).toEqual([]);
@@ -158,7 +159,7 @@ describe('vonageProvider with application auth', () => {
   });
 
   it('drives VerificationService: start, a channel switch, the right code', async () => {
-    const service = new VerificationService({ provider: adapter({ channels: ['sms', 'voice'] }), allowedCountries: ['GB'], clock: clock.now, logger: log });
+    const service = new VerificationService({ provider: adapter({ channels: ['sms', 'voice'] }), allowedCountries: ['GB'], maxAttempts: 3, clock: clock.now, logger: log });
     const { verification } = await service.start({ phone: GB });
     clock.advance(60);
     await service.resend(verification.id, { channel: 'voice' });

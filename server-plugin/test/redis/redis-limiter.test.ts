@@ -8,7 +8,7 @@ import { PhoneVerifyError } from '../../src/errors.js';
 import { Limits, type LimitsOptions } from '../../src/limits.js';
 import { redisLimiterFactory } from '../../src/redis-store.js';
 import { LogSpy } from '../harness.js';
-import { ready, useRedis } from './fixture.js';
+import { ready, useRedis } from '../support/index.js';
 
 const redis = useRedis();
 let a: Redis;
