@@ -49,7 +49,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  */
 function meaning(error: string): 'credentials' | 'number' | 'gone' | 'other' {
   if (/^ACCESS_TOKEN/i.test(error)) return 'credentials';
-  if (/^PHONE_NUMBER|NOT_?A?_?TELEGRAM|USER_NOT_FOUND|NOT_FOUND_ON_TELEGRAM/i.test(error)) return 'number';
+  if (/^PHONE_NUMBER_|NOT_ON_TELEGRAM|USER_NOT_FOUND/i.test(error)) return 'number';
   if (/^REQUEST_ID/i.test(error)) return 'gone';
   return 'other';
 }
