@@ -82,9 +82,9 @@ export function telegramProvider(options: TelegramProviderOptions): VerifyProvid
    * One method call. Returns `result` of an `ok` answer; throws the protocol error for
    * anything else. `code`, when given, is kept out of log lines.
    */
-  async function invoke(method: string, params: Record<string, unknown>, code?: string): Promise<unknown> {
+  async function invoke(method: string, params: Record<string, unknown>, code?: string, signal?: AbortSignal): Promise<unknown> {
     const what = method;
-    const res: HttpResponse = await http.send({ method: 'POST', path: `/${method}`, json: params, what });
+    const res: HttpResponse = await http.send({ method: 'POST', path: `/${method}`, json: params, what, signal });
     // Rate limits and server faults first: their bodies may or may not be the envelope.
     if (res.status === 429 || res.status >= 500) throw http.unexpected(res, what, errorOf(res.body), code);
     const body = res.body;
@@ -107,7 +107,7 @@ export function telegramProvider(options: TelegramProviderOptions): VerifyProvid
     }
   }
 
-  async function send(request: StartRequest, ability: boolean): Promise<Started> {
+  async function send(request: StartRequest, ability: boolean, signal?: AbortSignal): Promise<Started> {
     if (request.channel !== 'telegram') {
       throw new PhoneVerifyError('channel_unavailable', `Codes cannot be sent by ${request.channel} with this provider.`);
     }
@@ -120,7 +120,7 @@ export function telegramProvider(options: TelegramProviderOptions): VerifyProvid
       ttl: Math.min(TELEGRAM_MAX_TTL, Math.max(TELEGRAM_MIN_TTL, Math.round(request.ttlSeconds))),
     };
     if (ability) {
-      const checked = await invoke('checkSendAbility', { phone_number: request.phone });
+      const checked = await invoke('checkSendAbility', { phone_number: request.phone }, undefined, signal);
       const id = isObject(checked) ? checked.request_id : undefined;
       if (typeof id !== 'string' || id === '') throw http.malformed('checkSendAbility');
       // The send under this request_id is free: one fee per verification.
@@ -136,18 +136,18 @@ export function telegramProvider(options: TelegramProviderOptions): VerifyProvid
     } else {
       params.code_length = request.codeLength;
     }
-    const result = await invoke('sendVerificationMessage', params, code);
+    const result = await invoke('sendVerificationMessage', params, code, signal);
     const requestId = isObject(result) ? result.request_id : undefined;
     if (typeof requestId !== 'string' || requestId === '') throw http.malformed('sendVerificationMessage');
     return { state: code === undefined ? { requestId } : { requestId, codeHmac: digest(request.verificationId, code).toString('base64') } };
   }
 
-  async function revoke(pending: PendingVerification): Promise<void> {
+  async function revoke(pending: PendingVerification, signal?: AbortSignal): Promise<void> {
     const requestId = pending.state.requestId;
     if (typeof requestId !== 'string') return;
     try {
       // `true` means "revocation request received"; a message already read stays (docs).
-      await invoke('revokeVerificationMessage', { request_id: requestId });
+      await invoke('revokeVerificationMessage', { request_id: requestId }, undefined, signal);
     } catch (error) {
       // An unknown or finished request: nothing left to revoke.
       if (!(error instanceof TelegramRequestGone)) throw error;
@@ -160,19 +160,19 @@ export function telegramProvider(options: TelegramProviderOptions): VerifyProvid
     codeLengths,
     maxTtlSeconds: TELEGRAM_MAX_TTL,
 
-    start: (request) => send(request, options.checkSendAbility === true),
+    start: (request, signal) => send(request, options.checkSendAbility === true, signal),
 
     /**
      * A new message (Telegram has no "send again"), after revoking the old one so an
      * unread old code disappears from the chat. The number was already found reachable,
      * so no second checkSendAbility (and no second fee for it).
      */
-    async resend(pending: PendingVerification, request: StartRequest): Promise<Started> {
-      await revoke(pending).catch(() => undefined);
-      return send(request, false);
+    async resend(pending: PendingVerification, request: StartRequest, signal?: AbortSignal): Promise<Started> {
+      await revoke(pending, signal).catch(() => undefined);
+      return send(request, false, signal);
     },
 
-    async check(pending: PendingVerification, code: string): Promise<CheckResult> {
+    async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
       const requestId = pending.state.requestId;
       if (typeof requestId !== 'string' || requestId === '') return { status: 'expired' };
       if (typeof pending.state.codeHmac === 'string') {
@@ -180,14 +180,14 @@ export function telegramProvider(options: TelegramProviderOptions): VerifyProvid
         const given = digest(pending.id, code);
         if (!(stored.length === given.length && timingSafeEqual(stored, given))) return { status: 'wrong' };
         // Our code, our judgement; Telegram is told only so its conversion rate is right.
-        await invoke('checkVerificationStatus', { request_id: requestId, code }, code).catch((error: unknown) => {
+        await invoke('checkVerificationStatus', { request_id: requestId, code }, code, signal).catch((error: unknown) => {
           logger.warn(`${name} checkVerificationStatus after a right code failed: ${error instanceof PhoneVerifyError ? error.code : 'error'}`);
         });
         return { status: 'approved' };
       }
       let result: unknown;
       try {
-        result = await invoke('checkVerificationStatus', { request_id: requestId, code }, code);
+        result = await invoke('checkVerificationStatus', { request_id: requestId, code }, code, signal);
       } catch (error) {
         if (error instanceof TelegramRequestGone) return { status: 'expired' };
         throw error;
