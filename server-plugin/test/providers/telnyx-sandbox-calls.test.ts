@@ -128,15 +128,16 @@ describe('TelnyxSandbox: list by phone number', () => {
 describe('TelnyxSandbox: verify profiles', () => {
   const profiles = (method: string, body?: unknown, path = '') => call(`${url}/v2/verify_profiles${path}`, method, auth, body);
 
-  it('creates the seed’s profile (POST 200 {data}) and reads it back (GET by id)', async () => {
+  it('creates the seed’s profile, its request verbatim (POST 200 {data}), and reads it back (GET by id)', async () => {
+    // Seed 002, "Step 1: Create a Verify Profile".
     const created = await profiles('POST', {
       name: 'foobar-en-v1',
       language: 'en-US',
       webhook_url: 'https://example.net/hook_1',
       webhook_failover_url: 'https://backup.example.net/hook_2',
       call: { default_verification_timeout_secs: 90 },
-      sms: { app_name: 'FooBar', alpha_sender: 'FooBar', code_length: 6, whitelisted_destinations: ['GB', 'DE'] },
-      whatsapp: { app_name: undefined, default_verification_timeout_secs: 60 },
+      sms: { messaging_template: 'My custom template. Your code is: {code}' },
+      whatsapp: { app_name: 'FooBar', default_verification_timeout_secs: 60 },
     });
     expect(created.status).toBe(200);
     const data = created.body.data;
@@ -145,9 +146,10 @@ describe('TelnyxSandbox: verify profiles', () => {
       name: 'foobar-en-v1',
       language: 'en-US',
       webhook_url: 'https://example.net/hook_1',
+      webhook_failover_url: 'https://backup.example.net/hook_2',
       call: { default_verification_timeout_secs: 90 },
-      sms: { code_length: 6, whitelisted_destinations: ['GB', 'DE'] },
-      whatsapp: { default_verification_timeout_secs: 60 },
+      sms: { messaging_template: 'My custom template. Your code is: {code}' },
+      whatsapp: { app_name: 'FooBar', default_verification_timeout_secs: 60 },
       flashcall: null,
     });
     expect(data.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -198,6 +200,8 @@ describe('TelnyxSandbox: verify profiles', () => {
       [{ name: 'x', call: { alpha_sender: 'Acme' } }, '10015', '/call/alpha_sender'],
       [{ name: 'x', sms: { whitelisted_destinations: ['gb'] } }, '10015', '/sms/whitelisted_destinations'],
       [{ name: 'x', sms: { code_length: 3 } }, '10015', '/sms/code_length'],
+      [{ name: 'x', sms: { messaging_template: 'no code here' } }, '10015', '/sms/messaging_template'],
+      [{ name: 'x', sms: { app_name: 'Acme', alpha_sender: 'Acme', code_length: 6, whitelisted_destinations: ['GB', 'de'] } }, '10015', '/sms/whitelisted_destinations'],
       [{ name: 'x', flashcall: { default_verification_timeout_secs: 0 } }, '10015', '/flashcall/default_verification_timeout_secs'],
       [{ name: 'x', whatsapp: { sender_phone_number: '447400123456' } }, '10015', '/whatsapp/sender_phone_number'],
       [{ name: 'x', webhook_url: 'not a url' }, '10015', '/webhook_url'],
