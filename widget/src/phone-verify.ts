@@ -3,7 +3,7 @@
 // server plugin's router. Importing this module registers nothing (see define.ts).
 
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { Channel, ConfigResponse, CountryOption, StartResponse, UserSummary } from '@phone-verify/server-plugin/protocol';
+import type { Channel, ConfigResponse, CountryOption, StartRequest, StartResponse, UserSummary } from '@phone-verify/server-plugin/protocol';
 import { PhoneVerifyClient, PhoneVerifyRequestError, type ClientErrorCode } from './client.js';
 import type { renderCodeStep } from './code-step.js';
 import { CountdownController, formatSeconds } from './countdown.js';
@@ -662,13 +662,7 @@ export class PhoneVerify extends LitElement {
     try {
       this.codeStep ??= await loadCodeStep();
       const locale = this.locale;
-      const request = { phone, ...(this.country ? { country: this.country } : {}), ...(locale ? { locale } : {}) };
-      const answer = await this.client.start(request).catch((error: unknown) => {
-        // The first channel cannot reach this number (Telegram for someone not on Telegram): use the next one offered.
-        const next = this.config?.channels[1];
-        if (!next || this.toError(error).code !== 'channel_unavailable') throw error;
-        return this.client.start({ ...request, channel: next });
-      });
+      const answer = await this.startOnFirstChannelThatReaches({ phone, ...(this.country ? { country: this.country } : {}), ...(locale ? { locale } : {}) });
       this.pendingNumber = answer.phone;
       this.sentTo = this.displayPhone(phone, answer.phone);
       this.code = '';
@@ -679,6 +673,20 @@ export class PhoneVerify extends LitElement {
       this.focusTarget = 'phone';
     } finally {
       this.busy = false;
+    }
+  }
+
+  /**
+   * Start on the server's default channel; if that cannot reach the number
+   * (`channel_unavailable`: Telegram for someone not on Telegram), on the next one offered.
+   */
+  private async startOnFirstChannelThatReaches(request: StartRequest): Promise<StartResponse> {
+    try {
+      return await this.client.start(request);
+    } catch (error) {
+      const next = this.config?.channels[1];
+      if (!next || this.toError(error).code !== 'channel_unavailable') throw error;
+      return this.client.start({ ...request, channel: next });
     }
   }
 
