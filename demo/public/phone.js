@@ -8,7 +8,8 @@ stream.onmessage = (event) => {
   item.className = `message message--${message.channel}`;
   const meta = document.createElement('span');
   meta.className = 'meta';
-  const kind = message.channel === 'voice' ? 'Call' : message.channel === 'whatsapp' ? 'WhatsApp' : 'Text';
+  const kinds = { voice: 'Call', whatsapp: 'WhatsApp', flashcall: 'Missed call', telegram: 'Telegram' };
+  const kind = kinds[message.channel] ?? 'Text';
   meta.textContent = `${kind} to ${message.to} · ${new Date(message.at).toLocaleTimeString()}`;
   const text = document.createElement('p');
   text.className = 'text';

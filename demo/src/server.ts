@@ -1,7 +1,7 @@
 // demo/src/server.ts
 // `npm start`: the demo on http://localhost:3000 (PORT changes it), with the
 // built-in local provider and a fake phone panel: no account anywhere needed.
-// PROVIDER=textmagic|telnyx|messagebird|twilio|vonage runs it on that provider's sandbox instead;
+// PROVIDER=textmagic|telnyx|messagebird|twilio|vonage|telegram runs it on that provider's sandbox instead;
 // REDIS_URL=redis://… keeps verifications, limits and sessions in Redis, so several
 // processes can serve one sign-in. TRUST_PROXY=1 behind one reverse proxy.
 

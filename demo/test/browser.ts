@@ -5,7 +5,7 @@
 // over both, so a test reads the same in every engine.
 
 import { existsSync } from 'node:fs';
-import puppeteer, { type BrowserContext, type ElementHandle, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type BrowserContext, type ElementHandle, type Page } from 'puppeteer-core';
 import { remote } from 'webdriverio';
 // The launch details live beside the widget's test-runner config, one place for every suite.
 import { CHROMIUM, CHROMIUM_ARGS, FIREFOX, MINIBROWSER, WEBKIT_DRIVER, startWebKitDriver, webkitCapabilities } from '../../widget/web-test-runner.browsers.mjs';
@@ -68,7 +68,7 @@ export async function launchBrowser(engine: Engine): Promise<DemoBrowser> {
   if (!existsSync(executablePath)) throw new Error(`${ENGINE_NAMES[engine]} not found at ${executablePath}: apt-get install ${engine === 'chromium' ? 'chromium' : 'firefox-esr'}`);
   const browser =
     engine === 'chromium'
-      ? await puppeteer.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS, '--disable-quic'] })
+      ? await launchChromium()
       : await puppeteer.launch({ browser: 'firefox', executablePath, headless: true });
   return {
     engine,
@@ -77,13 +77,25 @@ export async function launchBrowser(engine: Engine): Promise<DemoBrowser> {
   };
 }
 
-async function puppeteerPage(context: BrowserContext): Promise<DemoPage> {
-  const page: Page = await context.newPage();
+/** Chromium alone, with puppeteer's whole API, for suites that only check what an engine does not change (provider flows). */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium`);
+  return puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, '--disable-quic'] });
+}
+
+/** Collects what the page logs as errors (CSP violations, exceptions) so a test can insist there are none. */
+export function pageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(String(error)));
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
   });
+  return errors;
+}
+
+async function puppeteerPage(context: BrowserContext): Promise<DemoPage> {
+  const page: Page = await context.newPage();
+  const errors = pageErrors(page);
   const element = async (selector: string): Promise<ElementHandle<Element>> => {
     const handle = await poll(async () => (await page.evaluateHandle(find, selector)).asElement(), 10_000, selector);
     return handle as ElementHandle<Element>;

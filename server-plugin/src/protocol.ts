@@ -2,8 +2,13 @@
 // The wire contract between <phone-verify> and the Express router: paths, bodies,
 // error codes. Types and one constant (the paths), so the widget can import it without pulling in Node code.
 
-/** How a code reaches the phone. Each provider advertises the subset it can deliver. */
-export type Channel = 'sms' | 'voice' | 'whatsapp';
+/**
+ * How a code reaches the phone. Each provider advertises the subset it can deliver.
+ * `flashcall`: a call that rings once and hangs up; the code is the last `codeLength`
+ * digits of the calling number (Telnyx). `telegram`: a message from Telegram's
+ * "Verification Codes" account, for numbers registered on Telegram (Telegram Gateway).
+ */
+export type Channel = 'sms' | 'voice' | 'whatsapp' | 'flashcall' | 'telegram';
 
 /** Paths, relative to where the router is mounted (e.g. `/auth/phone`): the router and the widget's client both use these. */
 export const Endpoints = {
@@ -86,6 +91,7 @@ export interface StartResponse {
   /** The number in E.164, as the server understood it (what the user typed, normalised). */
   phone: string;
   channel: Channel;
+  /** Digits to enter; for `flashcall`, how many of the calling number's last digits. */
   codeLength: number;
   /** Seconds until the code expires. */
   expiresIn: number;

@@ -48,7 +48,7 @@ const ROUTER_OPTION_KEYS = ['summarize', 'successRedirect', 'passport', 'bodyLim
 const INSECURE_COOKIE_HELP =
   "the session cookie is set with secure: true but this request is plain HTTP, so express-session sends no cookie and no code could ever be checked; nothing was sent. Serve the app over HTTPS; behind a TLS proxy set app.set('trust proxy', 1) and cookie.secure: 'auto'; in development set cookie.secure: false, or 'auto' (ERR_PV_INSECURE_COOKIE)";
 
-const CHANNELS: ReadonlySet<string> = new Set<Channel>(['sms', 'voice', 'whatsapp']);
+const CHANNELS: ReadonlySet<string> = new Set<Channel>(['sms', 'voice', 'whatsapp', 'flashcall', 'telegram']);
 
 function defaultSummary(user: unknown): UserSummary {
   const id = (user as { id?: unknown } | null)?.id;

@@ -312,7 +312,7 @@ describe('phoneVerifyRouter', () => {
       const { agent, outbox, clock } = createTestApp();
       await startVerification(agent, outbox);
       clock.advance(30);
-      expectErrorAnswer(await agent.post('/auth/phone/resend').send({ channel: 'pigeon' }), 400, invalidRequest('"channel" must be one of sms, voice, whatsapp.'));
+      expectErrorAnswer(await agent.post('/auth/phone/resend').send({ channel: 'pigeon' }), 400, invalidRequest('"channel" must be one of sms, voice, whatsapp, flashcall, telegram.'));
       expectErrorAnswer(await agent.post('/auth/phone/resend').send({ channel: 'whatsapp' }), 400, {
         code: 'channel_unavailable',
         message: 'Codes cannot be sent by whatsapp; try sms or voice.',
@@ -379,7 +379,7 @@ describe('phoneVerifyRouter', () => {
 
     it('should answer 400 invalid_request for an unknown channel', async () => {
       const { agent } = createTestApp();
-      expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: GB, channel: 'pigeon' }), 400, invalidRequest('"channel" must be one of sms, voice, whatsapp.'));
+      expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: GB, channel: 'pigeon' }), 400, invalidRequest('"channel" must be one of sms, voice, whatsapp, flashcall, telegram.'));
       expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: GB, channel: 7 }), 400, invalidRequest('"channel" must be a string of at most 16 characters.'));
     });
 

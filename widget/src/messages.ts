@@ -24,6 +24,8 @@ export interface PhoneVerifyMessages {
   codeLabel: string;
   /** Same, for a voice call: `{phone}`. */
   codeLabelVoice: string;
+  /** Same, for a flashcall (the code is the calling number's last `{count}` digits): `{phone}`, `{count}`. */
+  codeLabelFlashcall: string;
   verify: string;
   verifying: string;
   /** `{time}` as `0:27`. */
@@ -86,14 +88,15 @@ export const defaultMessages: PhoneVerifyMessages = {
   sending: 'Sending…',
   codeLabel: 'Enter the code sent to {phone}',
   codeLabelVoice: 'Enter the code we are calling {phone} with',
+  codeLabelFlashcall: 'We’re calling you now. Don’t answer — enter the last {count} digits of the number that calls',
   verify: 'Verify',
   verifying: 'Checking…',
   resendIn: 'Send again in {time}',
   resend: 'Send again',
-  channelButton: { sms: 'Text me instead', voice: 'Call me instead', whatsapp: 'Send on WhatsApp' },
+  channelButton: { sms: 'Text me instead', voice: 'Call me instead', whatsapp: 'Send on WhatsApp', flashcall: 'Call me, I won’t answer', telegram: 'Send in Telegram' },
   useAnotherNumber: 'Use another number',
   sentNotice: 'We sent a code to {phone} by {channel}.',
-  channelName: { sms: 'text message', voice: 'phone call', whatsapp: 'WhatsApp' },
+  channelName: { sms: 'text message', voice: 'phone call', whatsapp: 'WhatsApp', flashcall: 'missed call', telegram: 'Telegram' },
   resendReady: 'You can ask for a new code now.',
   signedIn: 'Your number is verified. You are signed in.',
   loading: 'Loading…',

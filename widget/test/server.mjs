@@ -6,7 +6,7 @@
 import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
-import { localProvider, PhoneVerifyStrategy, phoneVerifyRouter } from '@phone-verify/server-plugin';
+import { localProvider, PhoneVerifyError, PhoneVerifyStrategy, phoneVerifyRouter } from '@phone-verify/server-plugin';
 
 const quietLogger = { info() {}, warn() {}, error() {} };
 
@@ -29,9 +29,11 @@ export async function startTestServer() {
   app.use(session({ secret: 'widget tests', resave: false, saveUninitialized: false, name: 'pv.sid', store: sessions }));
 
   /** One router with its own strategy and Passport instance (they all share the name 'phone-verify'). */
-  function mount(path, { channels = ['sms', 'voice'], router = {}, delay = 0, ...options } = {}) {
+  function mount(path, { channels = ['sms', 'voice'], router = {}, delay = 0, telegramUsers, ...options } = {}) {
     const sender = async (phone, text, channel) => {
       if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+      // Like Telegram Gateway: a number that is not on Telegram cannot be sent to there.
+      if (channel === 'telegram' && !telegramUsers?.includes(phone)) throw new PhoneVerifyError('channel_unavailable', 'Not a Telegram user.');
       outbox.push({ phone, text, channel, endpoint: path });
     };
     const strategy = new PhoneVerifyStrategy(
@@ -54,6 +56,8 @@ export async function startTestServer() {
   mount('/auth/strict', { resendAfter: 1, maxAttempts: 2, ttl: 60, clock });
   mount('/auth/slow', { delay: 1500 });
   mount('/auth/redirect', { router: { successRedirect: '/signed-in' } });
+  mount('/auth/flashcall', { resendAfter: 1, channels: ['flashcall', 'sms'] });
+  mount('/auth/telegram', { resendAfter: 1, channels: ['telegram', 'sms'], telegramUsers: ['+447400123456'] });
 
   app.get('/__test/outbox', (req, res) => {
     const phone = String(req.query.phone ?? '');

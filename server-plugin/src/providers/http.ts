@@ -30,6 +30,8 @@ export interface HttpClientConfig {
   logger: Logger;
   /** Headers sent on every call: authorization, accept. Never logged. */
   headers: Record<string, string>;
+  /** Makes the `Authorization` header anew for each call (Vonage's application JWTs are single-use). Never logged. */
+  authorize?: () => Promise<string>;
 }
 
 export interface HttpRequest {
@@ -97,10 +99,10 @@ export class HttpClient {
    * `provider_unavailable`; every HTTP status comes back for the adapter to read.
    */
   async send(request: HttpRequest): Promise<HttpResponse> {
-    const { provider, baseUrl, timeoutMs, headers } = this.config;
+    const { provider, baseUrl, timeoutMs, headers, authorize } = this.config;
     const init: RequestInit = {
       method: request.method,
-      headers: { accept: 'application/json', ...headers },
+      headers: { accept: 'application/json', ...headers, ...(authorize ? { authorization: await authorize() } : {}) },
       signal: request.signal ? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       redirect: 'error',
     };

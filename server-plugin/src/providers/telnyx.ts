@@ -1,8 +1,8 @@
 // server-plugin/src/providers/telnyx.ts
-// Telnyx Verify v2: one start endpoint per channel, check by phone number, a wrong
-// code is a 200 "rejected". Codes are made and kept by Telnyx.
+// Telnyx Verify v2: one start endpoint per channel (flashcall included), check by
+// verification id, a wrong code is a 200 "rejected". Codes are made and kept by Telnyx.
 
-import { mayHaveActed } from '../errors.js';
+import { mayHaveActed, PhoneVerifyError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import type { Channel } from '../protocol.js';
 import { HttpClient, requireString, timeoutMs, type HttpProviderOptions } from './http.js';
@@ -13,7 +13,11 @@ export interface TelnyxProviderOptions extends HttpProviderOptions {
   apiKey: string;
   /** The Verify profile to send with. Its `code_length` must match the service's `codeLength`. */
   verifyProfileId: string;
-  /** Channels the profile has configured, in preference order. Default `['sms', 'voice']`. */
+  /**
+   * Channels the profile has configured, in preference order: `sms`, `voice`, `flashcall`,
+   * `whatsapp`. Default `['sms', 'voice']`. `telnyxProfileChannels()` reads them off the
+   * profile, so flashcall is offered only when the profile has it.
+   */
   channels?: readonly Channel[];
   /**
    * The `code_length` set on the Verify profile (Telnyx's default is 5, below NIST's
@@ -22,8 +26,21 @@ export interface TelnyxProviderOptions extends HttpProviderOptions {
   codeLength?: number;
 }
 
-/** Our channel → the Telnyx endpoint (`POST /v2/verifications/{type}`). */
-const TELNYX_TYPE: Readonly<Record<Channel, string>> = { sms: 'sms', voice: 'call', whatsapp: 'whatsapp' };
+/**
+ * Our channel → the Telnyx endpoint (`POST /v2/verifications/{type}`). A flashcall rings
+ * the phone once from a number whose last digits are the code (Telnyx Verify quickstart:
+ * "the phone number of the caller is used as the verification code"); the user types
+ * them and the check is the same verify call as for a code.
+ */
+const TELNYX_TYPE: Readonly<Partial<Record<Channel, string>>> = { sms: 'sms', voice: 'call', flashcall: 'flashcall', whatsapp: 'whatsapp' };
+
+/** The profile members (`sms`, `call`, `flashcall`, `whatsapp`) and the channel each gives, in our preference order. */
+const PROFILE_CHANNELS: readonly (readonly [string, Channel])[] = [
+  ['sms', 'sms'],
+  ['call', 'voice'],
+  ['flashcall', 'flashcall'],
+  ['whatsapp', 'whatsapp'],
+];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -40,6 +57,9 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
   const apiKey = requireString(name, 'apiKey', options?.apiKey);
   const verifyProfileId = requireString(name, 'verifyProfileId', options.verifyProfileId);
   const channels = options.channels ?? (['sms', 'voice'] as const);
+  for (const channel of channels) {
+    if (!Object.hasOwn(TELNYX_TYPE, channel)) throw new TypeError(`${name}: Telnyx Verify delivers by sms, voice, flashcall or whatsapp, not ${String(channel)}`);
+  }
   const codeLength = options.codeLength ?? 6;
   const http = new HttpClient({
     provider: name,
@@ -56,9 +76,15 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
 
     async start(request: StartRequest, signal?: AbortSignal): Promise<Started> {
       const what = `start (${request.channel})`;
+      if (!channels.includes(request.channel)) {
+        throw new PhoneVerifyError('channel_unavailable', `Codes cannot be sent by ${request.channel} with this provider.`);
+      }
+      // UNCONFIRMED: how many of the caller's last digits a flashcall's code is. We assume the
+      // profile's code_length (the sandbox does the same), so the widget asks for `codeLength`
+      // digits whatever the channel; a profile set otherwise never matches.
       const res = await http.send({
         method: 'POST',
-        path: `/v2/verifications/${TELNYX_TYPE[request.channel]}`,
+        path: `/v2/verifications/${TELNYX_TYPE[request.channel]!}`,
         // timeout_secs overrides the profile's default (300 s) so Telnyx and we agree on expiry.
         json: { phone_number: request.phone, verify_profile_id: verifyProfileId, timeout_secs: request.ttlSeconds },
         what,
@@ -70,13 +96,12 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
       return { state: { verificationId: data.id } };
     },
 
-    // No resend: Telnyx has no cancel, and a new start for the number is what a resend is.
-    // Which code a by-phone check matches after a second start is UNCONFIRMED; we assume
-    // the latest (the sandbox does the same), which is what the user was just sent.
+    // No resend: Telnyx has no cancel, and a new start for the number is what a resend is
+    // (the service then stores the new verification id, so the check goes to the new code).
 
     async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
       try {
-        return await checkByPhone(pending, code, signal);
+        return await checkById(pending, code, signal);
       } catch (error) {
         // This very check may have been judged (its answer lost or late): ask Telnyx, don't
         // guess. Only here: a verification found accepted later is never approved again.
@@ -105,18 +130,28 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
     return status;
   }
 
-  async function checkByPhone(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
+  /**
+   * Check by verification id (`POST /v2/verifications/{id}/actions/verify`), not by phone
+   * number: it judges exactly the verification this service started. By number, Telnyx
+   * checks "the" verification of the number, which after a second start (another tab, or a
+   * stranger typing the same number) is UNCONFIRMED and in the sandbox the latest, so a
+   * stranger could make the code the real user holds stop working. By id also keeps the
+   * number out of the URL (proxies and access logs) and needs no verify_profile_id.
+   */
+  async function checkById(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
     const what = 'check';
+    const id = pending.state.verificationId;
+    if (typeof id !== 'string' || id === '') return { status: 'expired' };
     const res = await http.send({
       method: 'POST',
-      path: `/v2/verifications/by_phone_number/${encodeURIComponent(pending.phone)}/actions/verify`,
-      // verify_profile_id is mandatory on this endpoint since 2022-04-02; code is a string (keeps leading zeros).
-      json: { code, verify_profile_id: verifyProfileId },
+      path: `/v2/verifications/${encodeURIComponent(id)}/actions/verify`,
+      // code is a string (keeps leading zeros).
+      json: { code },
       what,
       signal,
     });
-    // UNCONFIRMED: what Telnyx answers for a number with no pending verification (expired,
-    // already accepted, never started). We read 404 (its generic "not found", 10005) as expired.
+    // UNCONFIRMED: what Telnyx answers for a verification that is no longer pending (expired,
+    // already accepted). We read 404 (its generic "not found", 10005) as expired.
     if (res.status === 404) return { status: 'expired' };
     if (res.status !== 200) throw http.unexpected(res, what, errorText(res.body), code);
     const data = isObject(res.body) ? res.body.data : undefined;
@@ -126,4 +161,34 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
     if (responseCode === 'rejected') return { status: 'wrong' };
     throw http.malformed(what);
   }
+}
+
+export interface TelnyxProfileOptions extends HttpProviderOptions {
+  apiKey: string;
+  verifyProfileId: string;
+}
+
+/**
+ * The channels a Verify profile has configured (`GET /v2/verify_profiles/{id}`), in our
+ * preference order: pass them as `telnyxProvider({ channels })` so the widget offers
+ * flashcall (or WhatsApp) only when the profile has it. A member that is present and not
+ * null counts as configured (the quickstart shows `"flashcall": null` for an unset one).
+ */
+export async function telnyxProfileChannels(options: TelnyxProfileOptions): Promise<Channel[]> {
+  const name = 'telnyx';
+  const apiKey = requireString(name, 'apiKey', options?.apiKey);
+  const verifyProfileId = requireString(name, 'verifyProfileId', options.verifyProfileId);
+  const http = new HttpClient({
+    provider: name,
+    baseUrl: options.baseUrl ?? 'https://api.telnyx.com',
+    timeoutMs: timeoutMs(name, options.timeout),
+    logger: options.logger ?? consoleLogger,
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  const what = 'read verify profile';
+  const res = await http.send({ method: 'GET', path: `/v2/verify_profiles/${encodeURIComponent(verifyProfileId)}`, what });
+  if (res.status !== 200) throw http.unexpected(res, what, errorText(res.body));
+  const data = isObject(res.body) ? res.body.data : undefined;
+  if (!isObject(data)) throw http.malformed(what);
+  return PROFILE_CHANNELS.filter(([member]) => isObject(data[member])).map(([, channel]) => channel);
 }

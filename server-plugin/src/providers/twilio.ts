@@ -49,7 +49,7 @@ export interface TwilioProviderOptions extends HttpProviderOptions {
 }
 
 /** Our channel → Twilio's `Channel` parameter. */
-export const TWILIO_CHANNEL: Readonly<Record<Channel, string>> = { sms: 'sms', voice: 'call', whatsapp: 'whatsapp' };
+export const TWILIO_CHANNEL: Readonly<Partial<Record<Channel, string>>> = { sms: 'sms', voice: 'call', whatsapp: 'whatsapp' };
 
 /** Twilio error codes this adapter reads. */
 const INVALID_PARAMETER = 60200;

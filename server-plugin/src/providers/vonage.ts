@@ -3,14 +3,16 @@
 // cancelled with DELETE. Errors are RFC 7807 problem+json; a wrong code is a 400 and
 // too many of them a 410. Codes are made and kept by Vonage.
 //
-// Auth is HTTP Basic `api_key:api_secret` only. Vonage's application auth (a JWT
-// Bearer signed with the application's private key) is out of scope here; it is only
-// needed for the codeless channels (silent_auth), which this adapter does not offer.
+// Auth is either HTTP Basic `api_key:api_secret` or Vonage's application auth: a JWT
+// Bearer signed RS256 with the application's private key, a new one per call
+// (vonage-jwt.ts). Vonage documents both for Verify v2; its Node SDK uses the JWT.
 
+import type { KeyObject } from 'node:crypto';
 import { errors } from '../errors.js';
 import { Deadlines } from './deadlines.js';
 import { consoleLogger } from '../logger.js';
 import type { Channel } from '../protocol.js';
+import { vonageJwtSigner } from './vonage-jwt.js';
 import { HttpClient, pickLanguage, requireString, timeoutMs, type HttpProviderOptions, type HttpResponse } from './http.js';
 import type { CheckResult, PendingVerification, StartRequest, Started, VerifyProvider } from './types.js';
 
@@ -25,11 +27,19 @@ export const VONAGE_MAX_CHANNEL_TIMEOUT = 900;
 /** Wrong codes after which Vonage terminates a request. */
 export const VONAGE_MAX_ATTEMPTS = 3;
 
+/**
+ * Credentials: either `apiKey` + `apiSecret` (HTTP Basic) or `applicationId` +
+ * `privateKey` (application JWTs), not both.
+ */
 export interface VonageProviderOptions extends HttpProviderOptions {
   /** Account API key (HTTP Basic user). */
-  apiKey: string;
+  apiKey?: string;
   /** Account API secret (HTTP Basic password). Never logged. */
-  apiSecret: string;
+  apiSecret?: string;
+  /** The Vonage application's id, for application auth (`Authorization: Bearer <JWT>`). */
+  applicationId?: string;
+  /** The application's private key (PEM or KeyObject), for application auth. Never logged. */
+  privateKey?: string | KeyObject;
   /** Shown in the message ("Your {brand} code is …"). Required by Vonage; its length limit is UNCONFIRMED, so only emptiness is refused here. */
   brand: string;
   /** Channels offered, in preference order: `sms`, `voice`, `whatsapp`. Default `['sms', 'voice']`. */
@@ -45,7 +55,7 @@ export interface VonageProviderOptions extends HttpProviderOptions {
 }
 
 /** Our channel → the Vonage workflow `channel`. One to one for the channels that carry a code. */
-export const VONAGE_CHANNEL: Readonly<Record<Channel, string>> = { sms: 'sms', voice: 'voice', whatsapp: 'whatsapp' };
+export const VONAGE_CHANNEL: Readonly<Partial<Record<Channel, string>>> = { sms: 'sms', voice: 'voice', whatsapp: 'whatsapp' };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -88,8 +98,20 @@ export function channelTimeout(ttlSeconds: number): number {
 /** Create a provider that proxies to Vonage Verify v2. */
 export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
   const name = 'vonage';
-  const apiKey = requireString(name, 'apiKey', options?.apiKey);
-  const apiSecret = requireString(name, 'apiSecret', options.apiSecret);
+  const byApplication = options?.applicationId !== undefined || options?.privateKey !== undefined;
+  if (byApplication && (options.apiKey !== undefined || options.apiSecret !== undefined)) {
+    throw new TypeError(`${name}: give either apiKey and apiSecret or applicationId and privateKey, not both`);
+  }
+  let auth: { headers: Record<string, string>; authorize?: () => Promise<string> };
+  if (byApplication) {
+    if (options.privateKey === undefined) throw new TypeError(`${name}: options.privateKey is required with applicationId`);
+    const sign = vonageJwtSigner(name, { applicationId: options.applicationId!, privateKey: options.privateKey }, options.clock ?? Date.now);
+    auth = { headers: {}, authorize: async () => `Bearer ${await sign()}` };
+  } else {
+    const apiKey = requireString(name, 'apiKey', options?.apiKey);
+    const apiSecret = requireString(name, 'apiSecret', options.apiSecret);
+    auth = { headers: { authorization: `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}` } };
+  }
   const brand = requireString(name, 'brand', options.brand);
   const channels = options.channels ?? (['sms', 'voice'] as const);
   if (channels.length === 0) throw new TypeError(`${name}: options.channels must name at least one channel`);
@@ -109,7 +131,7 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
     baseUrl: options.baseUrl ?? 'https://api.nexmo.com',
     timeoutMs: timeoutMs(name, options.timeout),
     logger,
-    headers: { authorization: `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}` },
+    ...auth,
   });
   // Vonage sends 4–10; 4 is its default and 4 and 5 are below NIST 800-63B-4's 6.
   const codeLengths = [6, 7, 8, 9, 10] as const;
@@ -135,7 +157,7 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
     // One step per request: our own resend limit is then the real number of messages, and a
     // channel switch is the user's choice, not a timer's. Voice is the toll-fraud channel,
     // so it is never sent unasked as a fallback.
-    const step: Record<string, unknown> = { channel: VONAGE_CHANNEL[request.channel], to: request.phone.replace(/^\+/, '') };
+    const step: Record<string, unknown> = { channel: VONAGE_CHANNEL[request.channel]!, to: request.phone.replace(/^\+/, '') };
     const from = request.channel === 'sms' ? options.from?.sms : request.channel === 'whatsapp' ? options.from?.whatsapp : undefined;
     if (from) step.from = from;
     // With a single step, channel_timeout is how long the code lives (the request expires

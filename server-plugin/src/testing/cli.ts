@@ -6,17 +6,19 @@
 import { parseArgs } from 'node:util';
 import { MessagebirdSandbox } from './messagebird.js';
 import type { OutboxMessage, ProviderSandbox } from './sandbox.js';
+import { TelegramSandbox } from './telegram.js';
 import { TelnyxSandbox } from './telnyx.js';
 import { TextmagicSandbox } from './textmagic.js';
 import { TwilioSandbox } from './twilio.js';
 import { VonageSandbox } from './vonage.js';
 
-const USAGE = `usage: cli.js <textmagic|telnyx|messagebird|twilio|vonage> [--port N] [--host H]
+const USAGE = `usage: cli.js <textmagic|telnyx|messagebird|twilio|vonage|telegram> [--port N] [--host H]
   textmagic:   [--username demo] [--api-key key]
-  telnyx:      [--api-key key] [--verify-profile-id ID] [--code-length 6]
+  telnyx:      [--api-key key] [--verify-profile-id ID] [--code-length 6] [--flashcall]
   messagebird: [--access-key key]
   twilio:      [--account-sid AC…] [--auth-token token]
-  vonage:      [--api-key key] [--api-secret secret]`;
+  vonage:      [--api-key key] [--api-secret secret]
+  telegram:    [--token token] [--users +447400123456,+4915123456789]`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -31,6 +33,9 @@ const { values, positionals } = parseArgs({
     'account-sid': { type: 'string', default: `AC${'0'.repeat(32)}` },
     'auth-token': { type: 'string', default: 'token' },
     'api-secret': { type: 'string', default: 'secret' },
+    flashcall: { type: 'boolean', default: false },
+    token: { type: 'string', default: 'token' },
+    users: { type: 'string', default: '' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -40,7 +45,7 @@ function create(kind: string | undefined): ProviderSandbox | undefined {
     case 'textmagic':
       return new TextmagicSandbox({ username: values.username!, apiKey: values['api-key']! });
     case 'telnyx': {
-      const options: ConstructorParameters<typeof TelnyxSandbox>[0] = { apiKey: values['api-key']!, codeLength: Number(values['code-length']) };
+      const options: ConstructorParameters<typeof TelnyxSandbox>[0] = { apiKey: values['api-key']!, codeLength: Number(values['code-length']), flashcall: values.flashcall! };
       if (values['verify-profile-id']) options.verifyProfileId = values['verify-profile-id'];
       return new TelnyxSandbox(options);
     }
@@ -50,6 +55,8 @@ function create(kind: string | undefined): ProviderSandbox | undefined {
       return new TwilioSandbox({ accountSid: values['account-sid']!, authToken: values['auth-token']! });
     case 'vonage':
       return new VonageSandbox({ apiKey: values['api-key']!, apiSecret: values['api-secret']! });
+    case 'telegram':
+      return new TelegramSandbox({ token: values.token!, users: values.users!.split(',').filter(Boolean) });
     default:
       return undefined;
   }

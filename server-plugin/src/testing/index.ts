@@ -15,7 +15,10 @@ export {
   type SandboxResponse,
 } from './sandbox.js';
 export { TelnyxSandbox, type TelnyxSandboxOptions } from './telnyx.js';
+export { TelnyxProfiles, type TelnyxProfile, type TelnyxProfileChannels } from './telnyx-profiles.js';
+export { TelegramSandbox, TELEGRAM_ERRORS, type TelegramSandboxOptions } from './telegram.js';
 export { TextmagicSandbox, type TextmagicSandboxOptions } from './textmagic.js';
 export { MessagebirdSandbox, type MessagebirdSandboxOptions } from './messagebird.js';
 export { TwilioSandbox, type TwilioSandboxOptions } from './twilio.js';
 export { VonageSandbox, type VonageSandboxOptions } from './vonage.js';
+export { VonageJwtVerifier, type VonageApplication } from './vonage-jwt.js';

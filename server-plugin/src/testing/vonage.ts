@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel } from '../protocol.js';
 import { basicCredentials, isRecord, parseJson, ProviderSandbox, type SandboxOptions, type SandboxRequest, type SandboxResponse } from './sandbox.js';
+import { VonageJwtVerifier, type VonageApplication } from './vonage-jwt.js';
 
 export interface VonageSandboxOptions extends SandboxOptions {
   /** The account API key (HTTP Basic user). */
@@ -19,6 +20,12 @@ export interface VonageSandboxOptions extends SandboxOptions {
    * allowed 3 checks per PIN, hence the default 3.
    */
   maxChecks?: number;
+  /**
+   * An application whose JWTs are accepted besides Basic (`Authorization: Bearer <JWT>`):
+   * RS256, signed with the key pair's private half, `application_id` equal to `id`,
+   * `iat`/`exp` in time, a `jti` never seen before. Anything else is a 401.
+   */
+  application?: VonageApplication;
 }
 
 const PROBLEM_JSON = 'application/problem+json';
@@ -89,6 +96,7 @@ export class VonageSandbox extends ProviderSandbox {
   readonly #apiSecret: string;
   readonly #maxChecks: number;
   readonly #requests = new Map<string, VonageRequest>();
+  readonly #jwt: VonageJwtVerifier | undefined;
 
   constructor(options: VonageSandboxOptions) {
     super(options);
@@ -96,6 +104,7 @@ export class VonageSandbox extends ProviderSandbox {
     this.#apiSecret = options.apiSecret;
     this.#maxChecks = options.maxChecks ?? 3;
     if (!(Number.isInteger(this.#maxChecks) && this.#maxChecks >= 1)) throw new RangeError('maxChecks must be a positive integer');
+    this.#jwt = options.application ? new VonageJwtVerifier(options.application, this.clock) : undefined;
   }
 
   /** Vonage answers every error as RFC 7807 `application/problem+json`, injected faults included. */
@@ -127,11 +136,8 @@ export class VonageSandbox extends ProviderSandbox {
   }
 
   protected route(req: SandboxRequest): SandboxResponse {
-    // Basic api_key:api_secret only; a JWT Bearer (application auth) is not simulated.
-    const basic = basicCredentials(req.headers.authorization);
-    if (!basic || basic.user !== this.#apiKey || basic.password !== this.#apiSecret) {
-      return problem(401, 'unauthorized', 'You did not provide correct credentials.');
-    }
+    const refused = this.#authProblem(req.headers.authorization);
+    if (refused) return refused;
     if (req.path === '/v2/verify' && req.method === 'POST') return this.#start(req);
     let m = /^\/v2\/verify\/([^/]+)$/.exec(req.path);
     if (m && req.method === 'POST') return this.#check(m[1]!, req);
@@ -139,6 +145,24 @@ export class VonageSandbox extends ProviderSandbox {
     m = /^\/v2\/verify\/([^/]+)\/next_workflow$/.exec(req.path);
     if (m && req.method === 'POST') return this.#next(m[1]!);
     return problem(404, 'not-found', 'The requested resource does not exist.');
+  }
+
+  /**
+   * Basic `api_key:api_secret`, or a Bearer JWT of the configured application. The 401
+   * says why a token was refused (UNCONFIRMED: Vonage's own wording; the problem type is
+   * its generic `unauthorized`).
+   */
+  #authProblem(authorization: string | undefined): SandboxResponse | undefined {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (bearer) {
+      const why = this.#jwt ? this.#jwt.check(bearer[1]!) : 'application (JWT) auth is not set up for this account';
+      return why === undefined ? undefined : problem(401, 'unauthorized', `You did not provide correct credentials: ${why}.`);
+    }
+    const basic = basicCredentials(authorization);
+    if (!basic || basic.user !== this.#apiKey || basic.password !== this.#apiSecret) {
+      return problem(401, 'unauthorized', 'You did not provide correct credentials.');
+    }
+    return undefined;
   }
 
   /** The JSON object body, or undefined. */

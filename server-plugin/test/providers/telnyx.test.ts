@@ -62,12 +62,16 @@ describe('telnyxProvider', () => {
     expect(fx.sandbox.outbox.at(-1)).toMatchObject({ to: DE, channel: 'whatsapp' });
   });
 
-  it('a duplicate start for the same number is accepted and the latest code is the one checked', async () => {
+  it('a second start for the same number does not take over the first: each is checked by its own id', async () => {
     const provider = adapter();
-    const pending = await started(provider);
-    await started(provider);
+    const first = await started(provider);
+    const second = await started(provider);
     expect(fx.sandbox.outbox).toHaveLength(2);
-    expect(await provider.check(pending, codeIn(fx.sandbox.outbox[1]))).toEqual({ status: 'approved' });
+    const [firstCode, secondCode] = [codeIn(fx.sandbox.outbox[0]), codeIn(fx.sandbox.outbox[1])];
+    if (firstCode !== secondCode) expect(await provider.check(first, secondCode)).toEqual({ status: 'wrong' });
+    expect(await provider.check(first, firstCode)).toEqual({ status: 'approved' });
+    expect(fx.sandbox.requests.at(-1)!.path).toBe(`/v2/verifications/${String(first.state.verificationId)}/actions/verify`);
+    expect(await provider.check(second, secondCode)).toEqual({ status: 'approved' });
   });
 
   it('has no cancel or resend: Telnyx offers no cancel', () => {

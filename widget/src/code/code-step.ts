@@ -111,7 +111,10 @@ export class CodeStepController implements ReactiveController {
     const code = state.error?.code ?? '';
     return renderCodeStep(tools.html, {
       m,
-      label: format(sent.channel === 'voice' ? m.codeLabelVoice : m.codeLabel, { phone: tools.isolate(sent.phone, locale()) }),
+      label: format(sent.channel === 'voice' ? m.codeLabelVoice : sent.channel === 'flashcall' ? m.codeLabelFlashcall : m.codeLabel, {
+        phone: tools.isolate(sent.phone, locale()),
+        count: String(flow.codeLength),
+      }),
       hint: sent.expiresIn > 0 ? format(m.expiresHint, { time: formatDuration(sent.expiresIn, locale()) }) : '',
       length: flow.codeLength,
       code: this.value,

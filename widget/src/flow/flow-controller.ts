@@ -125,8 +125,22 @@ export class FlowController implements ReactiveController {
     const locale = this.#host.locale;
     this.#run('send', async (signal) => {
       await prepare();
-      return this.client.start(locale ? { ...body, locale } : body, signal);
+      return this.#startOnFirstChannelThatReaches(locale ? { ...body, locale } : body, signal);
     }, (answer) => this.#sent(answer, shown(answer.phone)));
+  }
+
+  /**
+   * Starts on the server's default channel; when that cannot reach the number
+   * (`channel_unavailable`: Telegram for someone not on Telegram), on the next one offered.
+   */
+  async #startOnFirstChannelThatReaches(body: StartRequest, signal: AbortSignal): Promise<StartResponse> {
+    try {
+      return await this.client.start(body, signal);
+    } catch (error) {
+      const next = this.config?.channels[1];
+      if (!next || body.channel || toError(error).code !== 'channel_unavailable') throw error;
+      return this.client.start({ ...body, channel: next }, signal);
+    }
   }
 
   /** `POST /resend`, on the same channel or another. */
