@@ -100,14 +100,22 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
     // (the service then stores the new verification id, so the check goes to the new code).
 
     async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
+      let result: CheckResult;
       try {
-        return await checkById(pending, code, signal);
+        result = await checkById(pending, code, signal);
       } catch (error) {
         // This very check may have been judged (its answer lost or late): ask Telnyx, don't
         // guess. Only here: a verification found accepted later is never approved again.
         if (mayHaveActed(error) && (await statusOf(pending, signal).catch(() => undefined)) === 'accepted') return { status: 'approved' };
         throw error;
       }
+      if (result.status === 'approved' || result.status === 'exhausted') return result;
+      // A resend is a new start; when its answer was lost we never learnt the new id, and the
+      // user holds the new code. Ask Telnyx for the number's newest verification and judge the
+      // code there too: it went to this same phone, and the service keeps one live
+      // verification per number, so no other session of ours holds it.
+      const newer = await newerPendingId(pending, signal).catch(() => undefined);
+      return newer ? checkById({ ...pending, state: { ...pending.state, verificationId: newer } }, code, signal) : result;
     },
 
     // Telnyx has no cancel: a started verification expires by itself (timeout_secs).
@@ -128,6 +136,21 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
     const status = isObject(data) ? data.status : undefined;
     if (typeof status !== 'string') throw http.malformed(what);
     return status;
+  }
+
+  /**
+   * The id of a pending verification for the number newer than ours, if Telnyx has one
+   * (`GET /v2/verifications/by_phone_number/{phone}`, newest first: UNCONFIRMED order, the
+   * sandbox's).
+   */
+  async function newerPendingId(pending: PendingVerification, signal?: AbortSignal): Promise<string | undefined> {
+    const what = 'check (list by phone)';
+    const res = await http.send({ method: 'GET', path: `/v2/verifications/by_phone_number/${encodeURIComponent(pending.phone)}`, what, signal });
+    if (res.status !== 200) return undefined;
+    const data = isObject(res.body) ? res.body.data : undefined;
+    const newest = Array.isArray(data) ? data[0] : undefined;
+    if (!isObject(newest) || typeof newest.id !== 'string' || newest.status !== 'pending') return undefined;
+    return newest.id !== pending.state.verificationId ? newest.id : undefined;
   }
 
   /**

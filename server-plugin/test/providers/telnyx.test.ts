@@ -68,10 +68,24 @@ describe('telnyxProvider', () => {
     const second = await started(provider);
     expect(fx.sandbox.outbox).toHaveLength(2);
     const [firstCode, secondCode] = [codeIn(fx.sandbox.outbox[0]), codeIn(fx.sandbox.outbox[1])];
-    if (firstCode !== secondCode) expect(await provider.check(first, secondCode)).toEqual({ status: 'wrong' });
     expect(await provider.check(first, firstCode)).toEqual({ status: 'approved' });
     expect(fx.sandbox.requests.at(-1)!.path).toBe(`/v2/verifications/${String(first.state.verificationId)}/actions/verify`);
     expect(await provider.check(second, secondCode)).toEqual({ status: 'approved' });
+  });
+
+  it('judges a code the first verification rejects against a newer pending one for the number (a resend whose answer was lost)', async () => {
+    const provider = adapter();
+    const first = await started(provider);
+    await started(provider); // its answer "lost": the caller still holds only the first id
+    const [firstCode, secondCode] = [codeIn(fx.sandbox.outbox[0]), codeIn(fx.sandbox.outbox[1])];
+    if (firstCode === secondCode) return;
+    expect(await provider.check(first, secondCode)).toEqual({ status: 'approved' });
+    expect(fx.sandbox.requests.map((r) => r.method + ' ' + r.path).slice(-3)).toEqual([
+      `POST /v2/verifications/${String(first.state.verificationId)}/actions/verify`,
+      expect.stringMatching(/^GET \/v2\/verifications\/by_phone_number\/(%2B|\+)\d+$/),
+      expect.stringMatching(/^POST \/v2\/verifications\/[^/]+\/actions\/verify$/),
+    ]);
+    if (wrongCode(firstCode) !== secondCode) expect(await provider.check(first, wrongCode(firstCode))).toEqual({ status: 'wrong' });
   });
 
   it('has no cancel or resend: Telnyx offers no cancel', () => {
