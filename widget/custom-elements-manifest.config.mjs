@@ -11,6 +11,7 @@ const EVENT_TYPES = {
   'phone-verify-sent': 'PhoneVerifySentEvent',
   'phone-verify-success': 'PhoneVerifySuccessEvent',
   'phone-verify-error': 'PhoneVerifyErrorEvent',
+  'phone-verify-challenge': 'PhoneVerifyChallengeEvent',
 };
 
 /** Where the declarations live in the published package (vite.config.ts's two builds). */
@@ -56,6 +57,7 @@ const publicOnly = {
   packageLinkPhase({ customElementsManifest }) {
     const defaults = cssDefaults(readFileSync(new URL('./src/phone-verify.styles.ts', import.meta.url), 'utf8'));
     const declarations = [];
+    const baseClasses = new Set();
     for (const module of customElementsManifest.modules) {
       for (const declaration of module.declarations ?? []) {
         if (declaration.kind !== 'class' || !declaration.name) continue;
@@ -70,14 +72,20 @@ const publicOnly = {
         for (const property of declaration.cssProperties ?? []) {
           if (property.default === undefined && defaults.has(property.name)) property.default = defaults.get(property.name);
         }
-        if (declaration.customElement) declarations.unshift(declaration);
+        if (declaration.customElement && declaration.tagName) declarations.unshift(declaration);
+        else if (declaration.customElement) {
+          // A base class (form/form-associated.ts): a plain class here, so the element's superclass resolves.
+          delete declaration.customElement;
+          baseClasses.add(declaration.name);
+          declarations.push(declaration);
+        }
         else if (Object.values(EVENT_TYPES).includes(declaration.name)) declarations.push(declaration);
       }
     }
     // References into src/ would point at files that are not the ones a page loads.
     for (const declaration of declarations) {
       const superclass = declaration.superclass;
-      if (superclass?.module?.startsWith('src/')) declaration.superclass = superclass.name === 'CustomEvent' ? { name: 'CustomEvent', package: 'global:' } : { name: superclass.name, module: MODULE_ENTRY };
+      if (superclass?.module?.replace(/^\//, '').startsWith('src/')) declaration.superclass = superclass.name === 'CustomEvent' ? { name: 'CustomEvent', package: 'global:' } : { name: superclass.name, module: MODULE_ENTRY };
     }
     const element = declarations.find((d) => d.customElement);
     if (!element) throw new Error('custom-elements manifest: no custom element found');
@@ -88,7 +96,8 @@ const publicOnly = {
         kind: 'javascript-module',
         path: MODULE_ENTRY,
         declarations,
-        exports: declarations.map((d) => ({ kind: 'js', name: d.name, declaration: { name: d.name, module: MODULE_ENTRY } })),
+        // The base class is described (the element's superclass) but not exported by the entry.
+        exports: declarations.filter((d) => !baseClasses.has(d.name)).map((d) => ({ kind: 'js', name: d.name, declaration: { name: d.name, module: MODULE_ENTRY } })),
       },
       ...DEFINING_FILES.map((path) => ({
         kind: 'javascript-module',

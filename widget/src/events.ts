@@ -24,6 +24,11 @@ export interface PhoneVerifyErrorDetail {
   code: ClientErrorCode;
 }
 
+export interface PhoneVerifyChallengeDetail {
+  /** Which request the server stopped: the first send or a resend. */
+  step: 'start' | 'resend';
+}
+
 const init = { bubbles: true, composed: true } as const;
 
 /** A code was sent (first time, again, or on another channel). */
@@ -47,11 +52,22 @@ export class PhoneVerifyErrorEvent extends CustomEvent<PhoneVerifyErrorDetail> {
   }
 }
 
+/**
+ * The server answered `challenge_required`: show your challenge in the element's
+ * `challenge` slot, then call `el.submitChallenge(token)` with its answer.
+ */
+export class PhoneVerifyChallengeEvent extends CustomEvent<PhoneVerifyChallengeDetail> {
+  constructor(detail: PhoneVerifyChallengeDetail) {
+    super('phone-verify-challenge', { ...init, detail });
+  }
+}
+
 /** The element's events by name, for typed listeners (`addEventListener`, `@lit/react`'s `events`). */
 export interface PhoneVerifyEventMap {
   'phone-verify-sent': PhoneVerifySentEvent;
   'phone-verify-success': PhoneVerifySuccessEvent;
   'phone-verify-error': PhoneVerifyErrorEvent;
+  'phone-verify-challenge': PhoneVerifyChallengeEvent;
 }
 
 declare global {

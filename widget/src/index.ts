@@ -9,14 +9,15 @@ export { PhoneVerify, extractCode, type PhoneVerifyState, type PhoneVerifyStep }
 export { PhoneVerifyClient, PhoneVerifyRequestError, type ClientErrorCode } from './client.js';
 export { CountdownController, formatSeconds } from './code/countdown.js';
 export {
+  PhoneVerifyChallengeEvent,
   PhoneVerifyErrorEvent,
   PhoneVerifySentEvent,
   PhoneVerifySuccessEvent,
+  type PhoneVerifyChallengeDetail,
   type PhoneVerifyErrorDetail,
   type PhoneVerifySentDetail,
   type PhoneVerifySuccessDetail,
 } from './events.js';
-export { PhoneVerifyChallengeEvent, type PhoneVerifyChallengeDetail } from './flow/challenge-event.js';
 export { defaultMessages, format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
 export { locales, resolveLocale } from './i18n.js';
 export type { PhoneFormatting } from './phone-verify.js';

@@ -6,7 +6,7 @@
 // never see an augmentation of a module they do not have.
 
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
-import type { PhoneVerifyErrorEvent, PhoneVerifySentEvent, PhoneVerifySuccessEvent } from './events.js';
+import type { PhoneVerifyChallengeEvent, PhoneVerifyErrorEvent, PhoneVerifySentEvent, PhoneVerifySuccessEvent } from './events.js';
 import type { PhoneVerifyStrings } from './messages.js';
 import type { PhoneVerify } from './phone-verify.js';
 
@@ -23,6 +23,8 @@ export interface PhoneVerifyJsxProps extends DetailedHTMLProps<HTMLAttributes<Ph
   /** Call `event.preventDefault()` to stay on the page when the server sent a redirect. */
   'onphone-verify-success'?: (event: PhoneVerifySuccessEvent) => void;
   'onphone-verify-error'?: (event: PhoneVerifyErrorEvent) => void;
+  /** The server asks for the page's challenge: show it in the `challenge` slot, then call `submitChallenge(token)`. */
+  'onphone-verify-challenge'?: (event: PhoneVerifyChallengeEvent) => void;
 }
 
 declare module 'react' {

@@ -8,15 +8,15 @@
 import { createComponent, type EventName } from '@lit/react';
 import * as React from 'react';
 import './define.js';
-import type { PhoneVerifyErrorEvent, PhoneVerifySentEvent, PhoneVerifySuccessEvent } from './events.js';
+import type { PhoneVerifyChallengeEvent, PhoneVerifyErrorEvent, PhoneVerifySentEvent, PhoneVerifySuccessEvent } from './events.js';
 import { PhoneVerify as PhoneVerifyElement } from './phone-verify.js';
 import type {} from './jsx.js';
 
 /**
  * `<PhoneVerify endpoint="/auth/phone" strings={…} onPhoneVerifySuccess={(e) => …} />`:
- * the element's properties as props, its three events as `onPhoneVerifySent`,
- * `onPhoneVerifySuccess` (call `e.preventDefault()` to stay on the page) and
- * `onPhoneVerifyError`, and a `ref` to the element.
+ * the element's properties as props, its events as `onPhoneVerifySent`,
+ * `onPhoneVerifySuccess` (call `e.preventDefault()` to stay on the page),
+ * `onPhoneVerifyError` and `onPhoneVerifyChallenge`, and a `ref` to the element.
  */
 export const PhoneVerify = createComponent({
   tagName: 'phone-verify',
@@ -26,6 +26,7 @@ export const PhoneVerify = createComponent({
     onPhoneVerifySent: 'phone-verify-sent' as EventName<PhoneVerifySentEvent>,
     onPhoneVerifySuccess: 'phone-verify-success' as EventName<PhoneVerifySuccessEvent>,
     onPhoneVerifyError: 'phone-verify-error' as EventName<PhoneVerifyErrorEvent>,
+    onPhoneVerifyChallenge: 'phone-verify-challenge' as EventName<PhoneVerifyChallengeEvent>,
   },
   displayName: 'PhoneVerify',
 });

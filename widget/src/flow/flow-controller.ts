@@ -7,8 +7,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Channel, ConfigResponse, StartRequest, StartResponse } from '@phone-verify/server-plugin/protocol';
 import { PhoneVerifyClient, PhoneVerifyRequestError } from '../client.js';
 import { CountdownController } from '../code/countdown.js';
-import { PhoneVerifyErrorEvent, PhoneVerifySentEvent, PhoneVerifySuccessEvent } from '../events.js';
-import { PhoneVerifyChallengeEvent } from './challenge-event.js';
+import { PhoneVerifyChallengeEvent, PhoneVerifyErrorEvent, PhoneVerifySentEvent, PhoneVerifySuccessEvent } from '../events.js';
 import { isBusy, transition, type FlowEvent, type FlowState, type ShownError } from './flow.js';
 
 export interface FlowHost extends ReactiveControllerHost, EventTarget {
