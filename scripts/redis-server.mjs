@@ -36,7 +36,7 @@ export async function startRedis() {
     }
     rmSync(dir, { recursive: true, force: true });
   };
-  const { createRedisClient, RedisStore, redisLimiterFactory } = await import('@phone-verify/server-plugin');
+  const { createRedisClient, RedisStore, RedisLimitStore } = await import('@phone-verify/server-plugin');
   const client = createRedisClient(`redis://127.0.0.1:${port}`);
   // Refused connections while redis-server starts are expected; ping() below waits them out.
   client.on('error', () => {});
@@ -59,7 +59,7 @@ export async function startRedis() {
   return {
     deps: async () => ({
       store: new RedisStore({ client }),
-      createLimiter: redisLimiterFactory(client),
+      limitStore: new RedisLimitStore({ client }),
       sessionStore: new SessionStore({ client }),
     }),
     stop: async () => {

@@ -11,7 +11,7 @@ import {
   errors,
   PhoneVerifyStrategy,
   phoneVerifyRouter,
-  type LimitsOptions,
+  type LimitStore,
   type Logger,
   type VerificationStore,
   type VerifyProvider,
@@ -35,8 +35,8 @@ export interface DemoOptions {
   store?: VerificationStore;
   /** Wrong codes allowed per verification (some providers allow fewer than the default 5). */
   maxAttempts?: number;
-  /** Makes the rate limiters; pass Redis-backed ones for several processes. */
-  createLimiter?: LimitsOptions['createLimiter'];
+  /** Where the send counts and the failure lock live; pass a RedisLimitStore for several processes. */
+  limitStore?: LimitStore;
   /** Express's `trust proxy`: the number of proxies in front (never `true`). Default: none. */
   trustProxy?: number;
   logger?: Logger;
@@ -76,7 +76,7 @@ export function createDemoApp(options: DemoOptions) {
       defaultCountry: 'GB',
       ...(options.store ? { store: options.store } : {}),
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-      ...(options.createLimiter ? { limits: { createLimiter: options.createLimiter } } : {}),
+      ...(options.limitStore ? { limits: { store: options.limitStore } } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     },
     (phone) => users.findOrCreate(phone),

@@ -10,12 +10,15 @@ export {
   createRedisClient,
   FAIL_FAST_REDIS_OPTIONS,
   RedisStore,
-  redisLimiterFactory,
+  RedisLimitStore,
   type RedisClient,
-  type RedisLimiterFactoryOptions,
+  type RedisLimitStoreOptions,
   type RedisStoreOptions,
 } from './redis-store.js';
-export { Limits, ipKey, phonePrefix, type LimitRule, type LimitsOptions, type SendKeys } from './limits.js';
+export { Limits, ipKey, phonePrefix, type FailureRule, type LimitRule, type LimitsOptions, type SendAdmission, type SendChallenge, type SendKeys } from './limits.js';
+export { MemoryLimitStore, type Counter, type CounterState, type FailurePolicy, type FailureReservation, type FailureState, type LimitStore, type MemoryLimitStoreOptions, type TakeResult } from './limit-store.js';
+export { EventSink, type EventHandler, type PhoneVerifyEvent, type RefusalReason, type SendStep } from './events.js';
+export { readCode } from './code.js';
 export { ConversionBreaker, type BreakerOptions } from './breaker.js';
 export { crossSiteGuard, REQUEST_HEADER, type GuardOptions } from './guard.js';
 export { errors, PhoneVerifyError, PhoneVerifyConfigError, HTTP_STATUS } from './errors.js';

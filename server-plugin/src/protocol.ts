@@ -66,12 +66,16 @@ export interface StartRequest {
   channel?: Channel;
   /** BCP 47 language tag for the message, e.g. `de`. */
   locale?: string;
+  /** The page's CAPTCHA token, sent again after a `challenge_required` answer. */
+  challengeToken?: string;
 }
 
 /** `POST /resend`: send the pending verification again, optionally on another channel. */
 export interface ResendRequest {
   channel?: Channel;
   locale?: string;
+  /** The page's CAPTCHA token, sent again after a `challenge_required` answer. */
+  challengeToken?: string;
 }
 
 /** Answer to start and resend: a code is on its way. */
@@ -123,6 +127,8 @@ export type ErrorCode =
   | 'channel_unavailable'
   /** Too many sends for this number, client or destination; see `retryAfter`. */
   | 'rate_limited'
+  /** Sends are under pressure: complete the page's challenge and send the request again with `challengeToken`. */
+  | 'challenge_required'
   /** The last send was too recent; see `retryAfter`. */
   | 'resend_too_soon'
   /** This browser has no verification in progress (none started, expired, used or canceled). */

@@ -117,6 +117,7 @@ export const defaultMessages: PhoneVerifyMessages = {
     country_not_allowed: 'We cannot send codes to numbers from that country.',
     channel_unavailable: 'That way of sending the code is not available.',
     rate_limited: 'Too many codes were requested. Please try again later.',
+    challenge_required: "Please confirm you're a person to continue.",
     resend_too_soon: 'Please wait a little before asking for another code.',
     no_pending_verification: 'That code is no longer waiting to be checked. Enter your number to get a new one.',
     invalid_code: 'That code is not right.',

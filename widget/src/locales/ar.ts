@@ -46,6 +46,7 @@ const messages: PhoneVerifyMessages = {
     country_not_allowed: 'لا يمكننا إرسال رموز إلى أرقام من هذا البلد.',
     channel_unavailable: 'طريقة إرسال الرمز هذه غير متاحة.',
     rate_limited: 'طُلبت رموز كثيرة جدًا. يُرجى المحاولة لاحقًا.',
+    challenge_required: "Please confirm you're a person to continue.",
     resend_too_soon: 'يُرجى الانتظار قليلًا قبل طلب رمز آخر.',
     no_pending_verification: 'لم يعد هذا الرمز صالحًا. أدخل رقمك للحصول على رمز جديد.',
     invalid_code: 'هذا الرمز غير صحيح.',

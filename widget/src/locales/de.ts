@@ -46,6 +46,7 @@ const messages: PhoneVerifyMessages = {
     country_not_allowed: 'An Nummern aus diesem Land können wir keine Codes senden.',
     channel_unavailable: 'Dieser Versandweg ist nicht verfügbar.',
     rate_limited: 'Es wurden zu viele Codes angefordert. Bitte versuchen Sie es später erneut.',
+    challenge_required: "Please confirm you're a person to continue.",
     resend_too_soon: 'Bitte warten Sie kurz, bevor Sie einen neuen Code anfordern.',
     no_pending_verification: 'Dieser Code wird nicht mehr erwartet. Geben Sie Ihre Nummer ein, um einen neuen zu erhalten.',
     invalid_code: 'Dieser Code ist nicht richtig.',

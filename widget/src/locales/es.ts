@@ -46,6 +46,7 @@ const messages: PhoneVerifyMessages = {
     country_not_allowed: 'No podemos enviar códigos a números de ese país.',
     channel_unavailable: 'Esa forma de enviar el código no está disponible.',
     rate_limited: 'Se han pedido demasiados códigos. Inténtalo más tarde.',
+    challenge_required: "Please confirm you're a person to continue.",
     resend_too_soon: 'Espera un poco antes de pedir otro código.',
     no_pending_verification: 'Ese código ya no está pendiente. Introduce tu número para recibir uno nuevo.',
     invalid_code: 'Ese código no es correcto.',

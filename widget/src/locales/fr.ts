@@ -46,6 +46,7 @@ const messages: PhoneVerifyMessages = {
     country_not_allowed: 'Nous ne pouvons pas envoyer de code aux numéros de ce pays.',
     channel_unavailable: 'Ce mode d’envoi du code n’est pas disponible.',
     rate_limited: 'Trop de codes ont été demandés. Veuillez réessayer plus tard.',
+    challenge_required: "Please confirm you're a person to continue.",
     resend_too_soon: 'Veuillez patienter un peu avant de demander un autre code.',
     no_pending_verification: 'Ce code n’est plus attendu. Saisissez votre numéro pour en recevoir un nouveau.',
     invalid_code: 'Ce code est incorrect.',

@@ -46,6 +46,7 @@ const messages: PhoneVerifyMessages = {
     country_not_allowed: 'Non possiamo inviare codici ai numeri di questo paese.',
     channel_unavailable: 'Questo metodo di invio del codice non è disponibile.',
     rate_limited: 'Sono stati richiesti troppi codici. Riprova più tardi.',
+    challenge_required: "Please confirm you're a person to continue.",
     resend_too_soon: 'Attendi un momento prima di richiedere un altro codice.',
     no_pending_verification: 'Questo codice non è più valido. Inserisci il tuo numero per riceverne uno nuovo.',
     invalid_code: 'Il codice non è corretto.',

@@ -46,6 +46,7 @@ const messages: PhoneVerifyMessages = {
     country_not_allowed: 'この国・地域の番号にはコードを送信できません。',
     channel_unavailable: 'この方法ではコードを送信できません。',
     rate_limited: 'コードのリクエストが多すぎます。しばらくしてからもう一度お試しください。',
+    challenge_required: "Please confirm you're a person to continue.",
     resend_too_soon: '少し待ってから新しいコードをリクエストしてください。',
     no_pending_verification: 'このコードは現在使用できません。電話番号を入力して新しいコードを受け取ってください。',
     invalid_code: 'コードが正しくありません。',

@@ -46,6 +46,7 @@ const messages: PhoneVerifyMessages = {
     country_not_allowed: 'We kunnen geen codes sturen naar nummers uit dat land.',
     channel_unavailable: 'Deze manier van versturen is niet beschikbaar.',
     rate_limited: 'Er zijn te veel codes aangevraagd. Probeer het later opnieuw.',
+    challenge_required: "Please confirm you're a person to continue.",
     resend_too_soon: 'Wacht even voordat je een nieuwe code aanvraagt.',
     no_pending_verification: 'Deze code wordt niet meer verwacht. Voer je nummer in om een nieuwe te krijgen.',
     invalid_code: 'Die code klopt niet.',

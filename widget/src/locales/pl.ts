@@ -46,6 +46,7 @@ const messages: PhoneVerifyMessages = {
     country_not_allowed: 'Nie możemy wysyłać kodów na numery z tego kraju.',
     channel_unavailable: 'Ten sposób wysłania kodu jest niedostępny.',
     rate_limited: 'Zamówiono zbyt wiele kodów. Spróbuj ponownie później.',
+    challenge_required: "Please confirm you're a person to continue.",
     resend_too_soon: 'Poczekaj chwilę, zanim poprosisz o kolejny kod.',
     no_pending_verification: 'Ten kod nie jest już aktywny. Wpisz swój numer, aby otrzymać nowy.',
     invalid_code: 'Ten kod jest nieprawidłowy.',

@@ -46,6 +46,7 @@ const messages: PhoneVerifyMessages = {
     country_not_allowed: 'Não podemos enviar códigos para números desse país.',
     channel_unavailable: 'Essa forma de envio do código não está disponível.',
     rate_limited: 'Muitos códigos foram solicitados. Tente novamente mais tarde.',
+    challenge_required: "Please confirm you're a person to continue.",
     resend_too_soon: 'Aguarde um pouco antes de pedir outro código.',
     no_pending_verification: 'Esse código não está mais valendo. Digite seu número para receber um novo.',
     invalid_code: 'Esse código está incorreto.',

@@ -46,6 +46,7 @@ const messages: PhoneVerifyMessages = {
     country_not_allowed: '我们无法向该国家/地区的号码发送验证码。',
     channel_unavailable: '无法通过这种方式发送验证码。',
     rate_limited: '获取验证码的次数过多，请稍后再试。',
+    challenge_required: "Please confirm you're a person to continue.",
     resend_too_soon: '请稍等片刻再获取新的验证码。',
     no_pending_verification: '该验证码已失效。请输入号码以获取新的验证码。',
     invalid_code: '验证码不正确。',
