@@ -282,14 +282,17 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
 
 /**
  * Whether Express's compiled `trust proxy` trusts any address at any depth: `true`,
- * `Infinity` (or any huge hop count), `0.0.0.0/0`, `::/0`, or a function that says yes to
- * everyone. A hop count or a list of proxy addresses says no to a stranger 1000 hops away.
+ * `Infinity` (or any huge hop count), ranges that cover the Internet (`0.0.0.0/1` with
+ * `128.0.0.0/1`, `::ffff:0:0/96`; Express itself refuses `0.0.0.0/0` and `::/0`), or a
+ * function that says yes to everyone. A hop count or a list of proxy addresses says no
+ * to a stranger 1000 hops away.
  */
 function trustsEveryHop(trust: unknown): boolean {
   if (typeof trust !== 'function') return false;
   const probe = trust as (address: string, hop: number) => boolean;
   try {
-    return ['203.0.113.9', '2001:db8:1234::9', '198.51.100.200'].some((address) => probe(address, 1000) === true);
+    // Public addresses from both halves of IPv4 and from IPv6 global unicast: no real proxy list holds them all.
+    return ['203.0.113.9', '9.9.9.9', '2001:db8:1234::9'].some((address) => probe(address, 1000) === true);
   } catch {
     return false;
   }
