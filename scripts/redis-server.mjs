@@ -60,6 +60,7 @@ export async function startRedis() {
     deps: async () => ({
       store: new RedisStore({ client }),
       limitStore: new RedisLimitStore({ client }),
+      client,
       sessionStore: new SessionStore({ client }),
     }),
     stop: async () => {
