@@ -213,7 +213,17 @@ export class VerificationService {
 
     switch (result.status) {
       case 'approved': {
-        const consumed = await this.store.consume(id);
+        let consumed;
+        try {
+          consumed = await this.store.consume(id);
+        } catch (error) {
+          // The store failed, so whether it consumed is unknown (a timed-out Redis command can still run
+          // later). Put the verification back, so the same code works once the store is back: only this
+          // session holds its id, and a sign-in that did consume it replaced that session, so nothing can
+          // reach it twice.
+          await this.store.create({ ...verification, attempts }).catch(() => undefined);
+          throw error;
+        }
         // Another request with the same code won the race (NIST §3.2.7: accepted once).
         if (!consumed) throw errors.gone();
         await s.limits.clearFailures(consumed.phone);
