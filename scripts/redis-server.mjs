@@ -1,44 +1,17 @@
 // scripts/redis-server.mjs
-// A throwaway redis-server for the benchmark: a free port on 127.0.0.1, its own
-// temporary directory, no persistence; stopped when the run ends.
+// The benchmark's redis-server, launched as the tests launch theirs (test/support), with
+// the plugin's stores and the demo's session store on it; stopped when the run ends.
 
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
+import { RedisServer } from '../server-plugin/test/support/redis-server.mjs';
 
 export async function startRedis() {
-  const dir = mkdtempSync(join(tmpdir(), 'pv-bench-redis-'));
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
-  await new Promise((resolve, reject) => {
-    child.once('error', (error) => reject(new Error(`redis-server could not start (${error.message}); apt-get install redis-server`)));
-    child.once('spawn', resolve);
-  });
-  const stopServer = async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
+  // The tests' launcher: a free port, its own dir, no persistence, and a clear error without redis-server.
+  const server = await RedisServer.launch();
+  const stopServer = () => server.close();
   const { createRedisClient, RedisStore, RedisLimitStore } = await import('@phone-verify/server-plugin');
-  const client = createRedisClient(`redis://127.0.0.1:${port}`);
-  // Refused connections while redis-server starts are expected; ping() below waits them out.
+  const client = createRedisClient(server.url);
+  // The fail-fast client refuses commands until it has connected; ping() below waits for that.
   client.on('error', () => {});
   for (let i = 0; ; i++) {
     try {

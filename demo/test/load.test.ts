@@ -6,8 +6,8 @@
 
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RedisServer } from '../../server-plugin/test/redis/redis-server.js';
-import { Client, Fleet, showsNumber, wrongCode, type DemoProcess, type Reply } from './processes.js';
+import { RedisServer, wrongCode } from '../../server-plugin/test/support/index.js';
+import { Client, Fleet, showsNumber, type DemoProcess, type Reply } from './processes.js';
 
 const FLOWS = 200;
 const CONCURRENCY = 25;

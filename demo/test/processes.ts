@@ -316,11 +316,6 @@ export class Client {
   }
 }
 
-/** A code of the right length that is not `code`. */
-export function wrongCode(code: string, n = 1): string {
-  return String((Number(code) + n) % 1_000_000).padStart(6, '0');
-}
-
 /** `GET /account` shows this number. */
 export function showsNumber(reply: Reply, phone: string): boolean {
   return reply.status === 200 && reply.text.includes(`data-testid="phone">${phone}<`);

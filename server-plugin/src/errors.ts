@@ -24,6 +24,16 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   internal_error: 500,
 };
 
+/**
+ * What a failed provider call means for the send or check it carried:
+ * - `refused`: certainly not acted on — the provider said no, or the connection was
+ *   refused before the request was sent;
+ * - `unknown`: it may have been — a timeout, a connection reset after the request was
+ *   written, an answer we could not read. An unknown send is counted as one that happened
+ *   (limits, breaker), and a chain does not fail over on it (two SMS for one send).
+ */
+export type ProviderOutcome = 'refused' | 'unknown';
+
 export interface PhoneVerifyErrorDetails {
   /** Seconds before a retry can succeed. */
   retryAfter?: number;
@@ -33,7 +43,16 @@ export interface PhoneVerifyErrorDetails {
   status?: number;
   /** What went wrong underneath; logged, never sent to the client. */
   cause?: unknown;
+  /** For a failed provider call: whether the provider may have acted. */
+  outcome?: ProviderOutcome;
 }
+
+/**
+ * Whether a failure may have left a send or a check done at the provider: only an
+ * explicit `unknown`. Every other failure (a protocol refusal, a sender that threw) is
+ * taken as not acted on, which is what the provider or the application said.
+ */
+export const mayHaveActed = (error: unknown): boolean => error instanceof PhoneVerifyError && error.outcome === 'unknown';
 
 /** A failure with a protocol code: what the router turns into an error response. */
 export class PhoneVerifyError extends Error {
@@ -41,6 +60,8 @@ export class PhoneVerifyError extends Error {
   readonly status: number;
   readonly retryAfter?: number;
   readonly attemptsLeft?: number;
+  /** Set on provider failures; absent means the provider (or we) refused before acting. */
+  readonly outcome?: ProviderOutcome;
 
   constructor(code: ErrorCode, message: string, details: PhoneVerifyErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -49,6 +70,7 @@ export class PhoneVerifyError extends Error {
     this.status = details.status ?? HTTP_STATUS[code];
     if (details.retryAfter !== undefined) this.retryAfter = Math.max(1, Math.ceil(details.retryAfter));
     if (details.attemptsLeft !== undefined) this.attemptsLeft = details.attemptsLeft;
+    if (details.outcome !== undefined) this.outcome = details.outcome;
   }
 
   /** The response body: code, message and the hints that apply; never the cause. */
@@ -135,9 +157,10 @@ export const errors = {
   /** A store (verifications, limits, breaker, sessions) failed: refuse, never half-done. */
   busy: (cause?: unknown) => new PhoneVerifyError('provider_unavailable', 'The service is busy; try again shortly.', after(SHORTLY_MS, cause)),
   /** The provider is down, slow or unreadable; `message` says what the user was doing. */
-  providerUnavailable: (message: string, cause?: unknown, retryAfterMs = SHORTLY_MS) => new PhoneVerifyError('provider_unavailable', message, after(retryAfterMs, cause)),
+  providerUnavailable: (message: string, cause?: unknown, retryAfterMs = SHORTLY_MS, outcome: ProviderOutcome = 'unknown') =>
+    new PhoneVerifyError('provider_unavailable', message, { ...after(retryAfterMs, cause), outcome }),
   /** The provider refused our credentials or configuration (the operator has the log line). */
-  providerRefused: () => new PhoneVerifyError('provider_error', 'The verification service refused the request.'),
+  providerRefused: () => new PhoneVerifyError('provider_error', 'The verification service refused the request.', { outcome: 'refused' }),
   internal: (cause: unknown) => new PhoneVerifyError('internal_error', 'Something went wrong on the server.', { cause }),
 };
 

@@ -121,6 +121,13 @@ export function parseOptions(options: PhoneVerifyOptions): Settings {
     );
   }
 
+  const maxAttempts = integerIn('maxAttempts', options.maxAttempts, 5, 1, 5, 'ERR_PV_MAX_ATTEMPTS', 'more than 5 wrong codes per verification makes guessing practical');
+  if (provider.maxAttempts !== undefined && maxAttempts > provider.maxAttempts) {
+    throw new PhoneVerifyConfigError(
+      'ERR_PV_MAX_ATTEMPTS',
+      `provider "${provider.name}" ends a verification after ${provider.maxAttempts} wrong codes; set maxAttempts to ${provider.maxAttempts} or less`,
+    );
+  }
   const ttl = integerIn('ttl', options.ttl, 300, 60, 600, 'ERR_PV_TTL', 'a code must live long enough to type and at most 10 minutes');
   if (provider.maxTtlSeconds !== undefined && ttl > provider.maxTtlSeconds) {
     throw new PhoneVerifyConfigError(
@@ -149,7 +156,7 @@ export function parseOptions(options: PhoneVerifyOptions): Settings {
     store: options.store ?? new MemoryStore(options.clock ? { clock: options.clock } : {}),
     codeLength,
     ttlMs: 1000 * ttl,
-    maxAttempts: integerIn('maxAttempts', options.maxAttempts, 5, 1, 5, 'ERR_PV_MAX_ATTEMPTS', 'more than 5 wrong codes per verification makes guessing practical'),
+    maxAttempts,
     resendAfterMs: 1000 * integerIn('resendAfter', options.resendAfter, 30, 0, 600, 'ERR_PV_RESEND_AFTER', 'seconds between sends'),
     maxSends: integerIn('maxSends', options.maxSends, 3, 1, 5, 'ERR_PV_MAX_SENDS', 'every send costs money and is a pumping target'),
     channels: provider.channels,

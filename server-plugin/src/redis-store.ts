@@ -122,6 +122,19 @@ local record = redis.call('HGETALL', key)
 redis.call('DEL', key)
 return record
 `,
+  /**
+   * KEYS[1] is the number's claim, `${prefix}p:${phone}`, a string holding the id of its live
+   * verification. ARGV: id, ttlMs. Reply: the id it held before (or nil), now replaced.
+   */
+  phoneVerifyClaim: `
+local previous = redis.call('GET', KEYS[1])
+if tonumber(ARGV[2]) > 0 then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+else
+  redis.call('DEL', KEYS[1])
+end
+return previous
+`,
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
@@ -133,6 +146,10 @@ const STRING_FIELDS = ['id', 'phone', 'channel', 'provider', 'state'] as const;
 function finite(name: string, value: unknown): string {
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`${name} must be a finite number`);
   return String(value);
+}
+
+function finiteNumber(name: string, value: unknown): number {
+  return Number(finite(name, value));
 }
 
 function integer(name: string, value: unknown): string {
@@ -208,7 +225,8 @@ function commandTimeoutOf(client: RedisClient): unknown {
  * - `retryStrategy: (n) => Math.min(n * 100, 2000)`: keeps reconnecting forever (never
  *   returns null), so service resumes when Redis is back, with no restart.
  *
- * Keys: `${keyPrefix}v:${id}`, a hash with a TTL equal to the verification's lifetime.
+ * Keys: `${keyPrefix}v:${id}`, a hash with a TTL equal to the verification's lifetime, and
+ * `${keyPrefix}p:${phone}`, the id of the number's live verification, with the same TTL.
  * One key per script, declared in KEYS, so it works on Redis Cluster too.
  */
 export class RedisStore implements VerificationStore {
@@ -289,9 +307,25 @@ export class RedisStore implements VerificationStore {
     await this.client.del(this.key(id));
   }
 
+  async claimPhone(phone: string, id: string, expiresAt: number): Promise<string | undefined> {
+    // Same rounding as create: the claim lasts exactly as long as the verification.
+    const ttl = Math.ceil(finiteNumber('expiresAt', expiresAt) - this.clock());
+    const previous = (await this.runOn('phoneVerifyClaim', this.claimKey(phone), id, String(ttl))) as string | null;
+    return previous === null || previous === id ? undefined : previous;
+  }
+
+  async claimedFor(phone: string): Promise<string | undefined> {
+    return (await this.client.get(this.claimKey(phone))) ?? undefined;
+  }
+
   /** The Redis key of a verification. */
   key(id: string): string {
     return `${this.keyPrefix}v:${id}`;
+  }
+
+  /** The Redis key naming a number's live verification (expires with it). */
+  claimKey(phone: string): string {
+    return `${this.keyPrefix}p:${phone}`;
   }
 
   private now(): string {
@@ -299,8 +333,12 @@ export class RedisStore implements VerificationStore {
   }
 
   private run(script: ScriptName, id: string, ...args: string[]): Promise<unknown> {
+    return this.runOn(script, this.key(id), ...args);
+  }
+
+  private runOn(script: ScriptName, key: string, ...args: string[]): Promise<unknown> {
     const command = (this.client as unknown as Record<ScriptName, ScriptCommand>)[script];
-    return command.call(this.client, this.key(id), ...args);
+    return command.call(this.client, key, ...args);
   }
 }
 

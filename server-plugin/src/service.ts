@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { breakerKeys } from './breaker.js';
 import { readCode } from './code.js';
-import { errors, PhoneVerifyError, seconds } from './errors.js';
+import { errors, mayHaveActed, PhoneVerifyError, seconds } from './errors.js';
 import type { SendChallenge } from './limits.js';
 import { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
 import { countryOf, countryOptions, maskPhone, maskPhonesIn, parsePhone } from './phone.js';
@@ -102,6 +102,13 @@ export class VerificationService {
       throw errors.refused();
     }
     const admission = await s.limits.admitSend({ phone: parsed.e164, ip: context.ip, country: parsed.country, step: 'start' }, context.challenge);
+    // One live verification per number: a new start supersedes the pending one of any other
+    // session (another tab, another device, a stranger), so a code completes only the newest.
+    // Canceled at the provider first, where it has a cancel: Textmagic and Vonage refuse a second
+    // live verification for a number, Twilio would resend the old code under the old SID.
+    const claimed = await this.store.claimedFor(parsed.e164);
+    const superseded = claimed === undefined ? undefined : await this.store.get(claimed);
+    if (superseded) await this.cancelAtProvider(superseded);
     const now = s.clock();
     const verification: Verification = {
       // 128 random bits: never guessable, never taken from a request (the session holds it).
@@ -118,14 +125,23 @@ export class VerificationService {
     };
     let started: Started;
     try {
-      started = await this.callProvider('start', () => s.provider.start(this.request(verification, channel, input.locale)));
+      started = await this.callProvider('start', (signal) => s.provider.start(this.request(verification, channel, input.locale), signal));
     } catch (error) {
-      // A send that did not happen must not use up anyone's allowance.
-      await admission.refund();
+      if (mayHaveActed(error)) {
+        // An outcome we don't know is a send that happened (a timeout after the SMS went out
+        // still cost money and reached a phone): it stays counted, and the breaker hears of it.
+        await admission.sent();
+      } else {
+        // A send that certainly did not happen must not use up anyone's allowance.
+        await admission.refund();
+      }
       throw error;
     }
     verification.state = started.state;
     await this.store.create(verification);
+    // Dead in our store too (whichever start it was, should two race), so its code cannot complete it.
+    const replaced = await this.store.claimPhone(verification.phone, verification.id, verification.expiresAt);
+    if (replaced !== undefined) await this.store.delete(replaced);
     await admission.sent();
     return { verification, response: this.pending(verification) };
   }
@@ -158,13 +174,18 @@ export class VerificationService {
       ({ refund, sent } = admission);
       const request = this.request(reserved, channel, input.locale);
       const { provider } = s;
-      started = await this.callProvider('resend', () =>
-        provider.resend ? provider.resend(this.pendingFor(reserved), request) : provider.start(request),
+      started = await this.callProvider('resend', (signal) =>
+        provider.resend ? provider.resend(this.pendingFor(reserved), request, signal) : provider.start(request, signal),
       );
     } catch (error) {
-      // A send that did not happen must not use up the user's allowance.
-      await this.store.releaseSend(id, reservation.release);
-      await refund();
+      if (mayHaveActed(error)) {
+        // Counted as sent, like a start whose outcome is unknown (the reservation stays too).
+        await sent();
+      } else {
+        // A send that certainly did not happen must not use up the user's allowance.
+        await this.store.releaseSend(id, reservation.release);
+        await refund();
+      }
       throw error;
     }
     await this.store.updateDelivery(id, { channel, state: started.state });
@@ -202,7 +223,7 @@ export class VerificationService {
 
     let result;
     try {
-      result = await this.callProvider('check', () => s.provider.check(this.pendingFor(verification), digits), digits);
+      result = await this.callProvider('check', (signal) => s.provider.check(this.pendingFor(verification), digits, signal), digits);
     } catch (error) {
       // The provider never judged this code: give the attempt (and the number's failure) back.
       await releaseFailure();
@@ -231,7 +252,11 @@ export class VerificationService {
         return consumed;
       }
       case 'expired':
-        await this.store.delete(id);
+        // The provider no longer has this code, though our verification is still live: it lapsed
+        // there, was superseded, or a check whose answer was lost used it. Not a wrong code, so the
+        // attempt is given back, and the verification stays, so a resend brings a new code
+        // without penalty (it dies at its own expiry otherwise).
+        await this.store.addAttempt(id, -1);
         throw errors.expired();
       case 'exhausted':
         await this.store.delete(id);
@@ -256,13 +281,17 @@ export class VerificationService {
 
   /** Drop a pending verification. Safe to call for one that is already gone. */
   async cancel(id: string): Promise<void> {
-    const s = this.settings;
     const verification = await this.store.consume(id);
-    if (!verification || !s.provider.cancel) return;
+    if (verification) await this.cancelAtProvider(verification);
+  }
+
+  /** Cancel at the provider, where it can; a failure is only logged (its copy expires by itself). */
+  private async cancelAtProvider(verification: Verification): Promise<void> {
+    const s = this.settings;
+    if (!s.provider.cancel) return;
     try {
-      await this.callProvider('cancel', () => s.provider.cancel!(this.pendingFor(verification)));
+      await this.callProvider('cancel', (signal) => s.provider.cancel!(this.pendingFor(verification), signal));
     } catch (error) {
-      // The verification is gone on our side; the provider's copy expires by itself.
       s.logger.warn(`cancel of ${maskPhone(verification.phone)} at ${s.provider.name} failed: ${maskPhonesIn((error as Error).message)}`);
     }
   }
@@ -310,22 +339,27 @@ export class VerificationService {
   }
 
   /**
-   * Run a provider call with a deadline; anything but a PhoneVerifyError becomes provider_unavailable.
+   * Run a provider call with the one deadline it has (`providerTimeout`): the signal handed to
+   * the adapter aborts its requests when it passes, and the call is abandoned then even if an
+   * adapter ignores the signal. A call cut off by the deadline may have acted (`unknown`).
+   * Anything but a PhoneVerifyError becomes provider_unavailable.
    * `code` is the code being checked, if any: kept out of the log line (security fix: a provider
    * error echoing the submitted code was logged, and maskPhonesIn does not mask 6 digits).
    */
-  private async callProvider<T>(what: ProviderCall, call: () => Promise<T>, code?: string): Promise<T> {
+  private async callProvider<T>(what: ProviderCall, call: (signal: AbortSignal) => Promise<T>, code?: string): Promise<T> {
     const s = this.settings;
     const hide = (text: string): string => maskPhonesIn(code ? text.split(code).join('[code]') : text);
+    const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(errors.providerUnavailable('The verification service did not answer in time.')),
-        s.providerTimeoutMs,
-      );
+      timer = setTimeout(() => {
+        const late = errors.providerUnavailable('The verification service did not answer in time.');
+        controller.abort(late);
+        reject(late);
+      }, s.providerTimeoutMs);
     });
     try {
-      return await Promise.race([call(), deadline]);
+      return await Promise.race([call(controller.signal), deadline]);
     } catch (error) {
       const failure = error instanceof PhoneVerifyError ? error.code : 'provider_unavailable';
       if (failure === 'provider_unavailable' || failure === 'provider_error') s.events.emit({ type: 'provider_failure', provider: s.provider.name, call: what, code: failure });
@@ -337,7 +371,8 @@ export class VerificationService {
         throw error;
       }
       s.logger.error(`${s.provider.name} ${what} failed: ${hide(String((error as Error)?.message ?? error))}`);
-      throw errors.providerUnavailable(FAILED[what], error);
+      // An adapter or sender that threw without saying otherwise is taken at its word: not sent.
+      throw errors.providerUnavailable(FAILED[what], error, undefined, 'refused');
     } finally {
       clearTimeout(timer);
     }

@@ -78,6 +78,14 @@ export interface VerificationStore {
   /** Remove and return the verification. Atomic: of parallel callers, exactly one gets it. */
   consume(id: string): Promise<Verification | undefined>;
   delete(id: string): Promise<void>;
+  /**
+   * Make `id` the one live verification of `phone` until `expiresAt`, and return the id
+   * this replaced, if another: a new start for a number supersedes every other session's
+   * verification for it (the caller deletes that one). Atomic per number.
+   */
+  claimPhone(phone: string, id: string, expiresAt: number): Promise<string | undefined>;
+  /** The id last claimed for `phone`, while that claim lasts. */
+  claimedFor(phone: string): Promise<string | undefined>;
 }
 
 export interface MemoryStoreOptions {
@@ -93,6 +101,8 @@ export interface MemoryStoreOptions {
  */
 export class MemoryStore implements VerificationStore {
   private readonly entries = new Map<string, Verification>();
+  /** phone → the verification that is live for it, and until when. */
+  private readonly claims = new Map<string, { id: string; expiresAt: number }>();
   private readonly clock: () => number;
   private readonly timer: NodeJS.Timeout;
 
@@ -113,6 +123,9 @@ export class MemoryStore implements VerificationStore {
     const now = this.clock();
     for (const [id, verification] of this.entries) {
       if (verification.expiresAt <= now) this.entries.delete(id);
+    }
+    for (const [phone, claim] of this.claims) {
+      if (claim.expiresAt <= now) this.claims.delete(phone);
     }
   }
 
@@ -174,6 +187,28 @@ export class MemoryStore implements VerificationStore {
     this.entries.delete(id);
   }
 
+  async claimPhone(phone: string, id: string, expiresAt: number): Promise<string | undefined> {
+    // No await before the write: parallel claims each see the one before them.
+    const previous = this.claim(phone);
+    if (expiresAt > this.clock()) this.claims.set(phone, { id, expiresAt });
+    else this.claims.delete(phone);
+    return previous === id ? undefined : previous;
+  }
+
+  async claimedFor(phone: string): Promise<string | undefined> {
+    return this.claim(phone);
+  }
+
+  /** The live claim's id; an expired one is dropped on sight. */
+  private claim(phone: string): string | undefined {
+    const claim = this.claims.get(phone);
+    if (claim && claim.expiresAt <= this.clock()) {
+      this.claims.delete(phone);
+      return undefined;
+    }
+    return claim?.id;
+  }
+
   /** The entry if it has not expired; an expired one is dropped on sight. */
   private live(id: string): Verification | undefined {
     const verification = this.entries.get(id);
@@ -212,5 +247,7 @@ export function failClosedStore(store: VerificationStore, logger: Logger): Verif
     addAttempt: guard('addAttempt'),
     consume: guard('consume'),
     delete: guard('delete'),
+    claimPhone: guard('claimPhone'),
+    claimedFor: guard('claimedFor'),
   };
 }

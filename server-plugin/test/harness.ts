@@ -22,20 +22,12 @@ import {
   VerificationService,
 } from '../src/index.js';
 import type { Channel } from '../src/protocol.js';
+import { ManualClock } from './support/index.js';
 
 export interface SentMessage {
   phone: string;
   text: string;
   channel: Channel;
-}
-
-/** A clock the test moves by hand. */
-export class FakeClock {
-  now = Date.UTC(2026, 10, 22, 12, 0, 0);
-  readonly read = (): number => this.now;
-  advance(seconds: number): void {
-    this.now += seconds * 1000;
-  }
 }
 
 /** Collects log lines so tests can assert on them (and keep the output quiet). */
@@ -79,11 +71,11 @@ export interface TestAppOptions {
 
 export function createTestApp(config: TestAppOptions = {}) {
   const outbox: SentMessage[] = [];
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const log = new LogSpy();
   const users = new Map<string, User>();
   const sender: Sender = config.sender ?? ((phone, text, channel) => void outbox.push({ phone, text, channel }));
-  const store = new MemoryStore({ clock: clock.read });
+  const store = new MemoryStore({ clock: clock.now });
   /** express-session's store, so tests can look inside sessions. */
   const sessions = config.sessionStore ?? new session.MemoryStore();
 
@@ -92,7 +84,7 @@ export function createTestApp(config: TestAppOptions = {}) {
       provider: config.provider ?? localProvider({ sender }),
       allowedCountries: ['GB', 'DE', 'US'],
       store,
-      clock: clock.read,
+      clock: clock.now,
       logger: log,
       ...config.options,
     },
@@ -138,9 +130,9 @@ export function sessionCookie(res: { headers: Record<string, unknown> }): string
 /** A local provider and a VerificationService around an outbox, a fake clock and a log spy, without HTTP. */
 export function createTestService(options: Partial<PhoneVerifyOptions> = {}, providerOptions: LocalProviderOptions = {}) {
   const outbox: SentMessage[] = [];
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const log = new LogSpy();
-  const store = new MemoryStore({ clock: clock.read });
+  const store = new MemoryStore({ clock: clock.now });
   /** Set `failSends` to make the sender throw, as a gateway that is down would. */
   const control = { failSends: false };
   const sender: Sender = (phone, text, channel) => {
@@ -151,7 +143,7 @@ export function createTestService(options: Partial<PhoneVerifyOptions> = {}, pro
     provider: localProvider({ sender, ...providerOptions }),
     allowedCountries: ['GB', 'DE', 'US'],
     store,
-    clock: clock.read,
+    clock: clock.now,
     logger: log,
     ...options,
   });
@@ -169,11 +161,6 @@ export async function startVerification(
   const res = await agent.post('/auth/phone/start').send(body);
   if (res.status !== 200) throw new Error(`start answered ${res.status} ${JSON.stringify(res.body)}`);
   return { res, code: codeFrom(outbox.at(-1)) };
-}
-
-/** A code of the same length that is certainly not `code`. */
-export function wrongCode(code: string): string {
-  return code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
 }
 
 /** How a strategy ended one authentication (Passport's augmented actions). */
@@ -215,11 +202,11 @@ export async function strategyWithPending<U>(
   options: Partial<PhoneVerifyOptions> = {},
 ) {
   const outbox: SentMessage[] = [];
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const log = new LogSpy();
   const sender: Sender = (to, text, channel) => void outbox.push({ phone: to, text, channel });
   const strategy = new PhoneVerifyStrategy<U>(
-    { provider: localProvider({ sender }), allowedCountries: ['GB', 'DE', 'US'], clock: clock.read, logger: log, ...options },
+    { provider: localProvider({ sender }), allowedCountries: ['GB', 'DE', 'US'], clock: clock.now, logger: log, ...options },
     verify,
   );
   const { verification } = await strategy.service.start({ phone });

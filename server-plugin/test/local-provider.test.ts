@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { consoleLogger, localProvider, PhoneVerifyError, type Sender, type StartRequest } from '../src/index.js';
 import type { Channel } from '../src/protocol.js';
 import { createTestService, type SentMessage } from './harness.js';
+import { wrongCode } from './support/index.js';
 
 function request(overrides: Partial<StartRequest> = {}): StartRequest {
   return {
@@ -88,7 +89,7 @@ describe('localProvider', () => {
       const { provider, outbox } = outboxProvider();
       const started = await provider.start(request());
       const code = leadingCode(outbox[0]!.text);
-      const wrong = code === '000000' ? '000001' : '000000';
+      const wrong = wrongCode(code);
       await expect(provider.check(pending('v1', started.state), wrong)).resolves.toEqual({ status: 'wrong' });
     });
 

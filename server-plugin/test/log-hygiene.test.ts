@@ -3,7 +3,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Channel } from '../src/protocol.js';
-import { codeFrom, createTestApp, type SentMessage, wrongCode } from './harness.js';
+import { codeFrom, createTestApp, type SentMessage } from './harness.js';
+import { wrongCode } from './support/index.js';
 
 const NUMBERS = ['+447400123456', '+4915123456789'];
 

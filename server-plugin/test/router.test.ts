@@ -4,7 +4,8 @@
 import supertest from 'supertest';
 import { describe, expect, it, vi } from 'vitest';
 import type { Verification } from '../src/index.js';
-import { browserAgent, codeFrom, createTestApp, sessionCookie, startVerification, wrongCode } from './harness.js';
+import { browserAgent, codeFrom, createTestApp, sessionCookie, startVerification } from './harness.js';
+import { wrongCode } from './support/index.js';
 
 const GB = '+447400123456';
 

@@ -2,6 +2,7 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
+  errors,
   localProvider,
   PhoneVerifyConfigError,
   PhoneVerifyError,
@@ -10,7 +11,8 @@ import {
   type PhoneVerifyOptions,
   type VerifyProvider,
 } from '../src/index.js';
-import { createTestService, FakeClock, LogSpy, wrongCode } from './harness.js';
+import { createTestService, LogSpy } from './harness.js';
+import { ManualClock, wrongCode } from './support/index.js';
 
 const GB = '+447400123456';
 
@@ -42,9 +44,9 @@ function scriptedProvider(result: () => Promise<CheckResult>): VerifyProvider & 
 }
 
 function serviceWith(provider: VerifyProvider, options: Partial<PhoneVerifyOptions> = {}) {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const log = new LogSpy();
-  const service = new VerificationService({ provider, allowedCountries: ['GB'], clock: clock.read, logger: log, ...options });
+  const service = new VerificationService({ provider, allowedCountries: ['GB'], clock: clock.now, logger: log, ...options });
   return { service, clock, log };
 }
 
@@ -274,12 +276,21 @@ describe('VerificationService', () => {
       expect(await pending).toMatchObject({ code: 'provider_unavailable', message: 'The verification service did not answer in time.' });
     });
 
-    it("should map the provider's expired to expired and drop the verification", async () => {
-      const provider = scriptedProvider(async () => ({ status: 'expired' }));
-      const { service } = serviceWith(provider);
+    it("should map the provider's expired to expired, give the attempt back and keep the verification for a resend", async () => {
+      let status: CheckResult['status'] = 'expired';
+      const provider = scriptedProvider(async () => ({ status }) as CheckResult);
+      const { service, clock } = serviceWith(provider);
       const { verification } = await service.start({ phone: GB });
-      expect(await failure(service.check(verification.id, '123456'))).toMatchObject({ code: 'expired', status: 410 });
-      expect((await failure(service.check(verification.id, '123456'))).code).toBe('no_pending_verification');
+      for (let i = 0; i < 6; i++) expect(await failure(service.check(verification.id, '123456'))).toMatchObject({ code: 'expired', status: 410 });
+      // No attempt was spent: a new code (a resend) can still be asked for and checked.
+      clock.advance(30);
+      await expect(service.resend(verification.id)).resolves.toMatchObject({ attemptsLeft: 5, sendsLeft: 1 });
+      status = 'approved';
+      await expect(service.check(verification.id, '123456')).resolves.toMatchObject({ id: verification.id });
+      // And at our own expiry it is gone.
+      const { verification: next } = await service.start({ phone: GB });
+      clock.advance(301);
+      expect((await failure(service.check(next.id, '123456'))).code).toBe('no_pending_verification');
     });
 
     it("should map the provider's exhausted to too_many_attempts and drop the verification", async () => {
@@ -428,7 +439,52 @@ describe('VerificationService', () => {
       expect(provider.resend).toHaveBeenCalledWith(
         expect.objectContaining({ id: verification.id, phone: GB, state: { ref: 'r1' } }),
         expect.objectContaining({ verificationId: verification.id, channel: 'sms', ttlSeconds: 270 }),
+        expect.any(AbortSignal),
       );
+    });
+  });
+
+  describe('a provider call whose outcome is unknown', () => {
+    /** A provider whose starts fail as the test says: `unknown` (it may have sent) or `refused`. */
+    function failingStarts(outcome: 'unknown' | 'refused') {
+      const provider = scriptedProvider(async () => ({ status: 'approved' }));
+      provider.start = async () => {
+        throw errors.providerUnavailable('The verification service is not answering; try again shortly.', new Error('lost'), undefined, outcome);
+      };
+      return provider;
+    }
+
+    it('should count a start that may have sent toward the number\'s limit; a refused one not', async () => {
+      for (const [outcome, refusedAt] of [['unknown', 3], ['refused', undefined]] as const) {
+        const { service } = serviceWith(failingStarts(outcome), { limits: { perPhone: [{ points: 3, duration: 600 }] } });
+        const codes: string[] = [];
+        for (let i = 0; i < 5; i++) codes.push((await failure(service.start({ phone: GB }))).code);
+        expect(codes.indexOf('rate_limited'), outcome).toBe(refusedAt ?? -1);
+      }
+    });
+
+    it('should tell the breaker of a start that may have sent', async () => {
+      const { service } = serviceWith(failingStarts('unknown'), { breaker: { minSends: 2, minConversion: 0.5 } });
+      await failure(service.start({ phone: GB }));
+      await failure(service.start({ phone: GB }));
+      // Two sends that may have happened and no sign-in: the breaker opens before a third reaches the provider.
+      expect(await failure(service.start({ phone: GB }))).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/right now/) });
+    });
+
+    it('should keep a resend that may have sent counted (sends and cooldown)', async () => {
+      const provider = scriptedProvider(async () => ({ status: 'approved' }));
+      const { service, clock } = serviceWith(provider);
+      const { verification } = await service.start({ phone: GB });
+      provider.start = async () => {
+        throw errors.providerUnavailable('The verification service did not answer in time.');
+      };
+      clock.advance(30);
+      expect((await failure(service.resend(verification.id))).outcome).toBe('unknown');
+      // The cooldown runs from that send, as from one that was answered.
+      expect(await failure(service.resend(verification.id))).toMatchObject({ code: 'resend_too_soon' });
+      provider.start = async () => ({ state: { ref: 'r2' } });
+      clock.advance(30);
+      await expect(service.resend(verification.id)).resolves.toMatchObject({ sendsLeft: 0 });
     });
   });
 
@@ -449,7 +505,7 @@ describe('VerificationService', () => {
       const { service, log } = serviceWith(provider);
       const { verification } = await service.start({ phone: GB });
       await service.cancel(verification.id);
-      expect(cancel).toHaveBeenCalledWith(expect.objectContaining({ id: verification.id, state: { ref: 'r1' } }));
+      expect(cancel).toHaveBeenCalledWith(expect.objectContaining({ id: verification.id, state: { ref: 'r1' } }), expect.any(AbortSignal));
       expect(log.lines).toContain('warn cancel of +********3456 at scripted failed: The verification could not be canceled.');
     });
   });
@@ -526,6 +582,8 @@ describe('VerificationService', () => {
       ['provider without check', { provider: { name: 'x', channels: ['sms'], codeLengths: [6], start: async () => ({ state: {} }) } }, 'ERR_PV_PROVIDER'],
       ['provider without channels', { provider: { ...localProvider({ sender: () => {} }), channels: [] } }, 'ERR_PV_PROVIDER'],
       ['a code length the provider cannot send', { provider: { ...localProvider({ sender: () => {} }), codeLengths: [6] }, codeLength: 8 }, 'ERR_PV_CODE_LENGTH'],
+      // The default 5 against a provider that ends a verification at its third wrong code (Vonage).
+      ['more attempts than the provider allows', { provider: { ...localProvider({ sender: () => {} }), maxAttempts: 3 } }, 'ERR_PV_MAX_ATTEMPTS'],
     ])('should throw for %s', (_name, overrides, code) => {
       const error = configError({ ...base(), ...overrides });
       expect(error.code).toBe(code);
@@ -540,6 +598,11 @@ describe('VerificationService', () => {
     it('should accept the limits of every range', () => {
       expect(() => new VerificationService({ ...base(), codeLength: 10, ttl: 60, maxAttempts: 1, maxSends: 1, resendAfter: 0 })).not.toThrow();
       expect(() => new VerificationService({ ...base(), codeLength: 6, ttl: 600, maxAttempts: 5, maxSends: 5, resendAfter: 600 })).not.toThrow();
+    });
+
+    it("should accept maxAttempts up to the provider's own cap", () => {
+      const provider = { ...localProvider({ sender: () => {} }), maxAttempts: 3 };
+      expect(() => new VerificationService({ ...base(), provider, maxAttempts: 3 })).not.toThrow();
     });
   });
 });

@@ -4,7 +4,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SendRules, Verification, VerificationStore } from '../src/index.js';
-import { FakeClock } from './harness.js';
+import { aVerification, FIXTURE_TTL_MS, ManualClock } from './support/index.js';
 
 export interface StoreFixture {
   store: VerificationStore;
@@ -16,29 +16,17 @@ export interface StoreFixture {
 /** A fresh, empty store reading the given clock. */
 export type MakeStore = (clock: () => number) => StoreFixture | Promise<StoreFixture>;
 
-const TTL = 300_000;
+const TTL = FIXTURE_TTL_MS;
 
 export function describeStoreContract(name: string, makeStore: MakeStore): void {
   let fixtures: StoreFixture[] = [];
 
   async function setup() {
-    const clock = new FakeClock();
-    const fixture = await makeStore(clock.read);
+    const clock = new ManualClock();
+    const fixture = await makeStore(clock.now);
     fixtures.push(fixture);
-    const verification = (id = 'v1', overrides: Partial<Verification> = {}): Verification => ({
-      id,
-      phone: '+447400123456',
-      channel: 'sms',
-      provider: 'local',
-      state: { codeHmac: 'abc' },
-      createdAt: clock.now,
-      expiresAt: clock.now + TTL,
-      lastSentAt: clock.now,
-      sends: 1,
-      attempts: 0,
-      ...overrides,
-    });
-    const rules = (overrides: Partial<{ cooldownMs: number; maxSends: number }> = {}) => ({ now: clock.now, cooldownMs: 30_000, maxSends: 3, ...overrides });
+    const verification = (id = 'v1', overrides: Partial<Verification> = {}): Verification => aVerification(clock, { id, ...overrides });
+    const rules = (overrides: Partial<{ cooldownMs: number; maxSends: number }> = {}) => ({ now: clock.now(), cooldownMs: 30_000, maxSends: 3, ...overrides });
     return { clock, store: fixture.store, size: async () => fixture.size(), verification, rules };
   }
 
@@ -81,7 +69,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
 
       it('should not keep a verification created already expired', async () => {
         const { store, verification, clock } = await setup();
-        await store.create(verification('v1', { expiresAt: clock.now }));
+        await store.create(verification('v1', { expiresAt: clock.now() }));
         await expect(store.get('v1')).resolves.toBeUndefined();
         await expect(store.addAttempt('v1')).resolves.toBeUndefined();
       });
@@ -98,9 +86,9 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         const odd = verification('v1', {
           phone: '+12025550123',
           provider: 'prövïder "quoted" \\ 🚀',
-          createdAt: clock.now + 0.1 + 0.2,
-          expiresAt: clock.now + TTL + 0.000123,
-          lastSentAt: clock.now - 1e-7,
+          createdAt: clock.now() + 0.1 + 0.2,
+          expiresAt: clock.now() + TTL + 0.000123,
+          lastSentAt: clock.now() - 1e-7,
           sends: 2,
           attempts: 3,
           state: {
@@ -122,10 +110,10 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         for (const key of ['createdAt', 'expiresAt', 'lastSentAt'] as const) expect(Object.is(got![key], odd[key])).toBe(true);
         expect(Object.is(got!.state.float, 0.1 + 0.2)).toBe(true);
         // A reservation records the caller's `now` exactly too.
-        clock.now += 30_000.123;
+        clock.set(clock.now() + 30_000.123);
         const reservation = await store.reserveSend('v1', rules({ maxSends: 5 }));
-        expect(reservation).toMatchObject({ ok: true, release: { sentAt: clock.now, previousSentAt: odd.lastSentAt } });
-        expect((await store.get('v1'))!.lastSentAt).toBe(clock.now);
+        expect(reservation).toMatchObject({ ok: true, release: { sentAt: clock.now(), previousSentAt: odd.lastSentAt } });
+        expect((await store.get('v1'))!.lastSentAt).toBe(clock.now());
       });
     });
 
@@ -146,10 +134,10 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         const reservation = await store.reserveSend('v1', rules());
         expect(reservation).toEqual({
           ok: true,
-          verification: { ...created, sends: 2, lastSentAt: clock.now },
-          release: { sentAt: clock.now, previousSentAt: created.lastSentAt },
+          verification: { ...created, sends: 2, lastSentAt: clock.now() },
+          release: { sentAt: clock.now(), previousSentAt: created.lastSentAt },
         });
-        expect(await store.get('v1')).toMatchObject({ sends: 2, lastSentAt: clock.now });
+        expect(await store.get('v1')).toMatchObject({ sends: 2, lastSentAt: clock.now() });
       });
 
       it('should refuse past the limit until the verification expires', async () => {
@@ -188,7 +176,7 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       it('should not erase a parallel send when a failed one is released', async () => {
         const { store, verification, clock } = await setup();
         await store.create(verification());
-        const noCooldown = (): SendRules => ({ now: clock.now, cooldownMs: 0, maxSends: 3 });
+        const noCooldown = (): SendRules => ({ now: clock.now(), cooldownMs: 0, maxSends: 3 });
         clock.advance(5);
         const first = await store.reserveSend('v1', noCooldown());
         clock.advance(1);
@@ -276,6 +264,46 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         await store.delete('v1');
         await expect(store.get('v1')).resolves.toBeUndefined();
         await expect(store.delete('v1')).resolves.toBeUndefined();
+      });
+    });
+
+    describe('claimPhone and claimedFor', () => {
+      const PHONE = '+447400123456';
+
+      it('should name the live verification of a number and hand back the one it replaces', async () => {
+        const { store, clock } = await setup();
+        const until = clock.now() + TTL;
+        await expect(store.claimedFor(PHONE)).resolves.toBeUndefined();
+        await expect(store.claimPhone(PHONE, 'a', until)).resolves.toBeUndefined();
+        await expect(store.claimedFor(PHONE)).resolves.toBe('a');
+        await expect(store.claimPhone(PHONE, 'b', until)).resolves.toBe('a');
+        await expect(store.claimedFor(PHONE)).resolves.toBe('b');
+        // Claiming again for the same verification replaces nothing.
+        await expect(store.claimPhone(PHONE, 'b', until)).resolves.toBeUndefined();
+        await expect(store.claimedFor('+4915123456789')).resolves.toBeUndefined();
+      });
+
+      it('should forget a claim when it expires', async () => {
+        const { store, clock, size } = await setup();
+        await store.claimPhone(PHONE, 'a', clock.now() + 60_000);
+        clock.advance(59.999);
+        await expect(store.claimedFor(PHONE)).resolves.toBe('a');
+        clock.advance(0.001);
+        // Redis drops the key by its own (real-time) TTL; the contract is what claimedFor answers.
+        if (name === 'MemoryStore') await expect(store.claimedFor(PHONE)).resolves.toBeUndefined();
+        await expect(store.claimPhone(PHONE, 'b', clock.now() - 1)).resolves.toBeOneOf([undefined, 'a']);
+        await expect(store.claimedFor(PHONE)).resolves.toBeUndefined();
+        expect(await size()).toBe(0);
+      });
+
+      it('should let exactly one of parallel claims replace a given one', async () => {
+        const { store, clock } = await setup();
+        const until = clock.now() + TTL;
+        await store.claimPhone(PHONE, 'first', until);
+        const replaced = await Promise.all(['x', 'y', 'z'].map((id) => store.claimPhone(PHONE, id, until)));
+        // Each claim replaced the one before it: 'first' once, and two of the racers once each.
+        expect(replaced.filter((r) => r === 'first')).toHaveLength(1);
+        expect(new Set(replaced).size).toBe(3);
       });
     });
 

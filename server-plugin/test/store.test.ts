@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../src/index.js';
-import { FakeClock } from './harness.js';
+import { ManualClock } from './support/index.js';
 import { describeStoreContract } from './store-contract.js';
 
 describeStoreContract('MemoryStore', (clock) => {
@@ -15,8 +15,8 @@ const TTL = 300_000;
 let stores: MemoryStore[] = [];
 
 function setup() {
-  const clock = new FakeClock();
-  const store = new MemoryStore({ clock: clock.read });
+  const clock = new ManualClock();
+  const store = new MemoryStore({ clock: clock.now });
   stores.push(store);
   const verification = (id: string) => ({
     id,
@@ -24,9 +24,9 @@ function setup() {
     channel: 'sms' as const,
     provider: 'local',
     state: { codeHmac: 'abc' },
-    createdAt: clock.now,
-    expiresAt: clock.now + TTL,
-    lastSentAt: clock.now,
+    createdAt: clock.now(),
+    expiresAt: clock.now() + TTL,
+    lastSentAt: clock.now(),
     sends: 1,
     attempts: 0,
   });
@@ -56,10 +56,10 @@ describe('MemoryStore', () => {
     });
 
     it('should sweep by itself on its timer', async () => {
-      const clock = new FakeClock();
-      const store = new MemoryStore({ clock: clock.read, sweepInterval: 5 });
+      const clock = new ManualClock();
+      const store = new MemoryStore({ clock: clock.now, sweepInterval: 5 });
       stores.push(store);
-      await store.create({ id: 'v1', phone: '+447400123456', channel: 'sms', provider: 'local', state: {}, createdAt: 0, expiresAt: clock.now + 1000, lastSentAt: 0, sends: 1, attempts: 0 });
+      await store.create({ id: 'v1', phone: '+447400123456', channel: 'sms', provider: 'local', state: {}, createdAt: 0, expiresAt: clock.now() + 1000, lastSentAt: 0, sends: 1, attempts: 0 });
       clock.advance(2);
       await expect.poll(() => store.size, { timeout: 500, interval: 5 }).toBe(0);
     });

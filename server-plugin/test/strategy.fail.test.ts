@@ -2,7 +2,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { PhoneVerifyError } from '../src/index.js';
-import { runStrategy, strategyWithPending, wrongCode, type Outcome } from './harness.js';
+import { runStrategy, strategyWithPending, type Outcome } from './harness.js';
+import { wrongCode } from './support/index.js';
 
 const accept = async () => ({ id: 'u1' });
 

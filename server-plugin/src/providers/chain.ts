@@ -2,7 +2,7 @@
 // Failover across providers: a start that finds one provider down goes to the next
 // that has the channel; everything after that goes back to whichever started it.
 
-import { errors, PhoneVerifyError } from '../errors.js';
+import { errors, mayHaveActed, PhoneVerifyError } from '../errors.js';
 import type { Channel } from '../protocol.js';
 import type { CheckResult, PendingVerification, ProviderState, StartRequest, Started, VerifyProvider } from './types.js';
 
@@ -20,7 +20,10 @@ const VIA = 'via';
 
 /** Whether an error from a start means "try the next provider". */
 function movesOn(error: unknown, options: ProviderChainOptions): boolean {
-  // Anything that is not a PhoneVerifyError is a fault the service would call provider_unavailable.
+  // A provider that may have sent (a timeout, a lost answer) is not asked again elsewhere:
+  // that would be two codes, two SMS paid, for one counted send.
+  if (mayHaveActed(error)) return false;
+  // Anything else that is not a PhoneVerifyError is a fault the service would call provider_unavailable.
   if (!(error instanceof PhoneVerifyError)) return true;
   return error.code === 'provider_unavailable' || (options.failoverOnProviderError === true && error.code === 'provider_error');
 }
@@ -54,7 +57,7 @@ export function providerChain(providers: readonly VerifyProvider[], options: Pro
   }
 
   /** Start with the first provider that can, skipping `skip`; rethrows the last failure. */
-  async function startWith(request: StartRequest, skip?: VerifyProvider): Promise<Started> {
+  async function startWith(request: StartRequest, signal: AbortSignal | undefined, skip?: VerifyProvider): Promise<Started> {
     const candidates = providers.filter((p) => p !== skip && p.channels.includes(request.channel) && p.codeLengths.includes(request.codeLength));
     if (candidates.length === 0) {
       throw errors.channelUnavailable(`Codes cannot be sent by ${request.channel} right now.`);
@@ -62,7 +65,7 @@ export function providerChain(providers: readonly VerifyProvider[], options: Pro
     let last: unknown;
     for (const provider of candidates) {
       try {
-        return tag(provider, await provider.start(request));
+        return tag(provider, await provider.start(request, signal));
       } catch (error) {
         if (!movesOn(error, options)) throw error;
         last = error;
@@ -75,10 +78,11 @@ export function providerChain(providers: readonly VerifyProvider[], options: Pro
     name: `chain(${providers.map((p) => p.name).join(',')})`,
     channels,
     codeLengths,
-    // A failover must not outlive what the shortest-lived provider can keep.
-    ...maxTtl(providers),
+    // A failover must not outlive what the shortest-lived provider can keep, nor allow more tries.
+    ...lowest('maxTtlSeconds', providers),
+    ...lowest('maxAttempts', providers),
 
-    start: (request) => startWith(request),
+    start: (request, signal) => startWith(request, signal),
 
     /**
      * Back to the provider that started it when it has the channel (its own resend,
@@ -86,39 +90,40 @@ export function providerChain(providers: readonly VerifyProvider[], options: Pro
      * send goes to the next provider, like a start: a user asking again is exactly the
      * one whose code did not arrive.
      */
-    async resend(pending: PendingVerification, request: StartRequest): Promise<Started> {
+    async resend(pending: PendingVerification, request: StartRequest, signal?: AbortSignal): Promise<Started> {
       const found = origin(pending);
       if (found && found.provider.channels.includes(request.channel)) {
         const { provider, inner } = found;
         try {
-          return tag(provider, await (provider.resend ? provider.resend(inner, request) : provider.start(request)));
+          return tag(provider, await (provider.resend ? provider.resend(inner, request, signal) : provider.start(request, signal)));
         } catch (error) {
           if (!movesOn(error, options)) throw error;
-          return startWith(request, provider);
+          return startWith(request, signal, provider);
         }
       }
       if (found?.provider.cancel) {
         // Switching provider: drop the old code where we can; it expires by itself otherwise.
-        await found.provider.cancel(found.inner).catch(() => undefined);
+        await found.provider.cancel(found.inner, signal).catch(() => undefined);
       }
-      return startWith(request, found?.provider);
+      return startWith(request, signal, found?.provider);
     },
 
-    async check(pending: PendingVerification, code: string): Promise<CheckResult> {
+    async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
       const found = origin(pending);
       // Started by a provider no longer configured: it cannot be checked any more.
       if (!found) return { status: 'expired' };
-      return found.provider.check(found.inner, code);
+      return found.provider.check(found.inner, code, signal);
     },
 
-    async cancel(pending: PendingVerification): Promise<void> {
+    async cancel(pending: PendingVerification, signal?: AbortSignal): Promise<void> {
       const found = origin(pending);
-      if (found?.provider.cancel) await found.provider.cancel(found.inner);
+      if (found?.provider.cancel) await found.provider.cancel(found.inner, signal);
     },
   };
 }
 
-function maxTtl(providers: readonly VerifyProvider[]): { maxTtlSeconds?: number } {
-  const limits = providers.map((p) => p.maxTtlSeconds).filter((t): t is number => t !== undefined);
-  return limits.length > 0 ? { maxTtlSeconds: Math.min(...limits) } : {};
+/** The lowest of a limit some providers have, or nothing if none has it. */
+function lowest<K extends 'maxTtlSeconds' | 'maxAttempts'>(key: K, providers: readonly VerifyProvider[]): { [k in K]?: number } {
+  const limits = providers.map((p) => p[key]).filter((t): t is number => t !== undefined);
+  return (limits.length > 0 ? { [key]: Math.min(...limits) } : {}) as { [k in K]?: number };
 }

@@ -2,7 +2,7 @@
 // The one way provider adapters talk HTTP: platform fetch with a deadline, and the
 // mapping of transport failures and generic statuses onto protocol errors.
 
-import { errors, type PhoneVerifyError } from '../errors.js';
+import { errors, type PhoneVerifyError, type ProviderOutcome } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { maskPhonesIn } from '../phone.js';
 
@@ -10,7 +10,11 @@ import { maskPhonesIn } from '../phone.js';
 export interface HttpProviderOptions {
   /** Scheme, host and optional port of the API (a sandbox in tests). Default: the provider's real host. */
   baseUrl?: string;
-  /** Seconds one provider call may take. Default 10. */
+  /**
+   * Seconds one HTTP request may take. Default 10. The service's `providerTimeout` is the
+   * deadline of a whole call (which may be several requests: cancel then start, check then
+   * a status read) and aborts the request in flight when it passes.
+   */
   timeout?: number;
   /** Where the operator-facing lines go (bad credentials, rejected configuration). Default: the console. */
   logger?: Logger;
@@ -37,6 +41,8 @@ export interface HttpRequest {
   form?: Record<string, string>;
   /** Shown in log lines and errors instead of the path (which may hold a phone number). */
   what: string;
+  /** The service's deadline for the whole call; aborts this request too. */
+  signal?: AbortSignal | undefined;
 }
 
 export interface HttpResponse {
@@ -66,9 +72,16 @@ export function retryAfterSeconds(headers: Headers): number | undefined {
   return Math.max(1, Math.ceil((date - Date.now()) / 1000));
 }
 
-export function unavailable(provider: string, detail: string, retryAfter = 5): PhoneVerifyError {
-  return errors.providerUnavailable('The verification service is not answering; try again shortly.', new Error(`${provider}: ${detail}`), retryAfter * 1000);
+export function unavailable(provider: string, detail: string, outcome: ProviderOutcome, retryAfter = 5): PhoneVerifyError {
+  return errors.providerUnavailable('The verification service is not answering; try again shortly.', new Error(`${provider}: ${detail}`), retryAfter * 1000, outcome);
 }
+
+/**
+ * Network errors that happen before a request is written (no connection, no such host):
+ * the provider cannot have acted. Everything else after `fetch` was called (a reset, a
+ * socket closed mid-answer, a timeout) may come after the provider acted.
+ */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL']);
 
 /** A small fetch client bound to one provider's host, credentials and deadline. */
 export class HttpClient {
@@ -88,7 +101,7 @@ export class HttpClient {
     const init: RequestInit = {
       method: request.method,
       headers: { accept: 'application/json', ...headers },
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: request.signal ? AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs),
       redirect: 'error',
     };
     if (request.json !== undefined) {
@@ -106,11 +119,12 @@ export class HttpClient {
       text = await response.text();
     } catch (error) {
       const name = (error as Error)?.name;
-      const reason =
-        name === 'TimeoutError' || name === 'AbortError'
-          ? `no answer to ${request.what} within ${timeoutMs / 1000} s`
-          : `${request.what} failed: ${describeNetworkError(error)}`;
-      throw unavailable(provider, reason);
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        const reason = request.signal?.aborted ? 'the call ran out of time' : `no answer within ${timeoutMs / 1000} s`;
+        throw unavailable(provider, `${request.what}: ${reason}`, 'unknown');
+      }
+      const code = networkCode(error);
+      throw unavailable(provider, `${request.what} failed: ${describeNetworkError(error)}`, code && NOT_SENT.has(code) ? 'refused' : 'unknown');
     }
     let body: unknown;
     if (text !== '') {
@@ -126,7 +140,9 @@ export class HttpClient {
   /**
    * The error for an answer the adapter did not expect: credentials (401/403) and
    * other refusals become `provider_error` with one log line for the operator;
-   * 429, 5xx and anything else become `provider_unavailable`.
+   * 429, 5xx and anything else become `provider_unavailable`. An error status is the
+   * provider saying no (`refused`), except 502 and 504: a gateway answered for a backend
+   * that may have acted. A 2xx or 3xx we cannot read may be a send that happened.
    */
   unexpected(response: HttpResponse, what: string, providerText?: string, code?: string): PhoneVerifyError {
     const { provider, logger } = this.config;
@@ -136,22 +152,28 @@ export class HttpClient {
       return errors.providerRefused();
     }
     if (response.status === 429) {
-      return unavailable(provider, `${what} was rate limited (HTTP 429)${detail}`, retryAfterSeconds(response.headers) ?? 5);
+      return unavailable(provider, `${what} was rate limited (HTTP 429)${detail}`, 'refused', retryAfterSeconds(response.headers) ?? 5);
     }
     if (response.status >= 500) {
-      return unavailable(provider, `${what} failed with HTTP ${response.status}${detail}`, retryAfterSeconds(response.headers) ?? 5);
+      const outcome = response.status === 502 || response.status === 504 ? 'unknown' : 'refused';
+      return unavailable(provider, `${what} failed with HTTP ${response.status}${detail}`, outcome, retryAfterSeconds(response.headers) ?? 5);
     }
     if (response.status >= 400) {
       logger.error(`${provider} rejected ${what} (HTTP ${response.status})${detail}; check the provider options`);
       return errors.providerRefused();
     }
-    return unavailable(provider, `${what} answered HTTP ${response.status} with a body that is not the documented one`);
+    return unavailable(provider, `${what} answered HTTP ${response.status} with a body that is not the documented one`, 'unknown');
   }
 
-  /** The error for a 2xx answer whose body is not the documented JSON. */
+  /** The error for a 2xx answer whose body is not the documented JSON: the provider may well have acted. */
   malformed(what: string): PhoneVerifyError {
-    return unavailable(this.config.provider, `${what} answered with a body that is not the documented JSON`);
+    return unavailable(this.config.provider, `${what} answered with a body that is not the documented JSON`, 'unknown');
   }
+}
+
+function networkCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } })?.cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
 function describeNetworkError(error: unknown): string {

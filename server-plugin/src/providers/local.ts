@@ -9,8 +9,12 @@ import { maskPhone } from '../phone.js';
 import type { Channel } from '../protocol.js';
 import type { CheckResult, PendingVerification, StartRequest, Started, VerifyProvider } from './types.js';
 
-/** Delivers one message. Throw (or reject) if it could not be sent. */
-export type Sender = (phone: string, message: string, channel: Channel) => void | Promise<void>;
+/**
+ * Delivers one message. Throw (or reject) if it could not be sent; throw a
+ * PhoneVerifyError with `outcome: 'unknown'` if it may have been (so it is counted).
+ * `signal` aborts when the service's deadline passes.
+ */
+export type Sender = (phone: string, message: string, channel: Channel, signal?: AbortSignal) => void | Promise<void>;
 
 export interface MessageContext {
   channel: Channel;
@@ -87,7 +91,7 @@ export function localProvider(options: LocalProviderOptions = {}): VerifyProvide
     channels: options.channels ?? ['sms', 'voice'],
     codeLengths: [6, 7, 8, 9, 10],
 
-    async start(request: StartRequest): Promise<Started> {
+    async start(request: StartRequest, signal?: AbortSignal): Promise<Started> {
       // NIST 800-63B-4 §3.1.3.2: an approved RBG; randomInt draws from the CSPRNG without modulo bias.
       const code = randomInt(0, 10 ** request.codeLength)
         .toString()
@@ -97,7 +101,7 @@ export function localProvider(options: LocalProviderOptions = {}): VerifyProvide
       if (request.locale !== undefined) context.locale = request.locale;
       const text = message(code, context);
       try {
-        await sender(request.phone, text, request.channel);
+        await sender(request.phone, text, request.channel, signal);
       } catch (error) {
         // A sender that already says which protocol error it is (e.g. provider_error for bad credentials) is believed.
         if (error instanceof PhoneVerifyError) throw error;

@@ -2,7 +2,7 @@
 // MessageBird Verify (legacy REST API): a Verify object per send, checked with
 // GET ?token=, deleted with DELETE. Its defaults (30 s, one attempt) are always overridden.
 
-import { errors, type PhoneVerifyError } from '../errors.js';
+import { errors, mayHaveActed, type PhoneVerifyError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import { HttpClient, pickLanguage, requireString, timeoutMs, type HttpProviderOptions, type HttpResponse } from './http.js';
 import type { CheckResult, PendingVerification, StartRequest, Started, VerifyProvider } from './types.js';
@@ -75,14 +75,21 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
   const fail = (res: HttpResponse, what: string, code?: string): PhoneVerifyError =>
     http.unexpected(refusedKey(res) ? { ...res, status: 401 } : res, what, errorText(res.body), code);
 
-  /** The Verify object's status by a plain read (no token): what a refused check meant. */
-  async function statusOf(pending: PendingVerification): Promise<CheckResult> {
+  /** The Verify object's `status` by a plain read (no token); undefined once it is gone (404). */
+  async function readStatus(pending: PendingVerification, signal?: AbortSignal): Promise<unknown> {
     const what = 'check (status read)';
-    const res = await http.send({ method: 'GET', path: `/verify/${encodeURIComponent(String(pending.state.verifyId))}`, what });
-    if (res.status === 404) return { status: 'expired' };
+    const res = await http.send({ method: 'GET', path: `/verify/${encodeURIComponent(String(pending.state.verifyId))}`, what, signal });
+    if (res.status === 404) return undefined;
     if (res.status !== 200) throw fail(res, what);
-    const status = isObject(res.body) ? res.body.status : undefined;
+    return isObject(res.body) ? res.body.status : null;
+  }
+
+  /** What a refused check meant, by a status read. */
+  async function statusOf(pending: PendingVerification, signal?: AbortSignal): Promise<CheckResult> {
+    const status = await readStatus(pending, signal);
     switch (status) {
+      case undefined:
+        return { status: 'expired' };
       case 'sent':
         return { status: 'wrong' };
       case 'failed':
@@ -93,19 +100,19 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
       case 'deleted':
         return { status: 'expired' };
       default:
-        throw http.malformed(what);
+        throw http.malformed('check (status read)');
     }
   }
 
-  async function cancel(pending: PendingVerification): Promise<void> {
+  async function cancel(pending: PendingVerification, signal?: AbortSignal): Promise<void> {
     const what = 'cancel';
-    const res = await http.send({ method: 'DELETE', path: `/verify/${encodeURIComponent(String(pending.state.verifyId))}`, what });
+    const res = await http.send({ method: 'DELETE', path: `/verify/${encodeURIComponent(String(pending.state.verifyId))}`, what, signal });
     // 404: already gone.
     if (res.status === 204 || res.status === 404) return;
     throw fail(res, what);
   }
 
-  async function start(request: StartRequest): Promise<Started> {
+  async function start(request: StartRequest, signal?: AbortSignal): Promise<Started> {
     const what = `start (${request.channel})`;
     if (request.channel !== 'sms' && request.channel !== 'voice') {
       throw errors.channelNotByProvider(request.channel);
@@ -126,7 +133,7 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
       if (options.voice) body.voice = options.voice;
     }
     // JSON, as the official Node SDK sends (the API takes form fields too).
-    const res = await http.send({ method: 'POST', path: '/verify', json: body, what });
+    const res = await http.send({ method: 'POST', path: '/verify', json: body, what, signal });
     // The create status is UNCONFIRMED (probably 201): any 2xx carrying a Verify object will do.
     if (res.status < 200 || res.status > 299) {
       if (res.status === 422 && errorsOf(res.body).some((e) => e.parameter === 'recipient')) {
@@ -145,37 +152,49 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
     codeLengths: [6, 7, 8, 9, 10],
     start,
 
-    /** A new Verify object; the old one is deleted first so its code dies with it (best effort). */
-    async resend(pending: PendingVerification, request: StartRequest): Promise<Started> {
-      try {
-        await cancel(pending);
-      } catch {
-        // The old object expires by itself and its id is forgotten: the send matters more.
-      }
-      return start(request);
+    /**
+     * A new Verify object, then the old one deleted so its code dies (best effort). In that
+     * order: MessageBird lets two live for one number, so the code the user holds keeps
+     * working until the new one exists.
+     */
+    async resend(pending: PendingVerification, request: StartRequest, signal?: AbortSignal): Promise<Started> {
+      const started = await start(request, signal);
+      // The old object expires by itself if this fails: the new send matters more.
+      await cancel(pending, signal).catch(() => undefined);
+      return started;
     },
 
-    async check(pending: PendingVerification, code: string): Promise<CheckResult> {
+    async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
       // An empty token turns the call into a plain read that answers "sent" with a 200.
       if (code === '') return { status: 'wrong' };
       const what = 'check';
-      const res = await http.send({
-        method: 'GET',
-        path: `/verify/${encodeURIComponent(String(pending.state.verifyId))}?token=${encodeURIComponent(code)}`,
-        what,
-      });
+      let res: HttpResponse;
+      try {
+        res = await http.send({
+          method: 'GET',
+          path: `/verify/${encodeURIComponent(String(pending.state.verifyId))}?token=${encodeURIComponent(code)}`,
+          what,
+          signal,
+        });
+      } catch (error) {
+        // This very check may have been judged and its answer lost: ask, don't guess. Right
+        // after it, "verified" means its code was right (the id is the service's, checked
+        // from one session only); later, it never approves (see statusOf).
+        if (mayHaveActed(error) && (await readStatus(pending, signal).catch(() => undefined)) === 'verified') return { status: 'approved' };
+        throw error;
+      }
       if (res.status === 200) {
         const status = isObject(res.body) ? res.body.status : undefined;
         // Only "verified" is success; "no error" is not (messagebird-nodejs #122).
         if (status === 'verified') return { status: 'approved' };
         if (typeof status !== 'string') throw http.malformed(what);
-        return statusOf(pending);
+        return statusOf(pending, signal);
       }
       if (res.status === 404) return { status: 'expired' };
       if (res.status === 401 || res.status === 403 || res.status === 429 || res.status >= 500 || refusedKey(res)) throw fail(res, what, code);
       // UNCONFIRMED: the status and error code of a wrong, expired or exhausted token. All are a
       // non-2xx with an errors array; the object's status (a plain read) says which it was.
-      if (res.status >= 400 && errorsOf(res.body).length > 0) return statusOf(pending);
+      if (res.status >= 400 && errorsOf(res.body).length > 0) return statusOf(pending, signal);
       throw fail(res, what, code);
     },
 

@@ -2,7 +2,8 @@
 // Textmagic Verify (REST API v2): start, check and cancel one verification per
 // number. Codes live 300 s at Textmagic whatever we ask; cancel waits 30 s.
 
-import { errors } from '../errors.js';
+import { errors, mayHaveActed } from '../errors.js';
+import { Deadlines } from './deadlines.js';
 import { consoleLogger } from '../logger.js';
 import { HttpClient, pickLanguage, requireString, timeoutMs, type HttpProviderOptions, type HttpResponse } from './http.js';
 import type { CheckResult, PendingVerification, StartRequest, Started, VerifyProvider } from './types.js';
@@ -11,6 +12,7 @@ import type { CheckResult, PendingVerification, StartRequest, Started, VerifyPro
 export const TEXTMAGIC_TTL_SECONDS = 300;
 /** Seconds after a send before Textmagic lets it be cancelled. */
 export const TEXTMAGIC_CANCEL_AFTER_SECONDS = 30;
+const TTL_MS = TEXTMAGIC_TTL_SECONDS * 1000;
 
 /** Workflows that begin with an SMS: 1 SMS→TTS→TTS, 2 SMS→SMS→TTS, 4 SMS→SMS, 5 SMS→TTS, 6 SMS only. */
 export type TextmagicSmsWorkflow = '1' | '2' | '4' | '5' | '6';
@@ -106,18 +108,15 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
   });
 
   /**
-   * Numbers with a verification live at Textmagic that this process started, and
-   * when: a second start answers 409 until the first has expired or is cancelled,
-   * and this is how we know how long that is. Other processes' sends are unknown.
+   * Numbers with a verification live at Textmagic that this process started (or may have:
+   * a start whose answer was lost), and until when: a second start answers 409 until then,
+   * and this is how we know how long that is. Other processes' sends are unknown. Bounded.
    */
-  const live = new Map<string, number>();
-  const forget = (phone: string): void => void live.delete(phone);
-  const liveFor = (phone: string): number | undefined => {
-    const sentAt = live.get(phone);
-    if (sentAt !== undefined && clock() - sentAt >= TEXTMAGIC_TTL_SECONDS * 1000) live.delete(phone);
-    return live.get(phone);
-  };
-  async function start(request: StartRequest): Promise<Started> {
+  const live = new Deadlines<string>(clock);
+  const remember = (phone: string, sentAt: number): void => live.set(phone, sentAt + TTL_MS);
+  const forget = (phone: string): void => live.delete(phone);
+
+  async function start(request: StartRequest, signal?: AbortSignal): Promise<Started> {
     const what = `start (${request.channel})`;
     if (request.channel !== 'sms' && request.channel !== 'voice') {
       throw errors.channelNotByProvider(request.channel);
@@ -135,32 +134,44 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
     if (language) body.language = language;
     if (options.senderId) body.senderId = options.senderId;
 
-    const res = await http.send({ method: 'POST', path: '/api/v2/verify', json: body, what });
+    const attemptedAt = clock();
+    let res: HttpResponse;
+    try {
+      res = await http.send({ method: 'POST', path: '/api/v2/verify', json: body, what, signal });
+    } catch (error) {
+      // It may have been sent, so a start for the number may meet a 409 for up to 300 s.
+      if (mayHaveActed(error)) remember(request.phone, attemptedAt);
+      throw error;
+    }
     if (res.status === 409) {
       // A verification for this number is still live (another tab, a cancel refused as too
       // early, another process). Not a provider fault, so not provider_unavailable (no
       // failover to another provider either: that would be a second live code). It clears
       // when the live one expires: rate_limited with the time left when we know it, else 300 s.
-      const sentAt = liveFor(request.phone);
-      throw errors.numberBusy(TEXTMAGIC_TTL_SECONDS * 1000 - (sentAt === undefined ? 0 : clock() - sentAt));
+      const until = live.get(request.phone);
+      throw errors.numberBusy(until === undefined ? TTL_MS : until - clock());
     }
     if (res.status === 400 && fieldsOf(res.body).includes('phone')) {
       // We only send numbers libphonenumber calls valid; Textmagic refusing one (landline,
       // unsupported destination) is about the number, not our configuration.
       throw errors.invalidPhone();
     }
-    if (res.status !== 200) throw http.unexpected(res, what, errorText(res.body));
+    if (res.status !== 200) {
+      const failure = http.unexpected(res, what, errorText(res.body));
+      if (mayHaveActed(failure)) remember(request.phone, attemptedAt);
+      throw failure;
+    }
     const verifyId = isObject(res.body) ? res.body.verifyId : undefined;
+    remember(request.phone, attemptedAt);
     if (typeof verifyId !== 'string' || verifyId === '') throw http.malformed(what);
     const sentAt = clock();
-    live.set(request.phone, sentAt);
     return { state: { verifyId, sentAt } };
   }
 
-  async function cancel(pending: PendingVerification): Promise<void> {
+  async function cancel(pending: PendingVerification, signal?: AbortSignal): Promise<void> {
     const what = 'cancel';
     const verifyId = String(pending.state.verifyId);
-    const res: HttpResponse = await http.send({ method: 'DELETE', path: `/api/v2/verify/${encodeURIComponent(verifyId)}`, what });
+    const res: HttpResponse = await http.send({ method: 'DELETE', path: `/api/v2/verify/${encodeURIComponent(verifyId)}`, what, signal });
     // 404: already expired, verified or cancelled; the goal is reached.
     if (res.status === 204 || res.status === 404) {
       forget(pending.phone);
@@ -190,12 +201,12 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
      * so a resend (or channel switch) cancels first, which Textmagic allows only 30 s
      * after the send: earlier, `resend_too_soon` says when.
      */
-    async resend(pending: PendingVerification, request: StartRequest): Promise<Started> {
-      await cancel(pending);
-      return start(request);
+    async resend(pending: PendingVerification, request: StartRequest, signal?: AbortSignal): Promise<Started> {
+      await cancel(pending, signal);
+      return start(request, signal);
     },
 
-    async check(pending: PendingVerification, code: string): Promise<CheckResult> {
+    async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
       const what = 'check';
       const verifyId = String(pending.state.verifyId);
       const res = await http.send({
@@ -203,6 +214,7 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
         path: '/api/v2/verify',
         json: { code: codeAs === 'integer' ? Number(code) : code, verifyId },
         what,
+        signal,
       });
       // Only the documented 204 approves: a 200 (or any other 2xx) is not Textmagic's answer.
       if (res.status === 204) {

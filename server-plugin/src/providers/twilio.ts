@@ -118,7 +118,7 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
    * verification: Twilio resends the same code under the same SID (on the channel
    * asked for now) and counts it against 5 sends per 10 minutes.
    */
-  async function create(request: StartRequest, previous?: ProviderState): Promise<Started> {
+  async function create(request: StartRequest, previous?: ProviderState, signal?: AbortSignal): Promise<Started> {
     const what = `start (${request.channel})`;
     const channel = TWILIO_CHANNEL[request.channel];
     if (!channel || !channels.includes(request.channel)) {
@@ -129,7 +129,7 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
     const form: Record<string, string> = { To: request.phone, Channel: channel };
     const locale = twilioLocale(request.locale);
     if (locale) form.Locale = locale;
-    const res = await http.send({ method: 'POST', path: `${base}/Verifications`, form, what });
+    const res = await http.send({ method: 'POST', path: `${base}/Verifications`, form, what, signal });
     // Documented: 201. Any 2xx with a VE… sid is taken (a reused verification might answer 200: UNCONFIRMED).
     if (res.status >= 200 && res.status < 300) {
       const body = isObject(res.body) ? res.body : undefined;
@@ -157,13 +157,15 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
     channels,
     codeLengths: [codeLength],
     maxTtlSeconds: TWILIO_TTL_SECONDS,
+    // Five checks per verification, then 60202 (the plugin's own ceiling is the same).
+    maxAttempts: 5,
 
-    start: (request) => create(request),
+    start: (request, signal) => create(request, undefined, signal),
 
     /** Just another create, perhaps with another Channel; Twilio keeps the SID and the code. */
-    resend: (pending, request) => create(request, pending.state),
+    resend: (pending, request, signal) => create(request, pending.state, signal),
 
-    async check(pending: PendingVerification, code: string): Promise<CheckResult> {
+    async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
       const what = 'check';
       // By VerificationSid rather than To: it names exactly the verification we started.
       const res = await http.send({
@@ -171,6 +173,7 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
         path: `${base}/VerificationCheck`,
         form: { VerificationSid: String(pending.state.verificationSid), Code: code },
         what,
+        signal,
       });
       // 20404: deleted once approved, expired or max attempts reached (or canceled) — which one
       // cannot be told; the plugin keeps its own record of success, so "expired" is the answer.
@@ -198,13 +201,14 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
       }
     },
 
-    async cancel(pending: PendingVerification): Promise<void> {
+    async cancel(pending: PendingVerification, signal?: AbortSignal): Promise<void> {
       const what = 'cancel';
       const res = await http.send({
         method: 'POST',
         path: `${base}/Verifications/${encodeURIComponent(String(pending.state.verificationSid))}`,
         form: { Status: 'canceled' },
         what,
+        signal,
       });
       // 404: already approved, expired, exhausted or canceled — gone either way.
       if (res.status === 200 || res.status === 404) return;

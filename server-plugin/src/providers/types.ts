@@ -55,7 +55,11 @@ export type CheckResult =
 
 /**
  * A verification provider. Operational failures (down, timed out, refused) are
- * thrown as `PhoneVerifyError` with `provider_unavailable` or `provider_error`.
+ * thrown as `PhoneVerifyError` with `provider_unavailable` or `provider_error`, and
+ * `outcome: 'unknown'` when the provider may have acted all the same (see `errors.ts`).
+ *
+ * Every call takes the service's `signal`: it aborts when the service's deadline for the
+ * call (`providerTimeout`) has passed, and the adapter must stop its requests then.
  */
 export interface VerifyProvider {
   /** Short, stable, for logs and for the stored verification: `"local"`, `"telnyx"`. */
@@ -66,16 +70,22 @@ export interface VerifyProvider {
   readonly codeLengths: readonly number[];
   /** Longest validity this provider can give a code, in seconds, if it has a limit (Textmagic: 300). */
   readonly maxTtlSeconds?: number;
+  /**
+   * Wrong codes the provider itself allows per verification, if it ends one sooner than
+   * we would (Vonage: 3). The service's `maxAttempts` must not be higher (ERR_PV_MAX_ATTEMPTS),
+   * or users would be told of tries the provider no longer takes.
+   */
+  readonly maxAttempts?: number;
   /** Send a code. Called again (with a new channel, perhaps) for a resend. */
-  start(request: StartRequest): Promise<Started>;
+  start(request: StartRequest, signal?: AbortSignal): Promise<Started>;
   /**
    * Send the pending verification again, perhaps on another channel. Providers
    * whose API needs more than a fresh start for this (Textmagic: cancel first)
    * implement it; without it the service calls `start` again.
    */
-  resend?(pending: PendingVerification, request: StartRequest): Promise<Started>;
+  resend?(pending: PendingVerification, request: StartRequest, signal?: AbortSignal): Promise<Started>;
   /** Check a code against the verification this provider started. */
-  check(pending: PendingVerification, code: string): Promise<CheckResult>;
+  check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult>;
   /** Drop a verification, where the provider supports it. */
-  cancel?(pending: PendingVerification): Promise<void>;
+  cancel?(pending: PendingVerification, signal?: AbortSignal): Promise<void>;
 }

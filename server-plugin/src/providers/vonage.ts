@@ -8,6 +8,7 @@
 // needed for the codeless channels (silent_auth), which this adapter does not offer.
 
 import { errors } from '../errors.js';
+import { Deadlines } from './deadlines.js';
 import { consoleLogger } from '../logger.js';
 import type { Channel } from '../protocol.js';
 import { HttpClient, pickLanguage, requireString, timeoutMs, type HttpProviderOptions, type HttpResponse } from './http.js';
@@ -21,6 +22,8 @@ export const VONAGE_LOCALES = [
 /** `channel_timeout` bounds. The old v0.0.15 spec says 60–900 (the Java SDK allows 15–900); we keep to 60–900. */
 export const VONAGE_MIN_CHANNEL_TIMEOUT = 60;
 export const VONAGE_MAX_CHANNEL_TIMEOUT = 900;
+/** Wrong codes after which Vonage terminates a request. */
+export const VONAGE_MAX_ATTEMPTS = 3;
 
 export interface VonageProviderOptions extends HttpProviderOptions {
   /** Account API key (HTTP Basic user). */
@@ -115,12 +118,13 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
    * Requests this process started and when each stops being live at Vonage: a second
    * start for the number is answered 409 `concurrent` (naming the live request) until
    * then, and this is how we know how long that is. Other processes' requests are unknown.
+   * Bounded: abandoned requests are forgotten when they would have ended.
    */
-  const live = new Map<string, number>();
-  const forget = (requestId: string): void => void live.delete(requestId);
+  const live = new Deadlines<string>(clock);
+  const forget = (requestId: string): void => live.delete(requestId);
   const requestIdOf = (pending: PendingVerification): string => String(pending.state.requestId);
 
-  async function start(request: StartRequest): Promise<Started> {
+  async function start(request: StartRequest, signal?: AbortSignal, superseding = true): Promise<Started> {
     const what = `start (${request.channel})`;
     if (!channels.includes(request.channel)) {
       throw errors.channelNotByProvider(request.channel);
@@ -149,18 +153,25 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
     const locale = options.locale ?? pickLanguage(request.locale, VONAGE_LOCALES, { en: 'en-gb', es: 'es-es', pt: 'pt-pt' });
     if (locale) body.locale = locale;
 
-    const res = await http.send({ method: 'POST', path: '/v2/verify', json: body, what });
+    const res = await http.send({ method: 'POST', path: '/v2/verify', json: body, what, signal });
     const type = problemType(res.body);
     // 409 is the documented "concurrent"; the SDK fixtures model it as a 422 `#conflict`,
     // which we read the same way (UNCONFIRMED legacy).
     if (res.status === 409 || (res.status === 422 && (type === 'conflict' || type === 'concurrent'))) {
-      // A request to this number is still live (another tab, another process, or ours
-      // not yet expired). Not a provider fault, so not provider_unavailable (a chain would
-      // fail over and make a second live code). We do not cancel the other request using the
-      // request_id in the body either: that would let any caller kill a code someone else
-      // is typing. It clears when that request ends: rate_limited with the time left when
-      // this process started it, else the longest it can live with our settings.
+      // A request to this number is still live: another process's, or one whose answer we
+      // lost (so we never knew its id). A new start supersedes any other pending verification
+      // of the number (the service has dropped ours already), so the request named in the 409
+      // is cancelled and the start made once more. If that fails too, it is not a provider
+      // fault, so not provider_unavailable (a chain would fail over and make a second live
+      // code): rate_limited with the time left when we know it, else the longest it can live.
       const other = isObject(res.body) && typeof res.body.request_id === 'string' ? res.body.request_id : undefined;
+      if (other !== undefined && superseding) {
+        const cancelled = await cancelRequest(other, signal).then(
+          () => true,
+          () => false,
+        );
+        if (cancelled) return start(request, signal, false);
+      }
       const endsAt = other === undefined ? undefined : live.get(other);
       throw errors.numberBusy(endsAt === undefined ? timeout * 1000 : endsAt - clock());
     }
@@ -172,16 +183,20 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
     // 401 → provider_error + one log line; 402 low balance and other 4xx → provider_error +
     // log; 429 (Retry-After honoured), 5xx → provider_unavailable.
     if (res.status !== 202) throw http.unexpected(res, what, errorText(res.body));
+    // A start whose answer we cannot read may have created a request we would meet as a 409: the retry above cancels it.
     const requestId = isObject(res.body) ? res.body.request_id : undefined;
     if (typeof requestId !== 'string' || requestId === '') throw http.malformed(what);
     live.set(requestId, clock() + timeout * 1000);
     return { state: { requestId } };
   }
 
-  async function cancel(pending: PendingVerification): Promise<void> {
+  async function cancel(pending: PendingVerification, signal?: AbortSignal): Promise<void> {
+    await cancelRequest(requestIdOf(pending), signal);
+  }
+
+  async function cancelRequest(requestId: string, signal?: AbortSignal): Promise<void> {
     const what = 'cancel';
-    const requestId = requestIdOf(pending);
-    const res: HttpResponse = await http.send({ method: 'DELETE', path: `/v2/verify/${encodeURIComponent(requestId)}`, what });
+    const res: HttpResponse = await http.send({ method: 'DELETE', path: `/v2/verify/${encodeURIComponent(requestId)}`, what, signal });
     // 404: not found, already verified, cancelled or expired. The goal is reached.
     if (res.status === 204 || res.status === 404) {
       forget(requestId);
@@ -194,6 +209,8 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
     name,
     channels,
     codeLengths,
+    // A request ends at the third wrong code (410 "expired"), as legacy v1 documented; v2's count is UNCONFIRMED.
+    maxAttempts: VONAGE_MAX_ATTEMPTS,
     // channel_timeout's ceiling; the service's own limit (600 s) is lower.
     maxTtlSeconds: VONAGE_MAX_CHANNEL_TIMEOUT,
     start,
@@ -206,15 +223,15 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
      * A failed cancel is thrown, not ignored: the start after it could only meet the 409.
      * v2 documents no "too early to cancel" rule (legacy v1 had 30 s).
      */
-    async resend(pending: PendingVerification, request: StartRequest): Promise<Started> {
-      await cancel(pending);
-      return start(request);
+    async resend(pending: PendingVerification, request: StartRequest, signal?: AbortSignal): Promise<Started> {
+      await cancel(pending, signal);
+      return start(request, signal);
     },
 
-    async check(pending: PendingVerification, code: string): Promise<CheckResult> {
+    async check(pending: PendingVerification, code: string, signal?: AbortSignal): Promise<CheckResult> {
       const what = 'check';
       const requestId = requestIdOf(pending);
-      const res = await http.send({ method: 'POST', path: `/v2/verify/${encodeURIComponent(requestId)}`, json: { code }, what });
+      const res = await http.send({ method: 'POST', path: `/v2/verify/${encodeURIComponent(requestId)}`, json: { code }, what, signal });
       const type = problemType(res.body);
       if (res.status === 200) {
         const status = isObject(res.body) ? res.body.status : undefined;
@@ -245,7 +262,7 @@ export function vonageProvider(options: VonageProviderOptions): VerifyProvider {
         // (best effort, so the number is free for a new start) and reported expired, which
         // tells the user to ask for a new code. The operator hears of it once.
         logger.warn(`${name} check answered 409 no-code: the request's current step takes no code; it was cancelled`);
-        await cancel(pending).catch(() => undefined);
+        await cancel(pending, signal).catch(() => undefined);
         return { status: 'expired' };
       }
       throw http.unexpected(res, what, errorText(res.body), code);

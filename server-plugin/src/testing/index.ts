@@ -4,6 +4,7 @@
 
 export { ManualClock } from './clock.js';
 export {
+  FAULT_KINDS,
   ProviderSandbox,
   type Fault,
   type FaultKind,

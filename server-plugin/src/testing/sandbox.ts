@@ -20,7 +20,10 @@ export interface OutboxMessage {
 }
 
 /** Faults a test can make the next requests meet. */
-export type FaultKind = '500' | '429' | 'timeout' | 'reset' | 'garbage';
+export type FaultKind = '500' | '429' | 'timeout' | 'reset' | 'garbage' | 'lost-answer' | 'late-answer';
+
+/** Every fault kind, for tests that run a matrix over them. */
+export const FAULT_KINDS: readonly FaultKind[] = ['500', '429', 'timeout', 'reset', 'garbage', 'lost-answer', 'late-answer'];
 
 export interface Fault {
   /**
@@ -28,15 +31,20 @@ export interface Fault {
    * - `429`: rate limited, with `Retry-After` when `retryAfter` is given;
    * - `timeout`: no answer for `delay` ms (then the request is served normally, if the client is still there);
    * - `reset`: the connection is destroyed without an answer;
-   * - `garbage`: a 200 whose body is not JSON.
-   * In every case but a late `timeout`, the request is not acted on.
+   * - `garbage`: a 200 whose body is not JSON;
+   * - `lost-answer`: the request is acted on (a code sent, a check judged), then the
+   *   connection is destroyed before the answer;
+   * - `late-answer`: the request is acted on at once and answered after `delay` ms (a
+   *   client whose deadline passed first has gone, and hears nothing).
+   * The first five do not act on the request (but a `timeout` served after `delay` to a
+   * client still waiting); the last two do, and the client cannot know it.
    */
   kind: FaultKind;
   /** How many of the next requests meet the fault. Default 1. */
   times?: number;
   /** Seconds, for the `Retry-After` of a `429`. */
   retryAfter?: number;
-  /** Milliseconds a `timeout` holds the request. Default 30 000. */
+  /** Milliseconds a `timeout` or a `late-answer` holds the request. Default 30 000. */
   delay?: number;
   /** Requests to serve normally before the fault starts (e.g. 1 to hit the second call of a check). Default 0. */
   after?: number;
@@ -212,21 +220,33 @@ export abstract class ProviderSandbox extends EventEmitter {
             body: this.errorBody(429, 'Too many requests'),
             headers: fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) },
           });
-        case 'timeout': {
-          const timer = setTimeout(() => {
-            this.#held.delete(timer);
-            // A client that gave up has closed the socket: nothing was done for it.
-            if (!res.destroyed && !req.socket.destroyed) this.#handle(req, res, raw);
-          }, fault.delay ?? 30_000);
-          this.#held.add(timer);
+        case 'timeout':
+          // A client that gave up has closed the socket: nothing is done for it.
+          return this.#hold(fault, req, res, () => this.#write(res, this.#act(req, raw)));
+        case 'lost-answer':
+          this.#act(req, raw);
+          req.socket.destroy();
           return;
+        case 'late-answer': {
+          const response = this.#act(req, raw);
+          return this.#hold(fault, req, res, () => this.#write(res, response));
         }
       }
     }
-    this.#handle(req, res, raw);
+    this.#write(res, this.#act(req, raw));
   }
 
-  #handle(req: IncomingMessage, res: ServerResponse, raw: string): void {
+  /** Run `then` after the fault's delay if the client is still connected. */
+  #hold(fault: Fault, req: IncomingMessage, res: ServerResponse, then: () => void): void {
+    const timer = setTimeout(() => {
+      this.#held.delete(timer);
+      if (!res.destroyed && !req.socket.destroyed) then();
+    }, fault.delay ?? 30_000);
+    this.#held.add(timer);
+  }
+
+  /** Record and route one request: what the provider does, and the answer it would give. */
+  #act(req: IncomingMessage, raw: string): SandboxResponse {
     this.tick();
     const url = new URL(req.url ?? '/', 'http://sandbox');
     let path: string;
@@ -244,13 +264,11 @@ export abstract class ProviderSandbox extends EventEmitter {
       body: contentType === 'application/x-www-form-urlencoded' ? Object.fromEntries(new URLSearchParams(raw)) : raw === '' ? undefined : (parseJson(raw) ?? raw),
       at: this.clock(),
     });
-    let response: SandboxResponse;
     try {
-      response = this.route(request);
+      return this.route(request);
     } catch (error) {
-      response = { status: 500, body: this.errorBody(500, (error as Error).message) };
+      return { status: 500, body: this.errorBody(500, (error as Error).message) };
     }
-    this.#write(res, response);
   }
 
   #write(res: ServerResponse, response: SandboxResponse): void {

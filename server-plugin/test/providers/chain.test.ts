@@ -7,7 +7,8 @@ import { textmagicProvider } from '../../src/providers/textmagic.js';
 import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock, MessagebirdSandbox, TelnyxSandbox, TextmagicSandbox } from '../../src/testing/index.js';
-import { codeIn, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
+import { codeIn, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
+import { wrongCode } from '../support/index.js';
 
 let clock: ManualClock;
 let log: LogSpy;
@@ -60,7 +61,7 @@ describe('providerChain', () => {
     expect(hits(textmagicSandbox)).toBe(0);
   });
 
-  it.each(['500', '429', 'timeout', 'reset', 'garbage'] as const)('first provider %s → the second serves the start, and the check goes to the second', async (kind) => {
+  it.each(['500', '429'] as const)('first provider %s (a definite refusal) → the second serves the start, and the check goes to the second', async (kind) => {
     const chain = providerChain([telnyx, textmagic]);
     telnyxSandbox.fail({ kind, delay: 2000 });
     const pending = await started(chain);
@@ -68,13 +69,27 @@ describe('providerChain', () => {
     expect(telnyxSandbox.outbox).toHaveLength(0);
     const code = codeIn(textmagicSandbox.outbox[0]);
     const before = hits(telnyxSandbox);
-    expect(await chain.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await chain.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     expect(await chain.check(pending, code)).toEqual({ status: 'approved' });
     expect(hits(telnyxSandbox)).toBe(before);
     expect(textmagicSandbox.requests.filter((r) => r.method === 'PUT')).toHaveLength(2);
   });
 
-  it('first sandbox closed → the second serves', async () => {
+  it.each(['timeout', 'reset', 'garbage', 'lost-answer', 'late-answer'] as const)(
+    'first provider %s (it may have sent) → no failover: one counted send is never two SMS',
+    async (kind) => {
+      const chain = providerChain([telnyx, textmagic]);
+      telnyxSandbox.fail({ kind, delay: 2000 });
+      const error = await rejectsWith(chain.start(startRequest()), 'provider_unavailable');
+      expect(error.outcome).toBe('unknown');
+      expect(textmagicSandbox.requests).toHaveLength(0);
+      expect(textmagicSandbox.outbox).toHaveLength(0);
+      // The provider that may have acted did, for the two new fault kinds.
+      expect(telnyxSandbox.outbox).toHaveLength(kind === 'lost-answer' || kind === 'late-answer' ? 1 : 0);
+    },
+  );
+
+  it('first sandbox closed (connection refused before sending) → the second serves', async () => {
     await telnyxSandbox.close();
     const chain = providerChain([telnyx, messagebird]);
     const pending = await started(chain);
@@ -130,7 +145,7 @@ describe('providerChain', () => {
   it('a resend whose provider is now down, or lacks the channel, goes to the next one', async () => {
     const chain = providerChain([messagebird, telnyx]);
     const pending = await started(chain);
-    messagebirdSandbox.fail({ kind: '500', times: 2 });
+    messagebirdSandbox.fail({ kind: '500' });
     const { state } = await chain.resend!(pending, startRequest());
     expect(state.via).toBe('telnyx');
     const moved = { ...pending, state };

@@ -19,11 +19,6 @@ export function codeIn(message: OutboxMessage | undefined): string {
   return match[1]!;
 }
 
-/** A code of the same length that is certainly not `code`. */
-export function wrong(code: string): string {
-  return code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
-}
-
 /** A start request with the service's defaults. */
 export function startRequest(overrides: Partial<StartRequest> = {}): StartRequest {
   return { verificationId: 'v1', phone: GB, channel: 'sms', codeLength: 6, ttlSeconds: 300, maxAttempts: 5, ...overrides };

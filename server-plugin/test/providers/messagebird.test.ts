@@ -3,7 +3,8 @@ import { messagebirdProvider, type MessagebirdProviderOptions } from '../../src/
 import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock, MessagebirdSandbox } from '../../src/testing/index.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
+import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
+import { wrongCode } from '../support/index.js';
 
 const KEY = 'test_gshuPaZoeEG6ovbc8M79w0QyM';
 
@@ -52,8 +53,8 @@ describe('messagebirdProvider', () => {
     const provider = adapter();
     const pending = await started(provider, startRequest({ maxAttempts: 3 }));
     const code = codeIn(sandbox.outbox[0]);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
   });
@@ -62,8 +63,8 @@ describe('messagebirdProvider', () => {
     const provider = adapter();
     const pending = await started(provider, startRequest({ maxAttempts: 2 }));
     const code = codeIn(sandbox.outbox[0]);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'exhausted' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'exhausted' });
     expect(await provider.check(pending, code)).toEqual({ status: 'exhausted' });
   });
 
@@ -92,12 +93,13 @@ describe('messagebirdProvider', () => {
     expect(sandbox.requests.at(-1)!.body).toMatchObject({ type: 'flash' });
   });
 
-  it('channel switch (resend) deletes the old object and creates a new one; only the new code works', async () => {
+  it('channel switch (resend) creates a new object, then deletes the old one; only the new code works', async () => {
     const provider = adapter();
     const first = await started(provider);
     const smsCode = codeIn(sandbox.outbox[0]);
     const { state } = await provider.resend!(first, startRequest({ channel: 'voice' }));
-    expect(sandbox.requests.map((r) => r.method)).toEqual(['POST', 'DELETE', 'POST']);
+    // The new one first: the code the user holds keeps working should the new send fail.
+    expect(sandbox.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'DELETE']);
     expect(await provider.check(first, smsCode)).toEqual({ status: 'expired' });
     expect(await provider.check({ ...first, state }, codeIn(sandbox.outbox[1]))).toEqual({ status: 'approved' });
   });
@@ -161,8 +163,8 @@ describe('messagebirdProvider', () => {
       const code = codeIn(sandbox.outbox[0]);
       // The first GET (the check) goes through; the second (the status read) fails.
       sandbox.fail({ kind: '500', after: 1 });
-      await rejectsWith(provider.check(pending, wrong(code)), 'provider_unavailable');
-      expect(checks().map((r) => r.query)).toEqual([{ token: wrong(code) }]);
+      await rejectsWith(provider.check(pending, wrongCode(code)), 'provider_unavailable');
+      expect(checks().map((r) => r.query)).toEqual([{ token: wrongCode(code) }]);
       expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
     });
   });
@@ -172,7 +174,7 @@ describe('messagebirdProvider', () => {
     const { verification } = await service.start({ phone: '+447400123456' });
     expect(sandbox.requests[0]!.body).toMatchObject({ timeout: 300, maxAttempts: 5, tokenLength: 6 });
     const code = codeIn(sandbox.outbox[0]);
-    await expect(service.check(verification.id, wrong(code))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
+    await expect(service.check(verification.id, wrongCode(code))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
     expect((await service.check(verification.id, code)).phone).toBe(GB);
   });
 });
@@ -202,7 +204,7 @@ describe('MessagebirdSandbox rules', () => {
     expect(token).toHaveLength(6);
     expect(sandbox.outbox[0]!.text).toBe(`Your code is: ${token}`);
     // One attempt by default: a single wrong token fails the object.
-    expect((await call(`${url}/verify/${object.id}?token=${wrong(token)}`, 'GET', auth)).status).toBe(422);
+    expect((await call(`${url}/verify/${object.id}?token=${wrongCode(token)}`, 'GET', auth)).status).toBe(422);
     expect((await call(`${url}/verify/${object.id}`, 'GET', auth)).body.status).toBe('failed');
   });
 
@@ -237,7 +239,7 @@ describe('MessagebirdSandbox rules', () => {
     const token = codeIn(sandbox.outbox[0]);
     const empty = await call(`${url}/verify/${body.id}?token=`, 'GET', auth);
     expect(empty).toMatchObject({ status: 200, body: { status: 'sent' } });
-    const bad = await call(`${url}/verify/${body.id}?token=${wrong(token)}`, 'GET', auth);
+    const bad = await call(`${url}/verify/${body.id}?token=${wrongCode(token)}`, 'GET', auth);
     expect(bad.status).toBe(422);
     expect(bad.body.errors[0]).toMatchObject({ code: 10, parameter: 'token' });
     expect((await call(`${url}/verify/${body.id}?token=${token}`, 'GET', auth)).body.status).toBe('verified');

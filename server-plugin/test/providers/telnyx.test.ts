@@ -3,7 +3,8 @@ import { telnyxProvider, type TelnyxProviderOptions } from '../../src/providers/
 import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock, TelnyxSandbox } from '../../src/testing/index.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
+import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
+import { wrongCode } from '../support/index.js';
 
 const API_KEY = 'KEY0123456789secret';
 
@@ -49,7 +50,7 @@ describe('telnyxProvider', () => {
     const provider = adapter();
     const pending = await started(provider);
     const code = codeIn(sandbox.outbox[0]);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
     // Accepted once: the same code again finds nothing pending.
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
@@ -60,7 +61,7 @@ describe('telnyxProvider', () => {
     const pending = await started(provider, startRequest({ ttlSeconds: 120 }));
     const code = codeIn(sandbox.outbox[0]);
     clock.advance(119);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     clock.advance(1);
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
   });
@@ -172,7 +173,7 @@ describe('telnyxProvider', () => {
     expect(response).toMatchObject({ status: 'pending', phone: GB, channel: 'sms', codeLength: 6 });
     expect(verification.state.verificationId).toBeTypeOf('string');
     const code = codeIn(sandbox.outbox[0]);
-    await expect(service.check(verification.id, wrong(code))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
+    await expect(service.check(verification.id, wrongCode(code))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
     const done = await service.check(verification.id, code);
     expect(done.phone).toBe(GB);
     expect(sandbox.requests.filter((r) => r.path.endsWith('/actions/verify'))).toHaveLength(2);
@@ -237,7 +238,7 @@ describe('TelnyxSandbox rules', () => {
     await start({ phone_number: GB, verify_profile_id: sandbox.verifyProfileId });
     const code = codeIn(sandbox.outbox[0]);
     expect((await check(GB, { code: Number(code), verify_profile_id: sandbox.verifyProfileId })).status).toBe(400);
-    let res = await check(GB, { code: wrong(code), verify_profile_id: sandbox.verifyProfileId });
+    let res = await check(GB, { code: wrongCode(code), verify_profile_id: sandbox.verifyProfileId });
     expect(res).toMatchObject({ status: 200, body: { data: { phone_number: GB, response_code: 'rejected' } } });
     res = await check(GB, { code, verify_profile_id: sandbox.verifyProfileId });
     expect(res).toMatchObject({ status: 200, body: { data: { response_code: 'accepted' } } });
@@ -263,8 +264,8 @@ describe('TelnyxSandbox rules', () => {
         call(`${base}/v2/verifications/by_phone_number/${encodeURIComponent(GB)}/actions/verify`, 'POST', auth, { code, verify_profile_id: strict.verifyProfileId });
       await call(`${base}/v2/verifications/sms`, 'POST', auth, { phone_number: GB, verify_profile_id: strict.verifyProfileId });
       const code = codeIn(strict.outbox[0]);
-      expect((await verify(wrong(code))).body.data.response_code).toBe('rejected');
-      expect((await verify(wrong(code))).body.data.response_code).toBe('rejected');
+      expect((await verify(wrongCode(code))).body.data.response_code).toBe('rejected');
+      expect((await verify(wrongCode(code))).body.data.response_code).toBe('rejected');
       expect((await verify(code)).status).toBe(404);
     } finally {
       await strict.close();

@@ -3,7 +3,8 @@ import { textmagicProvider, type TextmagicProviderOptions } from '../../src/prov
 import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock, TextmagicSandbox, type TextmagicSandboxOptions } from '../../src/testing/index.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
+import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
+import { wrongCode } from '../support/index.js';
 
 const USER = 'demo';
 const KEY = 'tm-secret-key';
@@ -53,7 +54,7 @@ describe('textmagicProvider', () => {
     const provider = adapter();
     const pending = await started(provider);
     const code = codeIn(sandbox.outbox[0]);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
   });
@@ -73,7 +74,7 @@ describe('textmagicProvider', () => {
     const pending = await started(provider);
     const code = codeIn(sandbox.outbox[0]);
     clock.advance(299);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     clock.advance(1);
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
   });
@@ -213,7 +214,7 @@ describe('textmagicProvider', () => {
     const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB', 'DE', 'US'], clock: clock.now, logger: log });
     const { verification } = await service.start({ phone: '+49 151 23456789' });
     expect(sandbox.outbox[0]).toMatchObject({ to: DE, channel: 'sms' });
-    await expect(service.check(verification.id, wrong(codeIn(sandbox.outbox[0])))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
+    await expect(service.check(verification.id, wrongCode(codeIn(sandbox.outbox[0])))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
     clock.advance(30);
     const resent = await service.resend(verification.id, { channel: 'voice' });
     expect(resent).toMatchObject({ channel: 'voice', attemptsLeft: 4 });
@@ -317,7 +318,7 @@ describe('TextmagicSandbox rules', () => {
   it('check: 400 on code for a wrong one, 204 for the right one (integer or string), 404 after', async () => {
     const { body } = await send(valid);
     const code = codeIn(sandbox.outbox[0]);
-    const res = await check({ code: wrong(code), verifyId: body.verifyId });
+    const res = await check({ code: wrongCode(code), verifyId: body.verifyId });
     expect(res.status).toBe(400);
     expect(res.body.errors.fields.code).toBeDefined();
     expect((await check({ code: 'abc', verifyId: body.verifyId })).status).toBe(400);
@@ -344,8 +345,8 @@ describe('TextmagicSandbox rules', () => {
     await open({ maxAttempts: 2 });
     const { body } = await send(valid);
     const code = codeIn(sandbox.outbox[0]);
-    expect((await check({ code: wrong(code), verifyId: body.verifyId })).status).toBe(400);
-    expect((await check({ code: wrong(code), verifyId: body.verifyId })).status).toBe(400);
+    expect((await check({ code: wrongCode(code), verifyId: body.verifyId })).status).toBe(400);
+    expect((await check({ code: wrongCode(code), verifyId: body.verifyId })).status).toBe(400);
     expect((await check({ code, verifyId: body.verifyId })).status).toBe(404);
   });
 });

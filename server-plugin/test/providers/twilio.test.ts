@@ -4,7 +4,8 @@ import type { VerifyProvider } from '../../src/providers/types.js';
 import { VerificationService } from '../../src/service.js';
 import { ManualClock } from '../../src/testing/clock.js';
 import { TwilioSandbox } from '../../src/testing/twilio.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
+import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
+import { wrongCode } from '../support/index.js';
 
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const AUTH_TOKEN = 'f00dfeedf00dfeedf00dfeedf00dfeed';
@@ -64,7 +65,7 @@ describe('twilioProvider', () => {
     const provider = adapter();
     const pending = await started(provider);
     const code = codeIn(sandbox.outbox[0]);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
   });
@@ -76,7 +77,7 @@ describe('twilioProvider', () => {
     expect(Object.keys(sandbox.requests[0]!.body as object).sort()).toEqual(['Channel', 'To']);
     const code = codeIn(sandbox.outbox[0]);
     clock.advance(599);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     clock.advance(1);
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
   });
@@ -110,7 +111,7 @@ describe('twilioProvider', () => {
     const provider = adapter();
     const pending = await started(provider);
     const code = codeIn(sandbox.outbox[0]);
-    for (let i = 0; i < 5; i++) expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    for (let i = 0; i < 5; i++) expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     expect(await provider.check(pending, code)).toEqual({ status: 'exhausted' });
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
   });
@@ -201,7 +202,7 @@ describe('twilioProvider', () => {
     const { verification, response } = await service.start({ phone: '+44 7400 123456' });
     expect(response).toMatchObject({ status: 'pending', phone: GB, channel: 'sms', codeLength: 6 });
     const code = codeIn(sandbox.outbox[0]);
-    await expect(service.check(verification.id, wrong(code))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
+    await expect(service.check(verification.id, wrongCode(code))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
     clock.advance(30);
     await service.resend(verification.id, { channel: 'voice' });
     expect(sandbox.requests.at(-1)!.body).toMatchObject({ Channel: 'call' });
@@ -303,7 +304,7 @@ describe('TwilioSandbox rules', () => {
     expect((await verify({ To: GB, VerificationSid: body.sid, Code: code })).body).toMatchObject({ code: 60200 });
     expect((await verify({ Code: code })).body).toMatchObject({ code: 60200 });
     expect((await verify({ VerificationSid: body.sid, Code: '123' })).body).toMatchObject({ code: 60200 });
-    let res = await verify({ VerificationSid: body.sid, Code: wrong(code) });
+    let res = await verify({ VerificationSid: body.sid, Code: wrongCode(code) });
     expect(res).toMatchObject({ status: 200, body: { sid: body.sid, status: 'pending', valid: false } });
     res = await verify({ To: GB, Code: code });
     expect(res).toMatchObject({ status: 200, body: { sid: body.sid, status: 'approved', valid: true } });
@@ -326,7 +327,7 @@ describe('TwilioSandbox rules', () => {
   it('5 checks, then 429 / 60202 (even for the right code) and the verification is deleted', async () => {
     const { body } = await create({ To: GB, Channel: 'sms' });
     const code = codeIn(sandbox.outbox[0]);
-    for (let i = 0; i < 5; i++) expect((await verify({ VerificationSid: body.sid, Code: wrong(code) })).body.status).toBe('pending');
+    for (let i = 0; i < 5; i++) expect((await verify({ VerificationSid: body.sid, Code: wrongCode(code) })).body.status).toBe('pending');
     const res = await verify({ VerificationSid: body.sid, Code: code });
     expect(res.status).toBe(429);
     expect(res.body).toMatchObject({ code: 60202, status: 429 });

@@ -4,7 +4,8 @@ import type { PendingVerification, VerifyProvider } from '../../src/providers/ty
 import { VerificationService } from '../../src/service.js';
 import { ManualClock } from '../../src/testing/index.js';
 import { VonageSandbox, type VonageSandboxOptions } from '../../src/testing/vonage.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest, wrong } from './helpers.js';
+import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
+import { wrongCode } from '../support/index.js';
 
 const KEY = 'vg-key';
 const SECRET = 'vg-secret-value';
@@ -67,7 +68,7 @@ describe('vonageProvider', () => {
     const provider = adapter();
     const pending = await started(provider);
     const code = codeIn(sandbox.outbox[0]);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
   });
@@ -77,7 +78,7 @@ describe('vonageProvider', () => {
     const pending = await started(provider);
     const code = codeIn(sandbox.outbox[0]);
     clock.advance(299);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     clock.advance(1);
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
   });
@@ -86,9 +87,9 @@ describe('vonageProvider', () => {
     const provider = adapter();
     const pending = await started(provider);
     const code = codeIn(sandbox.outbox[0]);
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'wrong' });
-    expect(await provider.check(pending, wrong(code))).toEqual({ status: 'exhausted' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
+    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'exhausted' });
     expect(await provider.check(pending, code)).toEqual({ status: 'exhausted' });
     await started(provider);
     expect(sandbox.outbox).toHaveLength(2);
@@ -127,18 +128,30 @@ describe('vonageProvider', () => {
     expect(sandbox.outbox).toHaveLength(2);
   });
 
-  it('a duplicate start (409 concurrent) → rate_limited until the live one ends; no second code is sent', async () => {
+  it('a second start (409 concurrent) supersedes the live request: it is cancelled, the start made again, only the new code works', async () => {
+    const provider = adapter();
+    const first = await started(provider);
+    // Another process, or a start whose answer was lost: the request is known only from the 409.
+    const second = await started(adapter());
+    expect(sandbox.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}/, ':id')}`)).toEqual([
+      'POST /v2/verify',
+      'POST /v2/verify',
+      'DELETE /v2/verify/:id',
+      'POST /v2/verify',
+    ]);
+    expect(sandbox.outbox).toHaveLength(2);
+    expect(await provider.check(first, codeIn(sandbox.outbox[0]))).toEqual({ status: 'expired' });
+    expect(await provider.check(second, codeIn(sandbox.outbox[1]))).toEqual({ status: 'approved' });
+  });
+
+  it('a 409 that cancelling cannot clear → rate_limited until the live one ends', async () => {
     const provider = adapter();
     await started(provider);
     clock.advance(100);
+    sandbox.fail({ kind: '500', after: 1 });
     const error = await rejectsWith(provider.start(startRequest()), 'rate_limited');
     expect(error.retryAfter).toBe(200);
-    // Another process did not start it: it assumes the longest, our channel_timeout.
-    expect((await rejectsWith(adapter().start(startRequest()), 'rate_limited')).retryAfter).toBe(300);
     expect(sandbox.outbox).toHaveLength(1);
-    clock.advance(200);
-    await started(provider);
-    expect(sandbox.outbox).toHaveLength(2);
   });
 
   it('409 no-code on check (a codeless step) → expired, the request is cancelled, one warning', async () => {
@@ -224,34 +237,30 @@ describe('vonageProvider', () => {
   });
 
   it('drives VerificationService: start, a wrong code, a channel switch, the right code', async () => {
-    const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB', 'DE'], clock: clock.now, logger: log });
+    const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB', 'DE'], clock: clock.now, logger: log, maxAttempts: 3 });
     const { verification } = await service.start({ phone: '+49 151 23456789' });
     expect(sandbox.outbox[0]).toMatchObject({ to: DE, channel: 'sms' });
-    await expect(service.check(verification.id, wrong(codeIn(sandbox.outbox[0])))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
+    await expect(service.check(verification.id, wrongCode(codeIn(sandbox.outbox[0])))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 2 });
     clock.advance(60);
     const resent = await service.resend(verification.id, { channel: 'voice' });
-    expect(resent).toMatchObject({ channel: 'voice', attemptsLeft: 4 });
+    expect(resent).toMatchObject({ channel: 'voice', attemptsLeft: 2 });
     expect(sandbox.outbox.at(-1)).toMatchObject({ to: DE, channel: 'voice' });
     const done = await service.check(verification.id, codeIn(sandbox.outbox.at(-1)));
     expect(done.phone).toBe(DE);
   });
 
-  it('with the service’s default 5 attempts, Vonage’s 3 win: the third wrong code ends it (too_many_attempts), not the fifth', async () => {
-    const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB'], clock: clock.now, logger: log });
-    const { verification } = await service.start({ phone: GB });
-    const bad = wrong(codeIn(sandbox.outbox[0]));
-    await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
-    await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 3 });
-    // attemptsLeft said 3, but Vonage terminated the workflow (410): configure maxAttempts: 3 to be honest with users.
-    await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'too_many_attempts', attemptsLeft: 0 });
-    await expect(service.check(verification.id, codeIn(sandbox.outbox[0]))).rejects.toMatchObject({ code: 'no_pending_verification' });
+  it('refuses at start-up the service’s default 5 attempts: Vonage ends a request at the third wrong code (ERR_PV_MAX_ATTEMPTS)', () => {
+    expect(adapter().maxAttempts).toBe(3);
+    expect(() => new VerificationService({ provider: adapter(), allowedCountries: ['GB'], clock: clock.now, logger: log })).toThrow(
+      expect.objectContaining({ code: 'ERR_PV_MAX_ATTEMPTS', message: expect.stringMatching(/3/) }),
+    );
   });
 
   it('with maxAttempts: 3 the service and Vonage agree', async () => {
     const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB'], clock: clock.now, logger: log, maxAttempts: 3 });
     const { verification, response } = await service.start({ phone: GB });
     expect(response.attemptsLeft).toBe(3);
-    const bad = wrong(codeIn(sandbox.outbox[0]));
+    const bad = wrongCode(codeIn(sandbox.outbox[0]));
     await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 2 });
     await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 1 });
     await expect(service.check(verification.id, bad)).rejects.toMatchObject({ code: 'too_many_attempts' });
@@ -329,7 +338,7 @@ describe('VonageSandbox rules', () => {
   it('check: 400 invalid-code for a wrong code, 200 completed for the right one, 404 not-found after', async () => {
     const { body } = await send({ ...valid, code_length: 6 });
     const code = codeIn(sandbox.outbox[0]);
-    const bad = await check(body.request_id, wrong(code));
+    const bad = await check(body.request_id, wrongCode(code));
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual(problemOf('invalid-code'));
     const ok = await check(body.request_id, code);
@@ -344,9 +353,9 @@ describe('VonageSandbox rules', () => {
   it('terminates after maxChecks wrong codes (default 3): 410 expired, then 410 even for the right code', async () => {
     const { body } = await send(valid);
     const code = codeIn(sandbox.outbox[0]);
-    expect((await check(body.request_id, wrong(code))).status).toBe(400);
-    expect((await check(body.request_id, wrong(code))).status).toBe(400);
-    const res = await check(body.request_id, wrong(code));
+    expect((await check(body.request_id, wrongCode(code))).status).toBe(400);
+    expect((await check(body.request_id, wrongCode(code))).status).toBe(400);
+    const res = await check(body.request_id, wrongCode(code));
     expect(res.status).toBe(410);
     expect(res.body).toEqual(problemOf('expired'));
     expect((await check(body.request_id, code)).status).toBe(410);
@@ -356,7 +365,7 @@ describe('VonageSandbox rules', () => {
   it('maxChecks is an option', async () => {
     await open({ maxChecks: 1 });
     const { body } = await send(valid);
-    expect((await check(body.request_id, wrong(codeIn(sandbox.outbox[0])))).status).toBe(410);
+    expect((await check(body.request_id, wrongCode(codeIn(sandbox.outbox[0])))).status).toBe(410);
   });
 
   it('steps through the workflow every channel_timeout with the same code, and expires after the last step’s', async () => {
@@ -367,7 +376,7 @@ describe('VonageSandbox rules', () => {
     expect(sandbox.outbox.map((m) => [m.channel, m.at - sandbox.outbox[0]!.at])).toEqual([['sms', 0], ['voice', 60_000]]);
     expect(codeIn(sandbox.outbox[1])).toBe(codeIn(sandbox.outbox[0]));
     clock.advance(59);
-    expect((await check(body.request_id, wrong(codeIn(sandbox.outbox[0])))).status).toBe(400);
+    expect((await check(body.request_id, wrongCode(codeIn(sandbox.outbox[0])))).status).toBe(400);
     clock.advance(1);
     expect((await check(body.request_id, codeIn(sandbox.outbox[0]))).status).toBe(404);
     expect((await send(valid)).status).toBe(202);
@@ -383,7 +392,7 @@ describe('VonageSandbox rules', () => {
     expect(end.body).toEqual(problemOf('no-events'));
     // The last step now runs its own channel_timeout (300 s) from the switch.
     clock.advance(299);
-    expect((await check(body.request_id, wrong(codeIn(sandbox.outbox[0])))).status).toBe(400);
+    expect((await check(body.request_id, wrongCode(codeIn(sandbox.outbox[0])))).status).toBe(400);
     expect((await cancel(body.request_id)).status).toBe(204);
     expect((await next(body.request_id)).status).toBe(404);
   });

@@ -8,8 +8,8 @@ import { ConversionBreaker } from '../../src/breaker.js';
 import { PhoneVerifyError } from '../../src/errors.js';
 import { Limits, type LimitsOptions } from '../../src/limits.js';
 import { RedisLimitStore } from '../../src/redis-store.js';
-import { FakeClock, LogSpy } from '../harness.js';
-import { ready, useRedis } from './fixture.js';
+import { LogSpy } from '../harness.js';
+import { ManualClock, ready, useRedis } from '../support/index.js';
 
 const redis = useRedis();
 let a: Redis;
@@ -113,8 +113,8 @@ describe('RedisLimitStore', () => {
   }, 120_000);
 
   it('should share the failure lock and its growing waits between processes', async () => {
-    const clock = new FakeClock();
-    const { limitsA, limitsB } = twoProcesses({ failures: { points: 100, duration: 86_400 } }, clock.read);
+    const clock = new ManualClock();
+    const { limitsA, limitsB } = twoProcesses({ failures: { points: 100, duration: 86_400 } }, clock.now);
     const waits: number[] = [];
     for (let run = 0; run < 5; run++) {
       for (let i = 0; i < 5; i++) await (i % 2 ? limitsA : limitsB).reserveFailure(phone); // kept, as for a wrong code
@@ -131,8 +131,8 @@ describe('RedisLimitStore', () => {
   });
 
   it('should lock at the ceiling until the run is forgotten, and give a released failure back', async () => {
-    const clock = new FakeClock();
-    const { limitsA, limitsB } = twoProcesses({ failures: { points: 3, duration: 600, waits: [] } }, clock.read);
+    const clock = new ManualClock();
+    const { limitsA, limitsB } = twoProcesses({ failures: { points: 3, duration: 600, waits: [] } }, clock.now);
     await limitsA.reserveFailure(phone);
     const release = await limitsB.reserveFailure(phone);
     await release();

@@ -5,34 +5,19 @@
 import type { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisStore } from '../../src/redis-store.js';
-import type { VerificationStore, Verification } from '../../src/store.js';
-import { FakeClock } from '../harness.js';
-import { ready, useRedis } from './fixture.js';
+import type { VerificationStore } from '../../src/store.js';
+import { aVerification, FIXTURE_TTL_MS as TTL, ManualClock, ready, useRedis } from '../support/index.js';
 
-const TTL = 300_000;
-
-function verification(clock: FakeClock, id: string): Verification {
-  return {
-    id,
-    phone: '+447400123456',
-    channel: 'sms',
-    provider: 'local',
-    state: { codeHmac: 'abc', n: 0.1 + 0.2 },
-    createdAt: clock.now,
-    expiresAt: clock.now + TTL,
-    lastSentAt: clock.now,
-    sends: 1,
-    attempts: 0,
-  };
-}
+/** A float in the provider state must come back exactly, even across an outage. */
+const verification = (clock: ManualClock, id: string) => aVerification(clock, { id, state: { codeHmac: 'abc', n: 0.1 + 0.2 } });
 
 /** Every store method, each called once. */
-function everyMethod(store: VerificationStore, clock: FakeClock): Array<[string, () => Promise<unknown>]> {
+function everyMethod(store: VerificationStore, clock: ManualClock): Array<[string, () => Promise<unknown>]> {
   return [
     ['create', () => store.create(verification(clock, 'new'))],
     ['get', () => store.get('v1')],
-    ['reserveSend', () => store.reserveSend('v1', { now: clock.now, cooldownMs: 0, maxSends: 3 })],
-    ['releaseSend', () => store.releaseSend('v1', { sentAt: clock.now, previousSentAt: clock.now })],
+    ['reserveSend', () => store.reserveSend('v1', { now: clock.now(), cooldownMs: 0, maxSends: 3 })],
+    ['releaseSend', () => store.releaseSend('v1', { sentAt: clock.now(), previousSentAt: clock.now() })],
     ['updateDelivery', () => store.updateDelivery('v1', { channel: 'voice', state: {} })],
     ['addAttempt', () => store.addAttempt('v1')],
     ['consume', () => store.consume('v1')],
@@ -60,9 +45,9 @@ describe('RedisStore when Redis goes away', () => {
   afterEach(() => redis.server.ensureUp());
 
   it('should reject every method promptly while Redis is down, then recover on the same client', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const client: Redis = await redis.client();
-    const store = new RedisStore({ client, clock: clock.read });
+    const store = new RedisStore({ client, clock: clock.now });
     await store.create(verification(clock, 'v1'));
 
     await redis.server.stop();
@@ -85,9 +70,9 @@ describe('RedisStore when Redis goes away', () => {
   });
 
   it('should reject within the commandTimeout when Redis stops answering on an open connection', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const client = await redis.client({ commandTimeout: 300 });
-    const store = new RedisStore({ client, clock: clock.read });
+    const store = new RedisStore({ client, clock: clock.now });
     await store.create(verification(clock, 'frozen'));
 
     redis.server.pause();
@@ -106,9 +91,9 @@ describe('RedisStore when Redis goes away', () => {
   });
 
   it('should not run a command later that was refused while Redis was down', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const client = await redis.client();
-    const store = new RedisStore({ client, keyPrefix: 'late:', clock: clock.read });
+    const store = new RedisStore({ client, keyPrefix: 'late:', clock: clock.now });
     await redis.server.stop();
     // Redis comes back before the caller even looks at the outcome: a queued command would run now.
     const outcome = store.create(verification(clock, 'queued')).then(
@@ -128,9 +113,9 @@ describe('RedisStore on a Redis with an fsync’d append-only file', () => {
   afterEach(() => redis.server.ensureUp());
 
   it('should still have a verification, its counts and its TTL after Redis restarts', async () => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const client = await redis.client();
-    const store = new RedisStore({ client, clock: clock.read });
+    const store = new RedisStore({ client, clock: clock.now });
     const created = verification(clock, 'kept');
     await store.create(created);
     await store.addAttempt('kept');

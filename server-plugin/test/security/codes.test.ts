@@ -4,7 +4,8 @@
 // and costs no attempt, no failure and no provider call.
 
 import { describe, expect, it } from 'vitest';
-import { codeFrom, createTestApp, wrongCode } from '../harness.js';
+import { codeFrom, createTestApp } from '../harness.js';
+import { wrongCode } from '../support/index.js';
 import { countingProvider, expectError } from './helpers.js';
 
 /** `code` written with the digits of the script whose zero is `zero`. */

@@ -4,7 +4,8 @@
 
 import type supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { browserAgent, codeFrom, createTestApp, type User, wrongCode } from '../harness.js';
+import { browserAgent, codeFrom, createTestApp, type User } from '../harness.js';
+import { wrongCode } from '../support/index.js';
 import { countingProvider, wideLimits } from './helpers.js';
 
 const KNOWN = '+447400123456';

@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PhoneVerifyEvent } from '../../src/index.js';
 import type { LimitsOptions } from '../../src/limits.js';
-import { codeFrom, createTestApp, wrongCode } from '../harness.js';
+import { codeFrom, createTestApp } from '../harness.js';
+import { wrongCode } from '../support/index.js';
 import { countingProvider, expectError, gb, wideLimits } from './helpers.js';
 
 function eventsApp(options: { limits?: LimitsOptions; breaker?: object; onEvent?: (event: PhoneVerifyEvent) => void } = {}) {

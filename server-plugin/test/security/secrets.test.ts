@@ -6,7 +6,8 @@
 import type supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { PhoneVerifyError } from '../../src/index.js';
-import { browserAgent, codeFrom, createTestApp, wrongCode } from '../harness.js';
+import { browserAgent, codeFrom, createTestApp } from '../harness.js';
+import { wrongCode } from '../support/index.js';
 import { countingProvider, flakyLimitStore, gb, wideLimits } from './helpers.js';
 
 /** Every form of a number that identifies it: E.164 with and without `+`. */

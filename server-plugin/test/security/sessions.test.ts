@@ -6,7 +6,8 @@
 import session from 'express-session';
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { browserAgent, codeFrom, createTestApp, sessionCookie, wrongCode } from '../harness.js';
+import { browserAgent, codeFrom, createTestApp, sessionCookie } from '../harness.js';
+import { wrongCode } from '../support/index.js';
 import { countingProvider, expectError } from './helpers.js';
 
 const PHONE = '+447400123456';
@@ -90,7 +91,7 @@ describe('sessions', () => {
       expect((await owner.post('/auth/phone/verify').send({ code })).status).toBe(200);
     });
 
-    it("should refuse the right code of one verification in a session with its own, even for the same number", async () => {
+    it('should let a code complete only the newest session of a number: a second start supersedes the first', async () => {
       const app = sessionApp();
       const owner = browserAgent(app.app);
       await owner.post('/auth/phone/start').send({ phone: PHONE });
@@ -102,8 +103,9 @@ describe('sessions', () => {
 
       expectError(await other.post('/auth/phone/verify').send({ code: ownerCode }), 401, 'invalid_code');
       expect((await other.get('/account')).status).toBe(401);
-      // Each code still works in its own session.
-      expect((await owner.post('/auth/phone/verify').send({ code: ownerCode })).status).toBe(200);
+      // One live verification per number: the first session's is gone, the newest completes.
+      expectError(await owner.post('/auth/phone/verify').send({ code: ownerCode }), 409, 'no_pending_verification');
+      expect((await owner.get('/account')).status).toBe(401);
       expect((await other.post('/auth/phone/verify').send({ code: otherCode })).status).toBe(200);
     });
   });

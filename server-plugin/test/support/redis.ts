@@ -1,10 +1,11 @@
+// server-plugin/test/support/redis.ts
 // One real redis-server per test file (started in beforeAll, stopped in afterAll)
 // and ioredis clients on it that are always disconnected at the end.
 
 import { Redis, type RedisOptions } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { createRedisClient } from '../../src/redis-store.js';
-import { RedisServer, type RedisServerOptions } from './redis-server.js';
+import { RedisServer, type RedisServerOptions } from './redis-server.mjs';
 
 /** Resolves when the client is ready; rejects after `ms`. */
 export function ready(client: Redis, ms = 5000): Promise<void> {

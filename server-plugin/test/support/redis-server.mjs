@@ -1,7 +1,10 @@
-// A real redis-server for tests: on 127.0.0.1, a free port, its own temp dir.
-// stop() and start() simulate an outage and a recovery on the same port and dir.
+// server-plugin/test/support/redis-server.mjs
+// A real redis-server for tests and benchmarks: on 127.0.0.1, a free port, its own temp
+// dir. stop() and start() simulate an outage and a recovery on the same port and dir.
+// Plain JavaScript (its types in redis-server.d.mts) so that the benchmarks, run by plain
+// `node`, launch Redis the same way as the tests.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
@@ -9,15 +12,10 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export interface RedisServerOptions {
-  /** Append-only file, fsync'd on every write, so data survives a restart. Default off. */
-  persistence?: boolean;
-}
-
 const INSTALL_HINT = 'redis-server is needed for the Redis tests: apt-get install redis-server (Debian/Ubuntu) or put it on PATH';
 
 /** Where redis-server is ($REDIS_SERVER, /usr/bin, then PATH), or a clear error. */
-export function findRedisServer(): string {
+export function findRedisServer() {
   const override = process.env.REDIS_SERVER;
   if (override) {
     try {
@@ -40,14 +38,14 @@ export function findRedisServer(): string {
 }
 
 /** A port nobody listens on right now (it may be taken again before we use it: callers retry). */
-async function freePort(): Promise<number> {
+async function freePort() {
   const server = createServer();
-  await new Promise<void>((resolve, reject) => {
+  await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', resolve);
   });
   const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await new Promise((resolve) => server.close(() => resolve()));
   if (!address || typeof address === 'string') throw new Error('could not find a free port');
   return address.port;
 }
@@ -57,11 +55,11 @@ async function freePort(): Promise<number> {
  * answers (refused, -LOADING). Checked against our child's pid, so a server another test
  * started on a port taken under us is never mistaken for ours.
  */
-function answeringPid(port: number): Promise<number | undefined> {
+function answeringPid(port) {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     let data = '';
-    const done = (pid: number | undefined): void => {
+    const done = (pid) => {
       socket.destroy();
       resolve(pid);
     };
@@ -78,27 +76,28 @@ function answeringPid(port: number): Promise<number | undefined> {
 }
 
 export class RedisServer {
-  readonly port: number;
-  readonly dir: string;
-  private readonly persistence: boolean;
-  private readonly binary: string;
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  private output = '';
-  private paused = false;
+  /** @type {number} */ port;
+  /** @type {string} */ dir;
+  #persistence;
+  #binary;
+  /** @type {import('node:child_process').ChildProcess | undefined} */ #child;
+  #exited = Promise.resolve();
+  #output = '';
+  #paused = false;
 
-  private constructor(binary: string, port: number, dir: string, persistence: boolean) {
-    this.binary = binary;
+  /** Use `RedisServer.launch()`. */
+  constructor(binary, port, dir, persistence) {
+    this.#binary = binary;
     this.port = port;
     this.dir = dir;
-    this.persistence = persistence;
+    this.#persistence = persistence;
   }
 
   /** Start a server on a free port, retrying with another port if one is taken under us. */
-  static async launch(options: RedisServerOptions = {}): Promise<RedisServer> {
+  static async launch(options = {}) {
     const binary = findRedisServer();
     const dir = await mkdtemp(join(tmpdir(), 'pv-redis-'));
-    let lastError: unknown;
+    let lastError;
     for (let attempt = 0; attempt < 5; attempt++) {
       const server = new RedisServer(binary, await freePort(), dir, options.persistence ?? false);
       try {
@@ -110,20 +109,20 @@ export class RedisServer {
       }
     }
     await rm(dir, { recursive: true, force: true });
-    throw new Error(`redis-server would not start after 5 ports: ${(lastError as Error).message}`);
+    throw new Error(`redis-server would not start after 5 ports: ${lastError.message}`);
   }
 
-  get url(): string {
+  get url() {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  get running(): boolean {
-    return this.child !== undefined;
+  get running() {
+    return this.#child !== undefined;
   }
 
   /** Start (again) on the same port and dir; resolves once it answers (with our pid). */
-  async start(): Promise<void> {
-    if (this.child) throw new Error('redis-server is already running');
+  async start() {
+    if (this.#child) throw new Error('redis-server is already running');
     const args = [
       '--port', String(this.port),
       '--bind', '127.0.0.1',
@@ -131,16 +130,16 @@ export class RedisServer {
       '--save', '',
       '--daemonize', 'no',
       '--logfile', '',
-      ...(this.persistence ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+      ...(this.#persistence ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
     ];
-    this.output = '';
-    const child = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    child.stdout.on('data', (chunk: Buffer) => void (this.output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => void (this.output += chunk.toString()));
-    let exitCode: number | null | undefined;
-    let spawnError: Error | undefined;
-    this.exited = new Promise((resolve) => {
+    this.#output = '';
+    const child = spawn(this.#binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = child;
+    child.stdout.on('data', (chunk) => void (this.#output += chunk.toString()));
+    child.stderr.on('data', (chunk) => void (this.#output += chunk.toString()));
+    let exitCode;
+    let spawnError;
+    this.#exited = new Promise((resolve) => {
       child.once('error', (error) => {
         spawnError = error;
         resolve();
@@ -150,61 +149,61 @@ export class RedisServer {
         resolve();
       });
     });
-    void this.exited.then(() => {
-      if (this.child === child) this.child = undefined;
+    void this.#exited.then(() => {
+      if (this.#child === child) this.#child = undefined;
     });
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       if (spawnError) {
         throw new Error(
-          (spawnError as NodeJS.ErrnoException).code === 'ENOENT' ? INSTALL_HINT : `redis-server failed to spawn: ${spawnError.message}`,
+          spawnError.code === 'ENOENT' ? INSTALL_HINT : `redis-server failed to spawn: ${spawnError.message}`,
         );
       }
-      if (exitCode !== undefined) throw new Error(`redis-server exited (${exitCode}) on port ${this.port}:\n${this.output.slice(-2000)}`);
+      if (exitCode !== undefined) throw new Error(`redis-server exited (${exitCode}) on port ${this.port}:\n${this.#output.slice(-2000)}`);
       if ((await answeringPid(this.port)) === child.pid) return;
       await sleep(20);
     }
-    throw new Error(`redis-server did not answer on port ${this.port} within 10 s:\n${this.output.slice(-2000)}`);
+    throw new Error(`redis-server did not answer on port ${this.port} within 10 s:\n${this.#output.slice(-2000)}`);
   }
 
   /** Stop it (SIGTERM: an AOF is flushed first) and wait until the process has exited. */
-  async stop(): Promise<void> {
-    const child = this.child;
+  async stop() {
+    const child = this.#child;
     if (!child) return;
     // A paused server would never handle SIGTERM.
     child.kill('SIGCONT');
-    this.paused = false;
+    this.#paused = false;
     child.kill('SIGTERM');
-    const killed = await Promise.race([this.exited.then(() => true), sleep(5000).then(() => false)]);
+    const killed = await Promise.race([this.#exited.then(() => true), sleep(5000).then(() => false)]);
     if (!killed) {
       child.kill('SIGKILL');
-      await this.exited;
+      await this.#exited;
     }
-    this.child = undefined;
+    this.#child = undefined;
   }
 
   /** Freeze it (SIGSTOP): connections stay open but nothing answers, like a lost host. */
-  pause(): void {
-    if (!this.child?.pid) throw new Error('redis-server is not running');
-    process.kill(this.child.pid, 'SIGSTOP');
-    this.paused = true;
+  pause() {
+    if (!this.#child?.pid) throw new Error('redis-server is not running');
+    process.kill(this.#child.pid, 'SIGSTOP');
+    this.#paused = true;
   }
 
   /** Let a paused server run again (SIGCONT). */
-  resume(): void {
-    if (!this.child?.pid) throw new Error('redis-server is not running');
-    process.kill(this.child.pid, 'SIGCONT');
-    this.paused = false;
+  resume() {
+    if (!this.#child?.pid) throw new Error('redis-server is not running');
+    process.kill(this.#child.pid, 'SIGCONT');
+    this.#paused = false;
   }
 
   /** Running and not paused: for an afterEach that undoes what a failed test left behind. */
-  async ensureUp(): Promise<void> {
-    if (this.paused) this.resume();
-    if (!this.child) await this.start();
+  async ensureUp() {
+    if (this.#paused) this.resume();
+    if (!this.#child) await this.start();
   }
 
   /** Stop it and remove its dir: for afterAll. */
-  async close(): Promise<void> {
+  async close() {
     await this.stop();
     await rm(this.dir, { recursive: true, force: true });
   }
