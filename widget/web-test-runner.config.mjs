@@ -63,7 +63,7 @@ async function proxy(ctx, next) {
 
 export default {
   files: ['widget/test/**/*.test.ts'],
-  nodeResolve: { exportConditions: ['source', 'browser', 'development'] },
+  nodeResolve: { exportConditions: ['@phone-verify/source', 'browser', 'development'] },
   // Tests in one browser share the session cookie; one file at a time keeps their sessions apart.
   concurrency: 1,
   testFramework: { config: { timeout: 10000 } },

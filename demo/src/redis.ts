@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import RedisSessionStore from 'connect-redis';
-import { createRedisClient, RedisLimitStore, RedisStore } from '@phone-verify/server-plugin';
+import { createRedisClient, RedisLimitStore, RedisStore } from '@phone-verify/server-plugin/redis';
 
 /** A fixed development secret, so two processes started by hand agree; set SESSION_SECRET in earnest. */
 const DEVELOPMENT_SECRET = 'phone-verify demo: set SESSION_SECRET';

@@ -1,20 +1,21 @@
 // server-plugin/src/index.ts
-// The public surface of @phone-verify/server-plugin.
+// The public surface of @phone-verify/server-plugin. The Redis pieces are not here but
+// in '@phone-verify/server-plugin/redis' (redis.ts), so this entry never loads ioredis.
 
-export { PhoneVerifyStrategy, type PendingSessionData, type VerifyCallback, type VerifyFunction } from './strategy.js';
+export {
+  PhoneVerifyStrategy,
+  type PendingSessionData,
+  type PhoneVerifyStrategyOptions,
+  type VerifiedCallback,
+  type VerifyCallback,
+  type VerifyFunction,
+  type VerifyFunctionWithRequest,
+  type VerifyResult,
+} from './strategy.js';
 export { phoneVerifyRouter, type RouterOptions } from './router.js';
 export { VerificationService, type ResendInput, type StartInput } from './service.js';
 export { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
 export { failClosedStore, MemoryStore, type MemoryStoreOptions, type SendRelease, type SendReservation, type SendRules, type Verification, type VerificationStore } from './store.js';
-export {
-  createRedisClient,
-  FAIL_FAST_REDIS_OPTIONS,
-  RedisStore,
-  RedisLimitStore,
-  type RedisClient,
-  type RedisLimitStoreOptions,
-  type RedisStoreOptions,
-} from './redis-store.js';
 export { Limits, ipKey, phonePrefix, type FailureRule, type LimitRule, type LimitsOptions, type SendAdmission, type SendChallenge, type SendKeys } from './limits.js';
 export { MemoryLimitStore, type Counter, type CounterState, type FailurePolicy, type FailureReservation, type FailureState, type LimitStore, type MemoryLimitStoreOptions, type TakeResult } from './limit-store.js';
 export { EventSink, type EventHandler, type PhoneVerifyEvent, type RefusalReason, type SendStep } from './events.js';

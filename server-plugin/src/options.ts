@@ -53,6 +53,81 @@ export interface PhoneVerifyOptions {
   logger?: Logger;
   /** Milliseconds since the epoch. For tests. */
   clock?: () => number;
+  /**
+   * The strategy's name in Passport: `passport.use(strategy)` registers it under this
+   * name. Default `'phone-verify'`. Give a second strategy another name; each router
+   * authenticates with its own strategy object, whatever name it is registered under.
+   */
+  name?: string;
+  /** Like passport-local: `verify(req, phone, done)` instead of `verify(phone, done)`. Default `false`. */
+  passReqToCallback?: boolean;
+}
+
+/** Every key `PhoneVerifyOptions` has: anything else is a typo we refuse at start-up. */
+const OPTION_KEYS = [
+  'provider',
+  'allowedCountries',
+  'defaultCountry',
+  'allowedNumberTypes',
+  'limits',
+  'breaker',
+  'store',
+  'codeLength',
+  'ttl',
+  'maxAttempts',
+  'resendAfter',
+  'maxSends',
+  'providerTimeout',
+  'logger',
+  'clock',
+  'onEvent',
+  'name',
+  'passReqToCallback',
+] as const satisfies readonly (keyof PhoneVerifyOptions)[];
+
+const LIMIT_KEYS = ['perPhone', 'perPhoneClient', 'perIp', 'perPrefix', 'global', 'challenged', 'failures', 'store'] as const satisfies readonly (keyof LimitsOptions)[];
+const BREAKER_KEYS = ['minSends', 'minRangeSends', 'minConversion', 'window', 'enabled'] as const satisfies readonly (keyof BreakerOptions)[];
+
+/** Edit distance (Levenshtein), for the "did you mean" hint. Option names are short, so the plain table is fine. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** The known key closest to a mistyped one, if it is close enough to be a typo. */
+function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of known) {
+    const d = distance(key.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [candidate, d];
+  }
+  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/**
+ * Refuses keys an options object does not have (express-rate-limit's `validations`
+ * idea, made strict): a misspelt `ttL` or `successRedirct` would otherwise fall back to
+ * the default silently. `ERR_PV_UNKNOWN_OPTION`, with the nearest real name.
+ */
+export function checkOptionKeys(where: string, options: object, known: readonly string[]): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const hint = closest(key, known);
+    throw new PhoneVerifyConfigError(
+      'ERR_PV_UNKNOWN_OPTION',
+      `${where} has no option "${key}"${hint ? `; did you mean "${hint}"?` : `; the options are ${known.join(', ')}`}`,
+    );
+  }
 }
 
 /** The options after defaults and checks: what the rest of the plugin reads. */
@@ -97,6 +172,9 @@ export function parseOptions(options: PhoneVerifyOptions): Settings {
   if (!options || typeof options !== 'object') {
     throw new PhoneVerifyConfigError('ERR_PV_OPTIONS', 'phone-verify needs an options object');
   }
+  checkOptionKeys('PhoneVerifyStrategy', options, OPTION_KEYS);
+  if (options.limits) checkOptionKeys('options.limits', options.limits, LIMIT_KEYS);
+  if (options.breaker) checkOptionKeys('options.breaker', options.breaker, BREAKER_KEYS);
   const { provider } = options;
   if (!provider || typeof provider.start !== 'function' || typeof provider.check !== 'function') {
     throw new PhoneVerifyConfigError('ERR_PV_PROVIDER', 'options.provider must be a VerifyProvider, e.g. localProvider({ sender })');

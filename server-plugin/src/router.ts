@@ -6,9 +6,10 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type session from 'express-session';
 import passport from 'passport';
-import { errors, PhoneVerifyError } from './errors.js';
+import { errors, PhoneVerifyConfigError, PhoneVerifyError } from './errors.js';
 import { crossSiteGuard } from './guard.js';
 import { metadataAnswers } from './metadata.js';
+import { checkOptionKeys } from './options.js';
 import { maskPhonesIn } from './phone.js';
 import type { Channel, ErrorBody, MetadataType, UserSummary, VerifyResponse } from './protocol.js';
 import type { SendContext } from './service.js';
@@ -47,6 +48,17 @@ export interface RouterOptions<User> {
 
 /** Longest `challengeToken` read (Turnstile's are at most 2048 characters). */
 const MAX_CHALLENGE_TOKEN = 4096;
+
+/** Every key `RouterOptions` has: anything else is a typo (`successRedirct`) refused at start-up. */
+const ROUTER_OPTION_KEYS = ['summarize', 'successRedirect', 'passport', 'bodyLimit', 'allowedOrigins', 'beforeSend', 'challenge'] as const satisfies readonly (keyof RouterOptions<unknown>)[];
+
+/**
+ * The session cookie is `secure: true` but this request came over plain HTTP: the
+ * browser would never get the cookie, so the code sent now could never be checked
+ * (express-session sets no cookie then, and says nothing). Operator help, logged once.
+ */
+const INSECURE_COOKIE_HELP =
+  "the session cookie is set with secure: true but this request is plain HTTP, so express-session sends no cookie and no code could ever be checked; nothing was sent. Serve the app over HTTPS; behind a TLS proxy set app.set('trust proxy', 1) and cookie.secure: 'auto'; in development set cookie.secure: false, or 'auto' (ERR_PV_INSECURE_COOKIE)";
 
 const CHANNELS: ReadonlySet<string> = new Set<Channel>(['sms', 'voice', 'whatsapp']);
 
@@ -118,6 +130,10 @@ function sessionCookieProblems(cookie: { httpOnly?: boolean; sameSite?: unknown;
  * `app.use('/auth/phone', phoneVerifyRouter(strategy))`.
  */
 export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, options: RouterOptions<User> = {}): Router {
+  if (!strategy || typeof strategy !== 'object' || !strategy.service || typeof (strategy as { authenticate?: unknown }).authenticate !== 'function') {
+    throw new PhoneVerifyConfigError('ERR_PV_NO_STRATEGY', 'phoneVerifyRouter(strategy) needs the PhoneVerifyStrategy you registered with passport.use(), got ' + (strategy === null ? 'null' : typeof strategy));
+  }
+  checkOptionKeys('phoneVerifyRouter', options ?? {}, ROUTER_OPTION_KEYS);
   const { service } = strategy;
   const authenticator = options.passport ?? passport;
   const summarize = options.summarize ?? defaultSummary;
@@ -125,6 +141,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   const router = express.Router();
   let validated = false;
   let cookieChecked = false;
+  let insecureCookieLogged = false;
 
   router.use((req, res, next) => {
     if (!validated) {
@@ -166,6 +183,16 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
       return next(errors.invalidRequest('Send JSON with Content-Type: application/json.', { status: 415 }));
     }
     next();
+  });
+
+  router.use((req, res, next) => {
+    if (req.method !== 'POST' || req.session?.cookie?.secure !== true || req.secure) return next();
+    if (!insecureCookieLogged) {
+      insecureCookieLogged = true;
+      logger.error(INSECURE_COOKIE_HELP);
+    }
+    const refusal = new PhoneVerifyError('internal_error', 'The server cannot keep a session over this connection; its log says what to change (ERR_PV_INSECURE_COOKIE).');
+    res.status(refusal.status).json(refusal.toJSON());
   });
 
   router.get('/config', (_req, res) => {
@@ -232,7 +259,10 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
 
   router.post('/verify', (req, res, next) => {
     requireSession(req);
-    authenticator.authenticate(strategy.name, (error: unknown, user: User | false, info: unknown) => {
+    // A per-request copy of this router's own strategy, as Passport makes of a registered
+    // one: it works whatever name the strategy was registered under (options.name,
+    // NestJS's PassportStrategy(…, 'name')), and concurrent requests never share state.
+    authenticator.authenticate(Object.create(strategy) as passport.Strategy, (error: unknown, user: User | false, info: unknown) => {
       if (error) return next(error);
       if (!user) {
         return next(info instanceof PhoneVerifyError ? info : errors.cannotSignIn());

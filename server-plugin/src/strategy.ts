@@ -7,7 +7,8 @@ import type { Request } from 'express';
 import type {} from 'express-session';
 import type passport from 'passport';
 import passportCustom from 'passport-custom';
-import { errors, PhoneVerifyError } from './errors.js';
+import { errors, PhoneVerifyConfigError, PhoneVerifyError } from './errors.js';
+import type { Logger } from './logger.js';
 import type { PhoneVerifyOptions } from './options.js';
 import { VerificationService } from './service.js';
 import type { Verification } from './store.js';
@@ -29,19 +30,36 @@ declare module 'express-session' {
   }
 }
 
-/**
- * Find or create the user for a verified number.
- * @param phone the number, in E.164 (`+447700900123`), proven to be in the user's hands
- * @param done `done(null, user)` to sign in, `done(null, false, { message })` to refuse, `done(err)` on failure
- */
-export type VerifyCallback<User> = (phone: string, done: (error: unknown, user?: User | false, info?: { message?: string }) => void) => void;
+/** What `verify` hands back through `done`: `done(null, user)` signs in, `done(null, false, { message })` refuses, `done(err)` fails. */
+export type VerifiedCallback<User> = (error: unknown, user?: User | false | null, info?: { message?: string }) => void;
 
-/** The same as a function returning (a promise of) the user, or `false` to refuse. */
-export type VerifyFunction<User> = (phone: string) => User | false | null | undefined | Promise<User | false | null | undefined>;
+/** What `verify` may return instead of calling `done`: the user, `false` (or nothing) to refuse, or a promise of either. */
+export type VerifyResult<User> = User | false | null | undefined | void | Promise<User | false | null | undefined | void>;
+
+/**
+ * Find or create the user for a verified number. Write it either way, like
+ * passport-local's verify: call `done(null, user)`, or return (a promise of) the user.
+ * `done` is always passed (so NestJS's `PassportStrategy` wrapper works); the first
+ * answer counts and a second is ignored with a warning.
+ * @param phone the number, in E.164 (`+447700900123`), proven to be in the user's hands
+ */
+export type VerifyFunction<User> = (phone: string, done: VerifiedCallback<User>) => VerifyResult<User>;
+
+/** The same with the request first, when `passReqToCallback: true` (passport-local's `verify(req, username, password, done)`). */
+export type VerifyFunctionWithRequest<User> = (req: Request, phone: string, done: VerifiedCallback<User>) => VerifyResult<User>;
+
+/** @deprecated The callback style is now part of {@link VerifyFunction}; kept as its alias. */
+export type VerifyCallback<User> = VerifyFunction<User>;
+
+/** Options of the strategy: the plugin's options plus `passReqToCallback`. */
+export type PhoneVerifyStrategyOptions = PhoneVerifyOptions;
+
+type AnyVerify<User> = VerifyFunction<User> | VerifyFunctionWithRequest<User>;
 
 /**
  * `new PhoneVerifyStrategy(options, verify)`: register with `passport.use(strategy)`
- * (its name is `'phone-verify'`) and mount `phoneVerifyRouter(strategy)`.
+ * (its name is `'phone-verify'` unless `options.name` says otherwise) and mount
+ * `phoneVerifyRouter(strategy)`.
  *
  * @example
  * passport.use(new PhoneVerifyStrategy(
@@ -50,24 +68,30 @@ export type VerifyFunction<User> = (phone: string) => User | false | null | unde
  * ));
  */
 export class PhoneVerifyStrategy<User = unknown> extends CustomStrategy {
-  /** The name Passport knows it by: `passport.authenticate('phone-verify')`. */
-  override readonly name = 'phone-verify';
+  /** The name Passport knows it by: `passport.authenticate('phone-verify')`, or `options.name`. */
+  override readonly name: string;
   /** Owns the verifications: the router starts them, this strategy checks them. */
   readonly service: VerificationService;
 
-  // Overloads, so `(phone) => …` and `(phone, done) => …` both get their parameter types inferred.
+  constructor(options: PhoneVerifyOptions & { passReqToCallback: true }, verify: VerifyFunctionWithRequest<User>);
   constructor(options: PhoneVerifyOptions, verify: VerifyFunction<User>);
-  constructor(options: PhoneVerifyOptions, verify: VerifyCallback<User>);
-  constructor(options: PhoneVerifyOptions, verify: VerifyCallback<User> | VerifyFunction<User>) {
+  constructor(options: PhoneVerifyOptions, verify: AnyVerify<User>) {
     if (typeof verify !== 'function') throw new TypeError('PhoneVerifyStrategy requires a verify function');
     const service = new VerificationService(options);
+    const name = options.name ?? 'phone-verify';
+    if (typeof name !== 'string' || name === '') {
+      throw new PhoneVerifyConfigError('ERR_PV_NAME', 'options.name must be a non-empty string, the name passport.use() registers the strategy under');
+    }
+    const withRequest = options.passReqToCallback === true;
+    const logger = service.settings.logger;
     super((req, done) => {
       // passport-custom catches only synchronous throws: every rejection is routed to done().
-      authenticatePhone(service, req as Request, verify).then(
+      authenticatePhone(service, req as Request, (phone) => callVerify(verify, withRequest, req as Request, phone, logger)).then(
         ({ user, info }) => done(null, user, info),
         (error: unknown) => (error instanceof PhoneVerifyError ? done(null, false, error) : done(error)),
       );
     });
+    this.name = name;
     this.service = service;
   }
 
@@ -90,7 +114,7 @@ const consumed = new WeakMap<Request, Verification>();
 async function authenticatePhone<User>(
   service: VerificationService,
   req: Request,
-  verify: VerifyCallback<User> | VerifyFunction<User>,
+  verify: (phone: string) => Promise<User | false>,
 ): Promise<{ user: User | false; info?: PhoneVerifyError }> {
   const code: unknown = req.body?.code;
   if (typeof code !== 'string' || code.length > 32) {
@@ -113,7 +137,7 @@ async function authenticatePhone<User>(
   consumed.set(req, verified);
   let user;
   try {
-    user = await callVerify(verify, verified.phone);
+    user = await verify(verified.phone);
   } catch (error) {
     // Your verify failed (a database down?): nobody signed in, so the code must work again.
     consumed.delete(req);
@@ -124,12 +148,56 @@ async function authenticatePhone<User>(
   return { user };
 }
 
-/** Calls `verify` in whichever style it was written: callback (arity 2) or returning a value or promise. */
-function callVerify<User>(verify: VerifyCallback<User> | VerifyFunction<User>, phone: string): Promise<User | false> {
-  if (verify.length >= 2) {
-    return new Promise((resolve, reject) => {
-      (verify as VerifyCallback<User>)(phone, (error, user) => (error ? reject(error) : resolve(user ?? false)));
-    });
-  }
-  return Promise.resolve((verify as VerifyFunction<User>)(phone)).then((user) => user ?? false);
+/**
+ * Calls `verify` with `done` always passed, and takes whichever answer comes first:
+ * `done(…)` or the returned value or promise. NestJS's `PassportStrategy` mixin wraps
+ * `validate` in `(...params) => …` (no declared parameters) and calls the last
+ * argument as `done`, so the strategy cannot choose a style by counting parameters.
+ * When `verify` declares `done` (callback style), only a returned promise counts, and
+ * one that settles on `undefined` means "I will call done"; a plain return value is
+ * ignored, as passport-local ignores it (`(phone, done) => setImmediate(…)`). When it
+ * does not declare `done`, what it returns is the answer, `undefined` meaning refused.
+ */
+function callVerify<User>(
+  verify: AnyVerify<User>,
+  withRequest: boolean,
+  req: Request,
+  phone: string,
+  logger: Logger,
+): Promise<User | false> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const done: VerifiedCallback<User> = (error, user) => {
+      if (answered) {
+        logger.warn('verify answered twice (done called again, or done called and a value returned); the first answer counts (ERR_PV_VERIFY_TWICE)');
+        return;
+      }
+      answered = true;
+      if (error) reject(error);
+      else resolve(user ?? false);
+    };
+    const declaresDone = verify.length >= (withRequest ? 3 : 2);
+    let returned: VerifyResult<User>;
+    try {
+      returned = withRequest ? (verify as VerifyFunctionWithRequest<User>)(req, phone, done) : (verify as VerifyFunction<User>)(phone, done);
+    } catch (error) {
+      if (!answered) done(error);
+      return;
+    }
+    const isPromise = typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function';
+    if (declaresDone && !isPromise) return;
+    Promise.resolve(returned).then(
+      (user) => {
+        if (answered) {
+          if (user !== undefined) logger.warn('verify answered twice (done called and a value returned); the first answer counts (ERR_PV_VERIFY_TWICE)');
+          return;
+        }
+        if (user === undefined && declaresDone) return; // it will call done
+        done(null, user ?? false);
+      },
+      (error: unknown) => {
+        if (!answered) done(error ?? new Error('verify rejected without a reason'));
+      },
+    );
+  });
 }

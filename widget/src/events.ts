@@ -47,10 +47,16 @@ export class PhoneVerifyErrorEvent extends CustomEvent<PhoneVerifyErrorDetail> {
   }
 }
 
+/** The element's events by name, for typed listeners (`addEventListener`, `@lit/react`'s `events`). */
+export interface PhoneVerifyEventMap {
+  'phone-verify-sent': PhoneVerifySentEvent;
+  'phone-verify-success': PhoneVerifySuccessEvent;
+  'phone-verify-error': PhoneVerifyErrorEvent;
+}
+
 declare global {
-  interface GlobalEventHandlersEventMap {
-    'phone-verify-sent': PhoneVerifySentEvent;
-    'phone-verify-success': PhoneVerifySuccessEvent;
-    'phone-verify-error': PhoneVerifyErrorEvent;
-  }
+  // Both maps: HTMLElementEventMap types `el.addEventListener(…)` on any element, the
+  // global one `document`/`window` listeners (the events bubble and are composed).
+  interface GlobalEventHandlersEventMap extends PhoneVerifyEventMap {}
+  interface HTMLElementEventMap extends PhoneVerifyEventMap {}
 }

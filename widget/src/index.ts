@@ -1,6 +1,9 @@
 // widget/src/index.ts
-// The side-effect-free entry point: the class, its client, events and messages.
-// Import `@phone-verify/widget/define` to register the <phone-verify> tag.
+// The side-effect-free entry point: the class, its client, events and messages. It
+// defines nothing, so the class can be registered under another name; import
+// `@phone-verify/widget/define` to register <phone-verify>.
+
+import type { PhoneVerify } from './phone-verify.js';
 
 export { PhoneVerify, extractCode, type PhoneVerifyState, type PhoneVerifyStep } from './phone-verify.js';
 export { PhoneVerifyClient, PhoneVerifyRequestError, type ClientErrorCode } from './client.js';
@@ -18,3 +21,11 @@ export { locales, resolveLocale } from './i18n.js';
 export type { PhoneFormatting } from './phone-verify.js';
 export type { PhoneFormatter, PhoneProblem, PhoneReading } from './phone-format.js';
 export type { Channel, ConfigResponse, ErrorCode, UserSummary } from '@phone-verify/server-plugin/protocol';
+
+declare global {
+  // Here rather than in define.ts, so `document.querySelector('phone-verify')` is typed
+  // whichever entry a page imports (the tag is the one define.ts registers).
+  interface HTMLElementTagNameMap {
+    'phone-verify': PhoneVerify;
+  }
+}

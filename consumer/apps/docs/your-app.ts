@@ -1,0 +1,31 @@
+// consumer/apps/docs/your-app.ts — what the README's snippets call "yours": an SMS
+// gateway (here: a JSON line on stdout, which the doc test reads the code from) and a
+// user store. The README's blocks import it as './your-app.js'.
+
+export interface User {
+  id: string;
+  phone: string;
+}
+
+/** Hands a text to "the SMS gateway". */
+export async function sendSms(phone: string, message: string): Promise<void> {
+  console.log(JSON.stringify({ sms: { phone, message } }));
+}
+
+const byPhone = new Map<string, User>();
+const byId = new Map<string, User>();
+
+export const users = {
+  async findOrCreateByPhone(phone: string): Promise<User> {
+    let user = byPhone.get(phone);
+    if (!user) {
+      user = { id: `user-${byPhone.size + 1}`, phone };
+      byPhone.set(phone, user);
+      byId.set(user.id, user);
+    }
+    return user;
+  },
+  get(id: string): User | undefined {
+    return byId.get(id);
+  },
+};
