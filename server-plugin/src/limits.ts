@@ -6,7 +6,7 @@
 
 import { isIPv6 } from 'node:net';
 import { breakerKeys, ConversionBreaker } from './breaker.js';
-import { errors, PhoneVerifyConfigError, seconds, type PhoneVerifyError } from './errors.js';
+import { errors, PhoneVerifyConfigError, PhoneVerifyError, seconds } from './errors.js';
 import { EventSink, type RefusalReason, type SendStep } from './events.js';
 import { MemoryLimitStore, type Counter, type FailurePolicy, type LimitStore } from './limit-store.js';
 import type { Logger } from './logger.js';
@@ -220,7 +220,7 @@ export class Limits {
       this.events.emit({ type: 'challenge', step, outcome: 'asked', reason: pressure.reason, ...country });
       throw errors.challengeRequired();
     }
-    if ((await challenge.verify(challenge.token)) !== true) {
+    if ((await this.verifyChallenge(challenge, challenge.token)) !== true) {
       this.events.emit({ type: 'challenge', step, outcome: 'failed', reason: pressure.reason, ...country });
       throw errors.challengeRequired();
     }
@@ -230,6 +230,17 @@ export class Limits {
     if (!result.ok) throw this.refuse(counters[result.refused]!.reason, result.retryAfterMs, who);
     this.events.emit({ type: 'challenge', step, outcome: 'passed', reason: pressure.reason, ...country });
     return this.admission(counters, keys, who, true);
+  }
+
+  /** The application's verdict on a token; its failure (the CAPTCHA service down) fails closed, never a 500. */
+  private async verifyChallenge(challenge: SendChallenge, token: string): Promise<boolean> {
+    try {
+      return await challenge.verify(token);
+    } catch (error) {
+      if (error instanceof PhoneVerifyError) throw error;
+      this.logger.error(`challenge verify failed, refusing (fail closed): ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
+      throw errors.busy(error);
+    }
   }
 
   /** Throws `too_many_attempts` while the number is locked by wrong codes. */

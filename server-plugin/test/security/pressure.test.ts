@@ -129,6 +129,29 @@ describe('pressure: a challenge instead of a closed door', () => {
     ]);
   });
 
+  it('should answer 503 provider_unavailable, not a 500, when the challenge service fails, and send nothing', async () => {
+    const counting = countingProvider();
+    const test = createTestApp({
+      provider: counting.provider,
+      trustProxy: 1,
+      options: { limits: wideLimits({ perPrefix: [{ points: 1, duration: 3600 }] }), breaker: { enabled: false } },
+      router: {
+        challenge: {
+          verify: () => {
+            throw new Error('siteverify: getaddrinfo ENOTFOUND challenges.cloudflare.com');
+          },
+        },
+      },
+    });
+    const start = (ip: string, body: object) => browserAgent(test.app).post('/auth/phone/start').set('X-Forwarded-For', ip).send(body);
+    expect((await start('198.51.100.1', { phone: gb(1) })).status).toBe(200);
+    const res = await start('203.0.113.7', { phone: VICTIM, challengeToken: GOOD_TOKEN });
+    expectError(res, 503, 'provider_unavailable');
+    expect(res.text).not.toContain('ENOTFOUND');
+    expect(counting.calls.start).toBe(1);
+    expect(test.log.lines).toEqual([expect.stringMatching(/^error challenge verify failed, refusing \(fail closed\)/)]);
+  });
+
   it('should refuse a challengeToken that is not a string with invalid_request', async () => {
     const app = pressureApp();
     const res = await app.browser('203.0.113.7').agent.post('/auth/phone/start').send({ phone: VICTIM, challengeToken: 42 });
