@@ -214,6 +214,11 @@ export class Limits {
       pressure = { reason: refused.reason, retryAfterMs: result.retryAfterMs };
     }
     if (!challenge) throw this.refuse(pressure.reason, pressure.retryAfterMs, who);
+    if (open) {
+      // A client over its own limits is refused as such; no challenge would buy it more (reads only).
+      const full = await this.firstFull(own, now);
+      if (full) throw this.refuse(full.rule.reason, full.retryAfterMs, who);
+    }
 
     const country = who.country === undefined ? {} : { country: who.country };
     if (challenge.token === undefined) {
@@ -301,6 +306,21 @@ export class Limits {
       // Failing to forget failures only errs on the safe side; say so and carry on.
       this.logger.warn(`could not reset the failure count: ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
     }
+  }
+
+  /** The first of these counters that is full, read without writing. */
+  private async firstFull(counters: Rule[], now: number): Promise<{ rule: Rule; retryAfterMs: number } | undefined> {
+    let states;
+    try {
+      states = await this.store.read(counters.map((c) => c.key), now);
+    } catch (error) {
+      throw this.storeDown('send limit', error);
+    }
+    for (let i = 0; i < counters.length; i++) {
+      const state = states[i];
+      if (state && state.count >= counters[i]!.limit) return { rule: counters[i]!, retryAfterMs: state.resetAt - now };
+    }
+    return undefined;
   }
 
   /** The client's own counters, cheapest refusal first: its sends to this number, then its network's. */
