@@ -29,7 +29,7 @@ describe('formatSeconds', () => {
 describe('messages', () => {
   it('should have a message for every error code', () => {
     for (const text of Object.values(defaultMessages.errors)) expect(text).to.be.a('string').and.not.be.empty;
-    expect(Object.keys(defaultMessages.errors)).to.have.length(17);
+    expect(Object.keys(defaultMessages.errors)).to.have.length(18);
   });
 
   it('should merge overrides key by key', () => {
