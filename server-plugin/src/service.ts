@@ -108,7 +108,7 @@ export class VerificationService {
     // live verification for a number, Twilio would resend the old code under the old SID.
     const claimed = await this.store.claimedFor(parsed.e164);
     const superseded = claimed === undefined ? undefined : await this.store.get(claimed);
-    if (superseded) await this.cancelAtProvider(superseded);
+    const notCanceled = superseded && (await this.cancelAtProvider(superseded));
     const now = s.clock();
     const verification: Verification = {
       // 128 random bits: never guessable, never taken from a request (the session holds it).
@@ -135,6 +135,9 @@ export class VerificationService {
         // A send that certainly did not happen must not use up anyone's allowance.
         await admission.refund();
       }
+      // The provider kept the superseded code live because it would not cancel it yet (Textmagic's
+      // first 30 s): that wait, not the code's whole life, is what stands between the user and a start.
+      if (notCanceled?.code === 'resend_too_soon' && error instanceof PhoneVerifyError && error.code === 'rate_limited') throw notCanceled;
       throw error;
     }
     verification.state = started.state;
@@ -285,14 +288,19 @@ export class VerificationService {
     if (verification) await this.cancelAtProvider(verification);
   }
 
-  /** Cancel at the provider, where it can; a failure is only logged (its copy expires by itself). */
-  private async cancelAtProvider(verification: Verification): Promise<void> {
+  /**
+   * Cancel at the provider, where it can. A failure is only logged (its copy expires by
+   * itself) and handed back, for a caller that can say more about what it means.
+   */
+  private async cancelAtProvider(verification: Verification): Promise<PhoneVerifyError | undefined> {
     const s = this.settings;
-    if (!s.provider.cancel) return;
+    if (!s.provider.cancel) return undefined;
     try {
       await this.callProvider('cancel', (signal) => s.provider.cancel!(this.pendingFor(verification), signal));
+      return undefined;
     } catch (error) {
       s.logger.warn(`cancel of ${maskPhone(verification.phone)} at ${s.provider.name} failed: ${maskPhonesIn((error as Error).message)}`);
+      return error as PhoneVerifyError;
     }
   }
 

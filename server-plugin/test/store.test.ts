@@ -3,7 +3,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStore } from '../src/index.js';
-import { ManualClock } from './support/index.js';
+import { aVerification, ManualClock } from './support/index.js';
 import { describeStoreContract } from './store-contract.js';
 
 describeStoreContract('MemoryStore', (clock) => {
@@ -11,25 +11,13 @@ describeStoreContract('MemoryStore', (clock) => {
   return { store, size: () => store.size, close: () => store.close() };
 });
 
-const TTL = 300_000;
 let stores: MemoryStore[] = [];
 
 function setup() {
   const clock = new ManualClock();
   const store = new MemoryStore({ clock: clock.now });
   stores.push(store);
-  const verification = (id: string) => ({
-    id,
-    phone: '+447400123456',
-    channel: 'sms' as const,
-    provider: 'local',
-    state: { codeHmac: 'abc' },
-    createdAt: clock.now(),
-    expiresAt: clock.now() + TTL,
-    lastSentAt: clock.now(),
-    sends: 1,
-    attempts: 0,
-  });
+  const verification = (id: string) => aVerification(clock, { id });
   return { clock, store, verification };
 }
 

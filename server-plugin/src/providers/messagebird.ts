@@ -158,7 +158,16 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
      * working until the new one exists.
      */
     async resend(pending: PendingVerification, request: StartRequest, signal?: AbortSignal): Promise<Started> {
-      const started = await start(request, signal);
+      let started: Started;
+      try {
+        started = await start(request, signal);
+      } catch (error) {
+        // A new object may exist (its answer lost) whose id we will never know: the old one is
+        // deleted too, so no code the user holds half-works. Its check says expired, which
+        // keeps the verification for a resend without penalty.
+        if (mayHaveActed(error)) await cancel(pending, signal).catch(() => undefined);
+        throw error;
+      }
       // The old object expires by itself if this fails: the new send matters more.
       await cancel(pending, signal).catch(() => undefined);
       return started;

@@ -26,9 +26,9 @@ beforeEach(async () => {
   textmagicSandbox = new TextmagicSandbox({ username: 'demo', apiKey: 'tm', clock: clock.now });
   messagebirdSandbox = new MessagebirdSandbox({ accessKey: 'mb', clock: clock.now });
   const [tx, tm, mb] = await Promise.all([telnyxSandbox.listen(), textmagicSandbox.listen(), messagebirdSandbox.listen()]);
-  telnyx = telnyxProvider({ apiKey: 'tx', verifyProfileId: telnyxSandbox.verifyProfileId, baseUrl: tx, timeout: 0.3, logger: log, channels: ['sms', 'voice', 'whatsapp'] });
-  textmagic = textmagicProvider({ username: 'demo', apiKey: 'tm', brand: 'Acme', baseUrl: tm, timeout: 0.3, logger: log, clock: clock.now });
-  messagebird = messagebirdProvider({ accessKey: 'mb', baseUrl: mb, timeout: 0.3, logger: log });
+  telnyx = telnyxProvider({ apiKey: 'tx', verifyProfileId: telnyxSandbox.verifyProfileId, baseUrl: tx, timeout: 1, logger: log, channels: ['sms', 'voice', 'whatsapp'] });
+  textmagic = textmagicProvider({ username: 'demo', apiKey: 'tm', brand: 'Acme', baseUrl: tm, timeout: 1, logger: log, clock: clock.now });
+  messagebird = messagebirdProvider({ accessKey: 'mb', baseUrl: mb, timeout: 1, logger: log });
 });
 
 afterEach(async () => {

@@ -1,68 +1,46 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { telnyxProvider, type TelnyxProviderOptions } from '../../src/providers/telnyx.js';
-import type { VerifyProvider } from '../../src/providers/types.js';
-import { VerificationService } from '../../src/service.js';
-import { ManualClock, TelnyxSandbox } from '../../src/testing/index.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
+import { TelnyxSandbox, type TelnyxSandboxOptions } from '../../src/testing/index.js';
+import { call, codeIn, DE, GB, rejectsWith, startRequest } from './helpers.js';
 import { wrongCode } from '../support/index.js';
+import { describeProviderContract, listening, useSubject, type ProviderSubject } from './provider-contract.js';
 
 const API_KEY = 'KEY0123456789secret';
 
-let clock: ManualClock;
-let sandbox: TelnyxSandbox;
-let url: string;
-let log: LogSpy;
-
-beforeEach(async () => {
-  clock = new ManualClock();
+const subject: ProviderSubject<TelnyxSandbox, TelnyxProviderOptions, TelnyxSandboxOptions> = {
+  name: 'telnyx',
   // Set the profile to 6 digits, as an operator must (Telnyx's default is 5).
-  sandbox = new TelnyxSandbox({ apiKey: API_KEY, codeLength: 6, clock: clock.now });
-  url = await sandbox.listen();
-  log = new LogSpy();
-});
+  openSandbox: (clock, options = {}) => listening(new TelnyxSandbox({ apiKey: API_KEY, codeLength: 6, clock: clock.now, ...options })),
+  adapter: (s, { log }, overrides = {}) => telnyxProvider({ apiKey: API_KEY, verifyProfileId: s.verifyProfileId, baseUrl: s.url, logger: log, ...overrides }),
+};
 
-afterEach(async () => {
-  await sandbox.close();
-});
+describeProviderContract(subject);
 
-function adapter(overrides: Partial<TelnyxProviderOptions> = {}): VerifyProvider {
-  return telnyxProvider({ apiKey: API_KEY, verifyProfileId: sandbox.verifyProfileId, baseUrl: url, logger: log, ...overrides });
-}
-
-const started = startedWith(() => clock.now());
+const fx = useSubject(subject);
+const { adapter, started } = fx;
 
 describe('telnyxProvider', () => {
   it('starts an SMS verification with +E.164, the profile and our ttl, and approves the right code', async () => {
     const provider = adapter();
     const pending = await started(provider, startRequest({ ttlSeconds: 240 }));
     expect(pending.state.verificationId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(sandbox.requests[0]).toMatchObject({
+    expect(fx.sandbox.requests[0]).toMatchObject({
       method: 'POST',
       path: '/v2/verifications/sms',
-      body: { phone_number: GB, verify_profile_id: sandbox.verifyProfileId, timeout_secs: 240 },
+      body: { phone_number: GB, verify_profile_id: fx.sandbox.verifyProfileId, timeout_secs: 240 },
     });
-    expect(sandbox.outbox).toHaveLength(1);
-    expect(sandbox.outbox[0]).toMatchObject({ to: GB, channel: 'sms' });
-    expect(await provider.check(pending, codeIn(sandbox.outbox[0]))).toEqual({ status: 'approved' });
-  });
-
-  it('maps a 200 "rejected" to wrong, and the right code still works afterwards', async () => {
-    const provider = adapter();
-    const pending = await started(provider);
-    const code = codeIn(sandbox.outbox[0]);
-    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
-    expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
-    // Accepted once: the same code again finds nothing pending.
-    expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
+    expect(fx.sandbox.outbox).toHaveLength(1);
+    expect(fx.sandbox.outbox[0]).toMatchObject({ to: GB, channel: 'sms' });
+    expect(await provider.check(pending, codeIn(fx.sandbox.outbox[0]))).toEqual({ status: 'approved' });
   });
 
   it('reports expired once timeout_secs has passed', async () => {
     const provider = adapter();
     const pending = await started(provider, startRequest({ ttlSeconds: 120 }));
-    const code = codeIn(sandbox.outbox[0]);
-    clock.advance(119);
+    const code = codeIn(fx.sandbox.outbox[0]);
+    fx.clock.advance(119);
     expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
-    clock.advance(1);
+    fx.clock.advance(1);
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
   });
 
@@ -70,26 +48,26 @@ describe('telnyxProvider', () => {
     const provider = adapter({ channels: ['sms', 'voice', 'whatsapp'] });
     expect(provider.channels).toEqual(['sms', 'voice', 'whatsapp']);
     const first = await started(provider);
-    const smsCode = codeIn(sandbox.outbox[0]);
+    const smsCode = codeIn(fx.sandbox.outbox[0]);
     const second = await started(provider, startRequest({ channel: 'voice' }));
-    expect(sandbox.requests.at(-1)!.path).toBe('/v2/verifications/call');
-    expect(sandbox.outbox[1]).toMatchObject({ to: GB, channel: 'voice' });
-    const voiceCode = codeIn(sandbox.outbox[1]);
+    expect(fx.sandbox.requests.at(-1)!.path).toBe('/v2/verifications/call');
+    expect(fx.sandbox.outbox[1]).toMatchObject({ to: GB, channel: 'voice' });
+    const voiceCode = codeIn(fx.sandbox.outbox[1]);
     if (voiceCode !== smsCode) expect(await provider.check(second, smsCode)).toEqual({ status: 'wrong' });
     expect(await provider.check(second, voiceCode)).toEqual({ status: 'approved' });
     expect(first.state.verificationId).not.toBe(second.state.verificationId);
 
     await started(provider, startRequest({ channel: 'whatsapp', phone: DE }));
-    expect(sandbox.requests.at(-1)!.path).toBe('/v2/verifications/whatsapp');
-    expect(sandbox.outbox.at(-1)).toMatchObject({ to: DE, channel: 'whatsapp' });
+    expect(fx.sandbox.requests.at(-1)!.path).toBe('/v2/verifications/whatsapp');
+    expect(fx.sandbox.outbox.at(-1)).toMatchObject({ to: DE, channel: 'whatsapp' });
   });
 
   it('a duplicate start for the same number is accepted and the latest code is the one checked', async () => {
     const provider = adapter();
     const pending = await started(provider);
     await started(provider);
-    expect(sandbox.outbox).toHaveLength(2);
-    expect(await provider.check(pending, codeIn(sandbox.outbox[1]))).toEqual({ status: 'approved' });
+    expect(fx.sandbox.outbox).toHaveLength(2);
+    expect(await provider.check(pending, codeIn(fx.sandbox.outbox[1]))).toEqual({ status: 'approved' });
   });
 
   it('has no cancel or resend: Telnyx offers no cancel', () => {
@@ -110,99 +88,44 @@ describe('telnyxProvider', () => {
     const provider = adapter({ apiKey: 'wrong-key' });
     const error = await rejectsWith(provider.start(startRequest()), 'provider_error');
     expect(error.message).not.toMatch(/Authentication|key/i);
-    expect(log.lines).toHaveLength(1);
-    expect(log.lines[0]).toMatch(/^error telnyx refused the credentials \(HTTP 401\)/);
-    expect(log.lines.join()).not.toContain('wrong-key');
-    expect(sandbox.outbox).toHaveLength(0);
+    expect(fx.log.lines).toHaveLength(1);
+    expect(fx.log.lines[0]).toMatch(/^error telnyx refused the credentials \(HTTP 401\)/);
+    expect(fx.log.lines.join()).not.toContain('wrong-key');
+    expect(fx.sandbox.outbox).toHaveLength(0);
   });
 
   it('a wrong verify profile → provider_error and one log line naming the problem', async () => {
     const provider = adapter({ verifyProfileId: '00000000-0000-0000-0000-000000000000' });
     await rejectsWith(provider.start(startRequest()), 'provider_error');
-    expect(log.lines).toHaveLength(1);
-    expect(log.lines[0]).toMatch(/verify_profile_id/);
+    expect(fx.log.lines).toHaveLength(1);
+    expect(fx.log.lines[0]).toMatch(/verify_profile_id/);
   });
 
-  describe('faults', () => {
-    it('500 on start → provider_unavailable; nothing was sent', async () => {
-      sandbox.fail({ kind: '500' });
-      await rejectsWith(adapter().start(startRequest()), 'provider_unavailable');
-      expect(sandbox.outbox).toHaveLength(0);
-      expect(log.lines).toHaveLength(0);
-    });
-
-    it('429 with Retry-After → provider_unavailable carrying that retryAfter', async () => {
-      sandbox.fail({ kind: '429', retryAfter: 17 });
-      const error = await rejectsWith(adapter().start(startRequest()), 'provider_unavailable');
-      expect(error.retryAfter).toBe(17);
-    });
-
-    it('an answer later than the timeout → provider_unavailable, quickly', async () => {
-      sandbox.fail({ kind: 'timeout', delay: 5000 });
-      const t0 = Date.now();
-      await rejectsWith(adapter({ timeout: 0.3 }).start(startRequest()), 'provider_unavailable');
-      expect(Date.now() - t0).toBeLessThan(2000);
-    });
-
-    it.each(['500', '429', 'timeout', 'reset', 'garbage'] as const)('%s on check → provider_unavailable, and the verification still works', async (kind) => {
-      const provider = adapter({ timeout: 0.3 });
-      const pending = await started(provider);
-      const code = codeIn(sandbox.outbox[0]);
-      sandbox.fail({ kind, delay: 2000 });
-      await rejectsWith(provider.check(pending, code), 'provider_unavailable');
-      expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
-    });
-
-    it('a reset connection or a body that is not JSON on start → provider_unavailable', async () => {
-      sandbox.fail({ kind: 'reset' });
-      await rejectsWith(adapter().start(startRequest()), 'provider_unavailable');
-      sandbox.fail({ kind: 'garbage' });
-      await rejectsWith(adapter().start(startRequest()), 'provider_unavailable');
-    });
-
-    it('a closed sandbox → provider_unavailable', async () => {
-      const provider = adapter();
-      await sandbox.close();
-      await rejectsWith(provider.start(startRequest()), 'provider_unavailable');
-    });
-  });
-
-  it('drives VerificationService start → wrong → check', async () => {
-    const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB', 'DE', 'US'], clock: clock.now, logger: log });
-    const { verification, response } = await service.start({ phone: '+44 7400 123456' });
-    expect(response).toMatchObject({ status: 'pending', phone: GB, channel: 'sms', codeLength: 6 });
-    expect(verification.state.verificationId).toBeTypeOf('string');
-    const code = codeIn(sandbox.outbox[0]);
-    await expect(service.check(verification.id, wrongCode(code))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
-    const done = await service.check(verification.id, code);
-    expect(done.phone).toBe(GB);
-    expect(sandbox.requests.filter((r) => r.path.endsWith('/actions/verify'))).toHaveLength(2);
-  });
 });
 
 describe('TelnyxSandbox rules', () => {
   const auth = { authorization: `Bearer ${API_KEY}` };
-  const start = (body: unknown, headers: Record<string, string> = auth, type = 'sms') => call(`${url}/v2/verifications/${type}`, 'POST', headers, body);
-  const check = (phone: string, body: unknown) => call(`${url}/v2/verifications/by_phone_number/${encodeURIComponent(phone)}/actions/verify`, 'POST', auth, body);
+  const start = (body: unknown, headers: Record<string, string> = auth, type = 'sms') => call(`${fx.url}/v2/verifications/${type}`, 'POST', headers, body);
+  const check = (phone: string, body: unknown) => call(`${fx.url}/v2/verifications/by_phone_number/${encodeURIComponent(phone)}/actions/verify`, 'POST', auth, body);
 
   it('needs Authorization: Bearer <key>, answering 401 with error 10009', async () => {
     for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Basic ${API_KEY}` }] as Record<string, string>[]) {
-      const res = await start({ phone_number: GB, verify_profile_id: sandbox.verifyProfileId }, headers);
+      const res = await start({ phone_number: GB, verify_profile_id: fx.sandbox.verifyProfileId }, headers);
       expect(res.status).toBe(401);
       expect(res.body.errors[0]).toMatchObject({ code: '10009', title: expect.any(String) });
     }
-    expect(sandbox.outbox).toHaveLength(0);
+    expect(fx.sandbox.outbox).toHaveLength(0);
   });
 
   it('wraps the created verification in data, answers 200, timestamps without zone, default timeout 300', async () => {
-    const res = await start({ phone_number: GB, verify_profile_id: sandbox.verifyProfileId });
+    const res = await start({ phone_number: GB, verify_profile_id: fx.sandbox.verifyProfileId });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ record_type: 'verification', type: 'sms', phone_number: GB, status: 'pending', timeout_secs: 300 });
     expect(res.body.data.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+$/);
   });
 
   it('requires phone_number in +E.164 (10016) and verify_profile_id (10004)', async () => {
-    let res = await start({ phone_number: GB.slice(1), verify_profile_id: sandbox.verifyProfileId });
+    let res = await start({ phone_number: GB.slice(1), verify_profile_id: fx.sandbox.verifyProfileId });
     expect(res.status).toBe(400);
     expect(res.body.errors[0].code).toBe('10016');
     res = await start({ phone_number: GB });
@@ -214,10 +137,10 @@ describe('TelnyxSandbox rules', () => {
   });
 
   it('takes JSON only', async () => {
-    const res = await fetch(`${url}/v2/verifications/sms`, {
+    const res = await fetch(`${fx.url}/v2/verifications/sms`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
-      body: `phone_number=${encodeURIComponent(GB)}&verify_profile_id=${sandbox.verifyProfileId}`,
+      body: `phone_number=${encodeURIComponent(GB)}&verify_profile_id=${fx.sandbox.verifyProfileId}`,
     });
     expect(res.status).toBe(400);
   });
@@ -235,24 +158,24 @@ describe('TelnyxSandbox rules', () => {
   });
 
   it('check: 200 rejected for a wrong code, accepted for the right one, then 404; code must be a string', async () => {
-    await start({ phone_number: GB, verify_profile_id: sandbox.verifyProfileId });
-    const code = codeIn(sandbox.outbox[0]);
-    expect((await check(GB, { code: Number(code), verify_profile_id: sandbox.verifyProfileId })).status).toBe(400);
-    let res = await check(GB, { code: wrongCode(code), verify_profile_id: sandbox.verifyProfileId });
+    await start({ phone_number: GB, verify_profile_id: fx.sandbox.verifyProfileId });
+    const code = codeIn(fx.sandbox.outbox[0]);
+    expect((await check(GB, { code: Number(code), verify_profile_id: fx.sandbox.verifyProfileId })).status).toBe(400);
+    let res = await check(GB, { code: wrongCode(code), verify_profile_id: fx.sandbox.verifyProfileId });
     expect(res).toMatchObject({ status: 200, body: { data: { phone_number: GB, response_code: 'rejected' } } });
-    res = await check(GB, { code, verify_profile_id: sandbox.verifyProfileId });
+    res = await check(GB, { code, verify_profile_id: fx.sandbox.verifyProfileId });
     expect(res).toMatchObject({ status: 200, body: { data: { response_code: 'accepted' } } });
-    res = await check(GB, { code, verify_profile_id: sandbox.verifyProfileId });
+    res = await check(GB, { code, verify_profile_id: fx.sandbox.verifyProfileId });
     expect(res.status).toBe(404);
     expect(res.body.errors[0].code).toBe('10005');
   });
 
   it('honours timeout_secs: a check at the deadline finds nothing pending and the status reads expired', async () => {
-    const created = await start({ phone_number: GB, verify_profile_id: sandbox.verifyProfileId, timeout_secs: 60 });
-    clock.advance(60);
-    const res = await check(GB, { code: codeIn(sandbox.outbox[0]), verify_profile_id: sandbox.verifyProfileId });
+    const created = await start({ phone_number: GB, verify_profile_id: fx.sandbox.verifyProfileId, timeout_secs: 60 });
+    fx.clock.advance(60);
+    const res = await check(GB, { code: codeIn(fx.sandbox.outbox[0]), verify_profile_id: fx.sandbox.verifyProfileId });
     expect(res.status).toBe(404);
-    const read = await call(`${url}/v2/verifications/${created.body.data.id}`, 'GET', auth);
+    const read = await call(`${fx.url}/v2/verifications/${created.body.data.id}`, 'GET', auth);
     expect(read.body.data.status).toBe('expired');
   });
 
@@ -274,9 +197,9 @@ describe('TelnyxSandbox rules', () => {
 
   it('emits a message event for each delivery', async () => {
     const seen: string[] = [];
-    sandbox.on('message', (m) => seen.push(m.to));
-    await start({ phone_number: DE, verify_profile_id: sandbox.verifyProfileId }, auth, 'call');
+    fx.sandbox.on('message', (m) => seen.push(m.to));
+    await start({ phone_number: DE, verify_profile_id: fx.sandbox.verifyProfileId }, auth, 'call');
     expect(seen).toEqual([DE]);
-    expect(sandbox.outbox[0]!.channel).toBe('voice');
+    expect(fx.sandbox.outbox[0]!.channel).toBe('voice');
   });
 });

@@ -1,52 +1,43 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { twilioProvider, type TwilioProviderOptions } from '../../src/providers/twilio.js';
-import type { VerifyProvider } from '../../src/providers/types.js';
-import { VerificationService } from '../../src/service.js';
-import { ManualClock } from '../../src/testing/clock.js';
-import { TwilioSandbox } from '../../src/testing/twilio.js';
-import { call, codeIn, DE, GB, LogSpy, rejectsWith, startedWith, startRequest } from './helpers.js';
+import { TwilioSandbox, type TwilioSandboxOptions } from '../../src/testing/index.js';
+import { call, codeIn, DE, GB, rejectsWith, startRequest } from './helpers.js';
 import { wrongCode } from '../support/index.js';
+import { describeProviderContract, listening, useSubject, type ProviderSubject } from './provider-contract.js';
 
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const AUTH_TOKEN = 'f00dfeedf00dfeedf00dfeedf00dfeed';
 const SERVICE_SID = 'VAfedcba9876543210fedcba9876543210';
 const BASIC = `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}`;
 
-let clock: ManualClock;
-let sandbox: TwilioSandbox;
-let url: string;
-let log: LogSpy;
+const subject: ProviderSubject<TwilioSandbox, TwilioProviderOptions, TwilioSandboxOptions> = {
+  name: 'twilio',
+  openSandbox: (clock, options = {}) =>
+    listening(new TwilioSandbox({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, serviceSid: SERVICE_SID, clock: clock.now, ...options })),
+  adapter: (s, { clock, log }, overrides = {}) =>
+    twilioProvider({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, serviceSid: SERVICE_SID, baseUrl: s.url, logger: log, clock: clock.now, ...overrides }),
+  // Its validity is a Service setting (10 minutes), not per request.
+  validitySeconds: 600,
+};
 
-beforeEach(async () => {
-  clock = new ManualClock();
-  sandbox = new TwilioSandbox({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, serviceSid: SERVICE_SID, clock: clock.now });
-  url = await sandbox.listen();
-  log = new LogSpy();
-});
+describeProviderContract(subject);
 
-afterEach(async () => {
-  await sandbox.close();
-});
-
-function adapter(overrides: Partial<TwilioProviderOptions> = {}): VerifyProvider {
-  return twilioProvider({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, serviceSid: SERVICE_SID, baseUrl: url, logger: log, clock: clock.now, ...overrides });
-}
-
-const started = startedWith(() => clock.now());
+const fx = useSubject(subject);
+const { adapter, started } = fx;
 
 const SERVICE = `/v2/Services/${SERVICE_SID}`;
-const checks = () => sandbox.requests.filter((r) => r.path.endsWith('/VerificationCheck'));
+const checks = () => fx.sandbox.requests.filter((r) => r.path.endsWith('/VerificationCheck'));
 
 describe('twilioProvider', () => {
   it('starts with a form-encoded PascalCase body (To, Channel, Locale), keeps the VE… SID, approves the right code by SID', async () => {
     const provider = adapter();
     const pending = await started(provider, startRequest({ locale: 'de-AT' }));
-    expect(sandbox.requests[0]).toMatchObject({ method: 'POST', path: `${SERVICE}/Verifications`, body: { To: GB, Channel: 'sms', Locale: 'de' } });
+    expect(fx.sandbox.requests[0]).toMatchObject({ method: 'POST', path: `${SERVICE}/Verifications`, body: { To: GB, Channel: 'sms', Locale: 'de' } });
     expect(pending.state.verificationSid).toMatch(/^VE[0-9a-f]{32}$/);
-    expect(pending.state.createdAt).toBe(clock.now());
-    expect(sandbox.outbox).toHaveLength(1);
-    expect(sandbox.outbox[0]).toMatchObject({ to: GB, channel: 'sms' });
-    const code = codeIn(sandbox.outbox[0]);
+    expect(pending.state.createdAt).toBe(fx.clock.now());
+    expect(fx.sandbox.outbox).toHaveLength(1);
+    expect(fx.sandbox.outbox[0]).toMatchObject({ to: GB, channel: 'sms' });
+    const code = codeIn(fx.sandbox.outbox[0]);
     expect(code).toHaveLength(6);
     expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
     // By VerificationSid, never To.
@@ -58,27 +49,18 @@ describe('twilioProvider', () => {
     await started(provider, startRequest({ locale: 'pt-br' }));
     await started(provider, startRequest({ locale: 'en_GB', phone: DE }));
     await started(provider, startRequest({ locale: 'xx-YY', phone: '+14155550123' }));
-    expect(sandbox.requests.map((r) => (r.body as Record<string, string>).Locale)).toEqual(['pt-BR', 'en-GB', undefined]);
-  });
-
-  it('a wrong code is a 200 "pending" → wrong; the right one still works; after approval → expired (20404)', async () => {
-    const provider = adapter();
-    const pending = await started(provider);
-    const code = codeIn(sandbox.outbox[0]);
-    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
-    expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
-    expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
+    expect(fx.sandbox.requests.map((r) => (r.body as Record<string, string>).Locale)).toEqual(['pt-BR', 'en-GB', undefined]);
   });
 
   it('expired after Twilio’s 10 minutes (its validity is a Service setting, not per request)', async () => {
     const provider = adapter();
     expect(provider.maxTtlSeconds).toBe(600);
     const pending = await started(provider, startRequest({ ttlSeconds: 120 }));
-    expect(Object.keys(sandbox.requests[0]!.body as object).sort()).toEqual(['Channel', 'To']);
-    const code = codeIn(sandbox.outbox[0]);
-    clock.advance(599);
+    expect(Object.keys(fx.sandbox.requests[0]!.body as object).sort()).toEqual(['Channel', 'To']);
+    const code = codeIn(fx.sandbox.outbox[0]);
+    fx.clock.advance(599);
     expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
-    clock.advance(1);
+    fx.clock.advance(1);
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
   });
 
@@ -87,30 +69,30 @@ describe('twilioProvider', () => {
     expect(provider.channels).toEqual(['sms', 'voice', 'whatsapp']);
     const first = await started(provider);
     const { state } = await provider.resend!(first, startRequest({ channel: 'voice' }));
-    expect(sandbox.requests[1]!.body).toMatchObject({ To: GB, Channel: 'call' });
+    expect(fx.sandbox.requests[1]!.body).toMatchObject({ To: GB, Channel: 'call' });
     expect(state.verificationSid).toBe(first.state.verificationSid);
-    expect(sandbox.outbox[1]).toMatchObject({ to: GB, channel: 'voice' });
-    expect(codeIn(sandbox.outbox[1])).toBe(codeIn(sandbox.outbox[0]));
-    expect(await provider.check({ ...first, channel: 'voice', state }, codeIn(sandbox.outbox[1]))).toEqual({ status: 'approved' });
+    expect(fx.sandbox.outbox[1]).toMatchObject({ to: GB, channel: 'voice' });
+    expect(codeIn(fx.sandbox.outbox[1])).toBe(codeIn(fx.sandbox.outbox[0]));
+    expect(await provider.check({ ...first, channel: 'voice', state }, codeIn(fx.sandbox.outbox[1]))).toEqual({ status: 'approved' });
 
     await started(provider, startRequest({ channel: 'whatsapp', phone: DE }));
-    expect(sandbox.requests.at(-1)!.body).toMatchObject({ To: DE, Channel: 'whatsapp' });
-    expect(sandbox.outbox.at(-1)).toMatchObject({ to: DE, channel: 'whatsapp' });
+    expect(fx.sandbox.requests.at(-1)!.body).toMatchObject({ To: DE, Channel: 'whatsapp' });
+    expect(fx.sandbox.outbox.at(-1)).toMatchObject({ to: DE, channel: 'whatsapp' });
   });
 
   it('cancel posts Status=canceled; a second cancel (404) is fine; a check afterwards → expired', async () => {
     const provider = adapter();
     const pending = await started(provider);
     await provider.cancel!(pending);
-    expect(sandbox.requests[1]).toMatchObject({ method: 'POST', path: `${SERVICE}/Verifications/${pending.state.verificationSid}`, body: { Status: 'canceled' } });
+    expect(fx.sandbox.requests[1]).toMatchObject({ method: 'POST', path: `${SERVICE}/Verifications/${pending.state.verificationSid}`, body: { Status: 'canceled' } });
     await provider.cancel!(pending);
-    expect(await provider.check(pending, codeIn(sandbox.outbox[0]))).toEqual({ status: 'expired' });
+    expect(await provider.check(pending, codeIn(fx.sandbox.outbox[0]))).toEqual({ status: 'expired' });
   });
 
   it('the check after 5 (429 / 60202) → exhausted, even with the right code; afterwards → expired', async () => {
     const provider = adapter();
     const pending = await started(provider);
-    const code = codeIn(sandbox.outbox[0]);
+    const code = codeIn(fx.sandbox.outbox[0]);
     for (let i = 0; i < 5; i++) expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
     expect(await provider.check(pending, code)).toEqual({ status: 'exhausted' });
     expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
@@ -120,36 +102,36 @@ describe('twilioProvider', () => {
     const provider = adapter();
     const pending = await started(provider);
     for (let i = 0; i < 4; i++) await provider.resend!(pending, startRequest());
-    expect(sandbox.outbox).toHaveLength(5);
-    clock.advance(120);
+    expect(fx.sandbox.outbox).toHaveLength(5);
+    fx.clock.advance(120);
     // A resend knows when the verification was created: the rest of its 10 minutes.
     let error = await rejectsWith(provider.resend!(pending, startRequest({ channel: 'voice' })), 'rate_limited');
     expect(error.retryAfter).toBe(480);
     // A fresh start does not: the whole window.
     error = await rejectsWith(provider.start(startRequest()), 'rate_limited');
     expect(error.retryAfter).toBe(600);
-    expect(sandbox.outbox).toHaveLength(5);
-    expect(log.lines).toHaveLength(0);
+    expect(fx.sandbox.outbox).toHaveLength(5);
+    expect(fx.log.lines).toHaveLength(0);
   });
 
   it('bad credentials (401 / 20003) → provider_error and exactly one log line, without the token', async () => {
     const provider = adapter({ authToken: 'badbadbadbadtoken' });
     const error = await rejectsWith(provider.start(startRequest()), 'provider_error');
     expect(error.message).not.toMatch(/Authenticate|token/i);
-    expect(log.lines).toHaveLength(1);
-    expect(log.lines[0]).toMatch(/^error twilio refused the credentials \(HTTP 401\) on start \(sms\): 20003 Authenticate/);
-    expect(log.lines[0]).not.toContain('badbadbadbadtoken');
-    expect(log.lines[0]).not.toContain(Buffer.from(`${ACCOUNT_SID}:badbadbadbadtoken`).toString('base64'));
-    expect(sandbox.outbox).toHaveLength(0);
+    expect(fx.log.lines).toHaveLength(1);
+    expect(fx.log.lines[0]).toMatch(/^error twilio refused the credentials \(HTTP 401\) on start \(sms\): 20003 Authenticate/);
+    expect(fx.log.lines[0]).not.toContain('badbadbadbadtoken');
+    expect(fx.log.lines[0]).not.toContain(Buffer.from(`${ACCOUNT_SID}:badbadbadbadtoken`).toString('base64'));
+    expect(fx.sandbox.outbox).toHaveLength(0);
   });
 
   it('60200 on To → invalid_phone (no log line); 60200 on anything else → provider_error with a log line', async () => {
     await rejectsWith(adapter().start(startRequest({ phone: '+0123' })), 'invalid_phone');
-    expect(log.lines).toHaveLength(0);
+    expect(fx.log.lines).toHaveLength(0);
     // A Service SID from another account: 404 / 20404 is a configuration problem, not an expiry.
-    const misconfigured = twilioProvider({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, serviceSid: 'VA' + '1'.repeat(32), baseUrl: url, logger: log });
+    const misconfigured = twilioProvider({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, serviceSid: 'VA' + '1'.repeat(32), baseUrl: fx.url, logger: fx.log });
     await rejectsWith(misconfigured.start(startRequest()), 'provider_error');
-    expect(log.lines).toEqual([expect.stringMatching(/^error twilio rejected start \(sms\) \(HTTP 404\): 20404/)]);
+    expect(fx.log.lines).toEqual([expect.stringMatching(/^error twilio rejected start \(sms\) \(HTTP 404\): 20404/)]);
   });
 
   it('validates its options at construction', () => {
@@ -168,53 +150,21 @@ describe('twilioProvider', () => {
   });
 
   describe('faults', () => {
-    it.each(['500', '429', 'timeout', 'reset', 'garbage'] as const)('%s on start → provider_unavailable; nothing sent; a retry works', async (kind) => {
-      const provider = adapter({ timeout: 0.3 });
-      sandbox.fail({ kind, retryAfter: 17, delay: 2000 });
-      const error = await rejectsWith(provider.start(startRequest()), 'provider_unavailable');
-      if (kind === '429') expect(error.retryAfter).toBe(17);
-      expect(sandbox.outbox).toHaveLength(0);
-      const pending = await started(provider);
-      expect(await provider.check(pending, codeIn(sandbox.outbox[0]))).toEqual({ status: 'approved' });
-    });
-
-    it.each(['500', '429', 'timeout', 'reset', 'garbage'] as const)('%s on check → provider_unavailable, and the code still works', async (kind) => {
-      const provider = adapter({ timeout: 0.3 });
-      const pending = await started(provider);
-      const code = codeIn(sandbox.outbox[0]);
-      sandbox.fail({ kind, retryAfter: 9, delay: 2000 });
-      const error = await rejectsWith(provider.check(pending, code), 'provider_unavailable');
-      if (kind === '429') expect(error.retryAfter).toBe(9);
-      expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
-    });
-
     it('a fault on cancel → provider_unavailable, and the verification is still there', async () => {
       const provider = adapter();
       const pending = await started(provider);
-      sandbox.fail({ kind: '500' });
+      fx.sandbox.fail({ kind: '500' });
       await rejectsWith(provider.cancel!(pending), 'provider_unavailable');
-      expect(await provider.check(pending, codeIn(sandbox.outbox[0]))).toEqual({ status: 'approved' });
+      expect(await provider.check(pending, codeIn(fx.sandbox.outbox[0]))).toEqual({ status: 'approved' });
     });
   });
 
-  it('drives VerificationService start → wrong → resend by voice → right', async () => {
-    const service = new VerificationService({ provider: adapter(), allowedCountries: ['GB', 'DE', 'US'], clock: clock.now, logger: log });
-    const { verification, response } = await service.start({ phone: '+44 7400 123456' });
-    expect(response).toMatchObject({ status: 'pending', phone: GB, channel: 'sms', codeLength: 6 });
-    const code = codeIn(sandbox.outbox[0]);
-    await expect(service.check(verification.id, wrongCode(code))).rejects.toMatchObject({ code: 'invalid_code', attemptsLeft: 4 });
-    clock.advance(30);
-    await service.resend(verification.id, { channel: 'voice' });
-    expect(sandbox.requests.at(-1)!.body).toMatchObject({ Channel: 'call' });
-    expect((await service.check(verification.id, codeIn(sandbox.outbox[1]))).phone).toBe(GB);
-    expect(checks().map((r) => (r.body as Record<string, string>).VerificationSid)).toEqual([verification.state.verificationSid, verification.state.verificationSid]);
-  });
 });
 
 describe('TwilioSandbox rules', () => {
   const auth = { authorization: BASIC };
   const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = auth) =>
-    fetch(`${url}${SERVICE}${path}`, {
+    fetch(`${fx.url}${SERVICE}${path}`, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(fields).toString(),
@@ -229,16 +179,16 @@ describe('TwilioSandbox rules', () => {
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ code: 20003, message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 });
     }
-    expect(sandbox.outbox).toHaveLength(0);
+    expect(fx.sandbox.outbox).toHaveLength(0);
   });
 
   it('reads form fields only: a JSON body, or camelCase names, carry no To (400 / 60200)', async () => {
-    const json = await call(`${url}${SERVICE}/Verifications`, 'POST', auth, { To: GB, Channel: 'sms' });
+    const json = await call(`${fx.url}${SERVICE}/Verifications`, 'POST', auth, { To: GB, Channel: 'sms' });
     expect(json.status).toBe(400);
     expect(json.body).toMatchObject({ code: 60200, message: expect.stringContaining('To'), more_info: 'https://www.twilio.com/docs/errors/60200', status: 400 });
     const lower = await create({ to: GB, channel: 'sms' });
     expect(lower.body).toMatchObject({ code: 60200, status: 400 });
-    expect(sandbox.outbox).toHaveLength(0);
+    expect(fx.sandbox.outbox).toHaveLength(0);
   });
 
   it.each([
@@ -252,7 +202,7 @@ describe('TwilioSandbox rules', () => {
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 60200 });
     expect(res.body.message).toContain(parameter);
-    expect(sandbox.outbox).toHaveLength(0);
+    expect(fx.sandbox.outbox).toHaveLength(0);
   });
 
   it('create → 201 with a pending VE… verification, snake_case fields and the code in the message', async () => {
@@ -262,8 +212,8 @@ describe('TwilioSandbox rules', () => {
     expect(res.body.sid).toMatch(/^VE[0-9a-f]{32}$/);
     expect(res.body.date_created).toBe('2026-01-01T12:00:00Z');
     expect(res.body.send_code_attempts).toEqual([{ time: '2026-01-01T12:00:00Z', channel: 'sms', attempt_sid: expect.stringMatching(/^VL/) }]);
-    expect(sandbox.outbox[0]!.text).toBe(`Your phone-verify verification code is: ${codeIn(sandbox.outbox[0])}`);
-    expect(codeIn(sandbox.outbox[0])).toHaveLength(6);
+    expect(fx.sandbox.outbox[0]!.text).toBe(`Your phone-verify verification code is: ${codeIn(fx.sandbox.outbox[0])}`);
+    expect(codeIn(fx.sandbox.outbox[0])).toHaveLength(6);
   });
 
   it('the code length is the Service’s CodeLength', async () => {
@@ -286,21 +236,21 @@ describe('TwilioSandbox rules', () => {
 
   it('a repeat create within the validity reuses the verification: same SID, same code, new send attempt', async () => {
     const a = await create({ To: GB, Channel: 'sms' });
-    clock.advance(40);
+    fx.clock.advance(40);
     const b = await create({ To: GB, Channel: 'whatsapp' });
     expect(b.status).toBe(201);
     expect(b.body.sid).toBe(a.body.sid);
     expect(b.body.channel).toBe('whatsapp');
     expect(b.body.send_code_attempts.map((s: { channel: string }) => s.channel)).toEqual(['sms', 'whatsapp']);
-    expect(codeIn(sandbox.outbox[1])).toBe(codeIn(sandbox.outbox[0]));
-    expect(sandbox.outbox[1]!.channel).toBe('whatsapp');
+    expect(codeIn(fx.sandbox.outbox[1])).toBe(codeIn(fx.sandbox.outbox[0]));
+    expect(fx.sandbox.outbox[1]!.channel).toBe('whatsapp');
     const other = await create({ To: DE, Channel: 'sms' });
     expect(other.body.sid).not.toBe(a.body.sid);
   });
 
   it('check: 200 pending for a wrong code, 200 approved for the right one, then 404 / 20404; by To or VerificationSid, not both', async () => {
     const { body } = await create({ To: GB, Channel: 'sms' });
-    const code = codeIn(sandbox.outbox[0]);
+    const code = codeIn(fx.sandbox.outbox[0]);
     expect((await verify({ To: GB, VerificationSid: body.sid, Code: code })).body).toMatchObject({ code: 60200 });
     expect((await verify({ Code: code })).body).toMatchObject({ code: 60200 });
     expect((await verify({ VerificationSid: body.sid, Code: '123' })).body).toMatchObject({ code: 60200 });
@@ -311,22 +261,22 @@ describe('TwilioSandbox rules', () => {
     res = await verify({ VerificationSid: body.sid, Code: code });
     expect(res.status).toBe(404);
     expect(res.body).toMatchObject({ code: 20404, status: 404, more_info: 'https://www.twilio.com/docs/errors/20404' });
-    expect((await fetch(`${url}${SERVICE}/Verifications/${body.sid}`, { headers: auth })).status).toBe(404);
+    expect((await fetch(`${fx.url}${SERVICE}/Verifications/${body.sid}`, { headers: auth })).status).toBe(404);
   });
 
   it('a code is valid for 10 minutes; then the verification is gone and a create starts a new one', async () => {
     const { body } = await create({ To: GB, Channel: 'sms' });
-    clock.advance(599.9);
-    expect((await fetch(`${url}${SERVICE}/Verifications/${body.sid}`, { headers: auth })).status).toBe(200);
-    clock.advance(0.1);
-    expect((await verify({ VerificationSid: body.sid, Code: codeIn(sandbox.outbox[0]) })).status).toBe(404);
+    fx.clock.advance(599.9);
+    expect((await fetch(`${fx.url}${SERVICE}/Verifications/${body.sid}`, { headers: auth })).status).toBe(200);
+    fx.clock.advance(0.1);
+    expect((await verify({ VerificationSid: body.sid, Code: codeIn(fx.sandbox.outbox[0]) })).status).toBe(404);
     const again = await create({ To: GB, Channel: 'sms' });
     expect(again.body.sid).not.toBe(body.sid);
   });
 
   it('5 checks, then 429 / 60202 (even for the right code) and the verification is deleted', async () => {
     const { body } = await create({ To: GB, Channel: 'sms' });
-    const code = codeIn(sandbox.outbox[0]);
+    const code = codeIn(fx.sandbox.outbox[0]);
     for (let i = 0; i < 5; i++) expect((await verify({ VerificationSid: body.sid, Code: wrongCode(code) })).body.status).toBe('pending');
     const res = await verify({ VerificationSid: body.sid, Code: code });
     expect(res.status).toBe(429);
@@ -339,7 +289,7 @@ describe('TwilioSandbox rules', () => {
     const refused = await create({ To: GB, Channel: 'call' });
     expect(refused.status).toBe(429);
     expect(refused.body).toMatchObject({ code: 60203, status: 429 });
-    expect(sandbox.outbox).toHaveLength(5);
+    expect(fx.sandbox.outbox).toHaveLength(5);
     // Another number is not affected; and a cancel is no completion: its count stands.
     const live = await create({ To: DE, Channel: 'sms' });
     expect(live.status).toBe(201);
@@ -347,10 +297,10 @@ describe('TwilioSandbox rules', () => {
     for (let i = 0; i < 4; i++) expect((await create({ To: DE, Channel: 'sms' })).status).toBe(201);
     expect((await create({ To: DE, Channel: 'sms' })).body).toMatchObject({ code: 60203 });
     // The window passes.
-    clock.advance(600);
+    fx.clock.advance(600);
     expect((await create({ To: GB, Channel: 'sms' })).status).toBe(201);
     // An approval completes the number: its count starts again.
-    expect((await verify({ To: GB, Code: codeIn(sandbox.outbox.at(-1)) })).body.status).toBe('approved');
+    expect((await verify({ To: GB, Code: codeIn(fx.sandbox.outbox.at(-1)) })).body.status).toBe('approved');
     for (let i = 0; i < 5; i++) expect((await create({ To: GB, Channel: 'sms' })).status).toBe(201);
     expect((await create({ To: GB, Channel: 'sms' })).status).toBe(429);
   });
@@ -360,13 +310,13 @@ describe('TwilioSandbox rules', () => {
     expect((await post(`/Verifications/${body.sid}`, { Status: 'bogus' })).body).toMatchObject({ code: 60200 });
     const res = await post(`/Verifications/${body.sid}`, { Status: 'canceled' });
     expect(res).toMatchObject({ status: 200, body: { sid: body.sid, status: 'canceled' } });
-    expect((await fetch(`${url}${SERVICE}/Verifications/${body.sid}`, { headers: auth })).status).toBe(404);
-    expect((await verify({ VerificationSid: body.sid, Code: codeIn(sandbox.outbox[0]) })).status).toBe(404);
+    expect((await fetch(`${fx.url}${SERVICE}/Verifications/${body.sid}`, { headers: auth })).status).toBe(404);
+    expect((await verify({ VerificationSid: body.sid, Code: codeIn(fx.sandbox.outbox[0]) })).status).toBe(404);
     expect((await post(`/Verifications/${body.sid}`, { Status: 'canceled' })).status).toBe(404);
   });
 
   it('another Service SID is 404 / 20404', async () => {
-    const res = await fetch(`${url}/v2/Services/VA${'0'.repeat(32)}/Verifications`, {
+    const res = await fetch(`${fx.url}/v2/Services/VA${'0'.repeat(32)}/Verifications`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
       body: `To=${encodeURIComponent(GB)}&Channel=sms`,
@@ -376,21 +326,21 @@ describe('TwilioSandbox rules', () => {
   });
 
   it('injected 500 and 429 use Twilio’s error shape (20500, 20429 + Retry-After); the request is not acted on', async () => {
-    sandbox.fail({ kind: '500' });
-    sandbox.fail({ kind: '429', retryAfter: 30 });
+    fx.sandbox.fail({ kind: '500' });
+    fx.sandbox.fail({ kind: '429', retryAfter: 30 });
     const a = await create({ To: GB, Channel: 'sms' });
     expect(a).toMatchObject({ status: 500, body: { code: 20500, status: 500 } });
     const b = await create({ To: GB, Channel: 'sms' });
     expect(b).toMatchObject({ status: 429, body: { code: 20429, message: 'Too many requests', status: 429 } });
     expect(b.headers.get('retry-after')).toBe('30');
-    expect(sandbox.outbox).toHaveLength(0);
+    expect(fx.sandbox.outbox).toHaveLength(0);
   });
 
   it('emits a message event for each delivery', async () => {
     const seen: string[] = [];
-    sandbox.on('message', (m) => seen.push(`${m.to} ${m.channel}`));
+    fx.sandbox.on('message', (m) => seen.push(`${m.to} ${m.channel}`));
     await create({ To: DE, Channel: 'call' });
     expect(seen).toEqual([`${DE} voice`]);
-    expect(sandbox.outbox[0]!.text).toMatch(/^\[call\] /);
+    expect(fx.sandbox.outbox[0]!.text).toMatch(/^\[call\] /);
   });
 });
