@@ -105,7 +105,6 @@ export class MemoryLimitStore implements LimitStore {
       const c = counters[i]!;
       const state = this.live(c.key, now);
       if (state && state.count + 1 > c.limit) return { ok: false, refused: i, retryAfterMs: state.resetAt - now };
-      if (!state && c.limit < 1) return { ok: false, refused: i, retryAfterMs: c.windowMs };
     }
     for (const c of counters) {
       const state = this.live(c.key, now);

@@ -335,6 +335,8 @@ function trustsEveryHop(trust: unknown): boolean {
  */
 async function undoSignIn(req: Request, preLogin: { id: string; data: session.SessionData }, strategy: PhoneVerifyStrategy<unknown>): Promise<void> {
   await strategy.restoreVerification(req);
+  // express-session's own way to rebuild a session object from stored data; other session middleware keeps what it has.
+  if (typeof req.sessionStore?.createSession !== 'function') return;
   req.sessionID = preLogin.id;
   req.sessionStore.createSession(req, preLogin.data);
   // Regenerate may have destroyed it before the save failed: write it back, if the store lets us now.
