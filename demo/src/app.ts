@@ -13,7 +13,6 @@ import {
   phoneVerifyRouter,
   crossSiteGuard,
   type LimitStore,
-  type PhoneVerifyOptions,
   type Logger,
   type VerificationStore,
   type VerifyProvider,
@@ -46,8 +45,6 @@ export interface DemoOptions {
   maxStreamsPerBrowser?: number;
   /** Open phone-panel streams in all: each holds a connection and a file descriptor. Default 500. */
   maxStreams?: number;
-  /** Told of the plugin's sends, refusals, challenges, locks and breaker changes. */
-  onEvent?: PhoneVerifyOptions['onEvent'];
 }
 
 const widgetDist = fileURLToPath(new URL('../../widget/dist/', import.meta.url));
@@ -86,7 +83,6 @@ export function createDemoApp(options: DemoOptions) {
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
       ...(options.limitStore ? { limits: { store: options.limitStore } } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     },
     (phone) => users.findOrCreate(phone),
   );
