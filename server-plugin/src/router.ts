@@ -272,6 +272,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
       req.login(user, (loginError) => {
         if (loginError) {
           // The session store failed at sign-in: nobody is signed in, and the code must work again.
+          logger.error(`session store failed at sign-in; nobody was signed in and the code stays usable: ${maskPhonesIn(String((loginError as Error)?.message ?? loginError))}`);
           return void undoSignIn(req, preLogin, strategy).then(() => next(errors.busy(loginError)), next);
         }
         // This runs in a session-store callback, outside Express's reach: a throwing summarize would crash the process.

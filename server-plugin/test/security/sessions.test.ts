@@ -159,6 +159,7 @@ describe('sessions', () => {
       expectError(failed, 503, 'provider_unavailable');
       expect(failed.body.error.retryAfter).toBeGreaterThan(0);
       expect(app.log.lines.filter((l) => l.includes('internal error'))).toEqual([]);
+      expect(app.log.lines).toEqual([expect.stringMatching(/^error session store failed at sign-in; nobody was signed in and the code stays usable: (ETIMEDOUT|ECONNREFUSED)/)]);
       expect((await app.agent.get('/account')).status).toBe(401);
       expect(Object.values(await app.sessionData()).filter((s) => s.passport)).toEqual([]);
 
