@@ -28,11 +28,11 @@ let serial = 0;
 const nextPhone = () => `+447400${String(serial++ % 1_000_000).padStart(6, '0')}`;
 
 /** The app under test: the plugin mounted as the README shows, plus the bare route. */
-function makeApp({ store, createLimiter, sessionStore }) {
+function makeApp({ store, limitStore, sessionStore }) {
   const codes = new Map();
   const provider = localProvider({ sender: (phone, text) => void codes.set(phone, text.slice(0, 6)) });
   const strategy = new PhoneVerifyStrategy(
-    { provider, allowedCountries: ['GB'], logger: quiet, limits: { ...limits, createLimiter }, breaker: { enabled: false }, ...(store ? { store } : {}) },
+    { provider, allowedCountries: ['GB'], logger: quiet, limits: { ...limits, ...(limitStore ? { store: limitStore } : {}) }, breaker: { enabled: false }, ...(store ? { store } : {}) },
     async (phone) => ({ id: phone }),
   );
   const passport = new Passport();

@@ -9,7 +9,7 @@ export async function startRedis() {
   // The tests' launcher: a free port, its own dir, no persistence, and a clear error without redis-server.
   const server = await RedisServer.launch();
   const stopServer = () => server.close();
-  const { createRedisClient, RedisStore, redisLimiterFactory } = await import('@phone-verify/server-plugin');
+  const { createRedisClient, RedisStore, RedisLimitStore } = await import('@phone-verify/server-plugin/redis');
   const client = createRedisClient(server.url);
   // The fail-fast client refuses commands until it has connected; ping() below waits for that.
   client.on('error', () => {});
@@ -32,7 +32,8 @@ export async function startRedis() {
   return {
     deps: async () => ({
       store: new RedisStore({ client }),
-      createLimiter: redisLimiterFactory(client),
+      limitStore: new RedisLimitStore({ client }),
+      client,
       sessionStore: new SessionStore({ client }),
     }),
     stop: async () => {

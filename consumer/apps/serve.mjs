@@ -24,6 +24,8 @@ app.use(session({ secret: 'consumer fixture', resave: false, saveUninitialized: 
 app.use(passport.session());
 app.use('/auth/phone', phoneVerifyRouter(strategy, { successRedirect: '/elsewhere' }));
 app.get('/me', (req, res) => res.json({ user: req.user ?? null }));
+// Chromium asks for a favicon after each load; a 404 there showed up as a console error in the checks.
+app.get('/favicon.ico', (_req, res) => void res.status(204).end());
 app.get('/elsewhere', (_req, res) => res.type('html').send('<!doctype html><link rel="icon" href="data:,"><title>elsewhere</title><p>Redirected</p>'));
 app.use(express.static(dist));
 const server = app.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ listening: server.address().port })));

@@ -30,7 +30,7 @@ describe('in Node, without a DOM', () => {
     expect(existsSync(join(root(), 'node_modules/ioredis'))).toBe(true);
     const found = JSON.parse(await exec(process.execPath, ['apps/node/imports.mjs'], root()));
     expect(found.mainLoadsRedis).toBe(false);
-    expect(found.redisEntry).toEqual(['FAIL_FAST_REDIS_OPTIONS', 'RedisStore', 'createRedisClient', 'redisLimiterFactory']);
+    expect(found.redisEntry).toEqual(['FAIL_FAST_REDIS_OPTIONS', 'RedisLimitStore', 'RedisStore', 'createRedisClient']);
     expect(found.redisEntryLoadsRedis).toBe(true);
   });
 

@@ -11,7 +11,8 @@ import {
   errors,
   PhoneVerifyStrategy,
   phoneVerifyRouter,
-  type LimitsOptions,
+  crossSiteGuard,
+  type LimitStore,
   type Logger,
   type VerificationStore,
   type VerifyProvider,
@@ -35,11 +36,15 @@ export interface DemoOptions {
   store?: VerificationStore;
   /** Wrong codes allowed per verification (some providers allow fewer than the default 5). */
   maxAttempts?: number;
-  /** Makes the rate limiters; pass Redis-backed ones for several processes. */
-  createLimiter?: LimitsOptions['createLimiter'];
+  /** Where the send counts and the failure lock live; pass a RedisLimitStore for several processes. */
+  limitStore?: LimitStore;
   /** Express's `trust proxy`: the number of proxies in front (never `true`). Default: none. */
   trustProxy?: number;
   logger?: Logger;
+  /** Open phone-panel streams one browser may hold (tabs). Default 4. */
+  maxStreamsPerBrowser?: number;
+  /** Open phone-panel streams in all: each holds a connection and a file descriptor. Default 500. */
+  maxStreams?: number;
 }
 
 const widgetDist = fileURLToPath(new URL('../../widget/dist/', import.meta.url));
@@ -76,7 +81,7 @@ export function createDemoApp(options: DemoOptions) {
       defaultCountry: 'GB',
       ...(options.store ? { store: options.store } : {}),
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
-      ...(options.createLimiter ? { limits: { createLimiter: options.createLimiter } } : {}),
+      ...(options.limitStore ? { limits: { store: options.limitStore } } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     },
     (phone) => users.findOrCreate(phone),
@@ -125,22 +130,43 @@ export function createDemoApp(options: DemoOptions) {
     res.type('html').send(accountPage(user.phone, new Date(user.createdAt)));
   });
 
+  // A sign-out form is the only other state change: refused from other sites the way the
+  // plugin's router refuses them (Fetch Metadata, then Origin; OWASP CSRF cheat sheet). A
+  // plain form cannot add the router's custom header, so that one part is left out here.
+  const sameSiteOnly = crossSiteGuard({ requireHeader: false });
   app.post('/logout', (req, res, next) => {
-    // A sign-out form is the only other state change: refuse it from other sites.
-    const origin = req.get('origin');
-    if (origin !== undefined && origin !== `${req.protocol}://${req.get('host')}`) return res.status(403).send('Cross-site request refused');
-    req.logout((error) => (error ? next(error) : res.redirect(303, '/')));
+    sameSiteOnly(req, res, (refused?: unknown) => {
+      if (refused) return void res.status(403).type('text').send('Cross-site request refused');
+      req.logout((error) => (error ? next(error) : res.redirect(303, '/')));
+    });
   });
 
-  // The fake phone: what this browser was "sent", live, as server-sent events.
+  // The fake phone: what this browser was "sent", live, as server-sent events. Each stream
+  // holds a connection: capped per browser and in all, so a client cannot pile them up.
+  const maxPerBrowser = options.maxStreamsPerBrowser ?? 4;
+  const maxStreams = options.maxStreams ?? 500;
+  const open = new Map<string, number>();
+  let total = 0;
   app.get('/demo/phone/stream', (req, res) => {
     const id = deviceId(req, res);
+    const mine = open.get(id) ?? 0;
+    if (mine >= maxPerBrowser || total >= maxStreams) {
+      return void res.status(429).set('Retry-After', '30').type('text').send('Too many phone panels are open; close one and reload.');
+    }
+    open.set(id, mine + 1);
+    total += 1;
     res.set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     res.flushHeaders();
     const send = (message: unknown) => res.write(`data: ${JSON.stringify(message)}\n\n`);
     for (const message of phones.messages(id)) send(message);
     const unsubscribe = phones.subscribe(id, send);
-    req.on('close', unsubscribe);
+    req.on('close', () => {
+      unsubscribe();
+      total -= 1;
+      const left = (open.get(id) ?? 1) - 1;
+      if (left > 0) open.set(id, left);
+      else open.delete(id);
+    });
   });
 
   app.use((_req, res) => {
@@ -158,5 +184,7 @@ export function createDemoApp(options: DemoOptions) {
     res.status(busy.status).type('text').send(busy.message);
   });
 
-  return { app, phones, users, strategy };
+  /** Phone-panel streams open now, for tests. */
+  const openStreams = (): number => total;
+  return { app, phones, users, strategy, openStreams };
 }

@@ -13,6 +13,17 @@ export interface PhoneMessage {
   at: number;
 }
 
+/** Browsers (and numbers) whose messages the demo remembers; the least recently used go first. */
+const MAX_TRACKED = 10_000;
+
+/** Drops the oldest entries of an insertion-ordered map beyond `max`. */
+function bound<K, V>(map: Map<K, V>, max: number): void {
+  for (const key of map.keys()) {
+    if (map.size <= max) return;
+    map.delete(key);
+  }
+}
+
 /** Which browser the current request came from; set by middleware, read by the sender. */
 const device = new AsyncLocalStorage<string>();
 
@@ -47,7 +58,10 @@ export class DemoPhones {
   track(provider: VerifyProvider): VerifyProvider {
     const remember = (phone: string) => {
       const id = device.getStore();
-      if (id !== undefined) this.lastAsker.set(phone, id);
+      if (id === undefined) return;
+      this.lastAsker.delete(phone);
+      this.lastAsker.set(phone, id);
+      bound(this.lastAsker, MAX_TRACKED);
     };
     return {
       ...provider,
@@ -68,7 +82,10 @@ export class DemoPhones {
 
   deliver(deviceId: string, message: PhoneMessage): void {
     const messages = [...(this.inbox.get(deviceId) ?? []), message].slice(-this.keep);
+    // Re-inserted, so the map's order is oldest-used first, and the oldest inbox goes when it is full.
+    this.inbox.delete(deviceId);
     this.inbox.set(deviceId, messages);
+    bound(this.inbox, MAX_TRACKED);
     this.events.emit(deviceId, message);
   }
 

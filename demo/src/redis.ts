@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import RedisSessionStore from 'connect-redis';
-import { createRedisClient, RedisStore, redisLimiterFactory } from '@phone-verify/server-plugin/redis';
+import { createRedisClient, RedisLimitStore, RedisStore } from '@phone-verify/server-plugin/redis';
 
 /** A fixed development secret, so two processes started by hand agree; set SESSION_SECRET in earnest. */
 const DEVELOPMENT_SECRET = 'phone-verify demo: set SESSION_SECRET';
@@ -19,7 +19,7 @@ export async function redisBacking(url: string, secret = process.env.SESSION_SEC
   return {
     client,
     store: new RedisStore({ client }),
-    createLimiter: redisLimiterFactory(client),
+    limitStore: new RedisLimitStore({ client }),
     sessionStore: new RedisSessionStore({ client, prefix: 'pv-demo:sess:' }),
     sessionSecret: shared,
     // The local provider's HMAC key, derived so it never equals the cookie-signing secret.

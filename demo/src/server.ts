@@ -23,7 +23,7 @@ const phones = new DemoPhones();
 const backend = await demoBackend(kind, phones, redis?.codeSecret);
 const options: DemoOptions = { phones, provider: backend.provider, ...backend.policy };
 if (process.env.TRUST_PROXY) options.trustProxy = Number(process.env.TRUST_PROXY);
-if (redis) Object.assign(options, { store: redis.store, createLimiter: redis.createLimiter, sessionStore: redis.sessionStore, sessionSecret: redis.sessionSecret });
+if (redis) Object.assign(options, { store: redis.store, limitStore: redis.limitStore, sessionStore: redis.sessionStore, sessionSecret: redis.sessionSecret });
 else if (process.env.SESSION_SECRET) options.sessionSecret = process.env.SESSION_SECRET;
 const { app } = createDemoApp(options);
 

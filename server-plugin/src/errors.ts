@@ -137,6 +137,8 @@ export const errors = {
   resendTooSoon: (retryAfterMs: number) => new PhoneVerifyError('resend_too_soon', 'Wait a little before asking for another code.', after(retryAfterMs)),
   /** The provider will not replace the code just sent yet (Textmagic's 30 s before a cancel). */
   replaceTooSoon: (retryAfterMs: number) => new PhoneVerifyError('resend_too_soon', 'The code just sent cannot be replaced yet; wait a little.', after(retryAfterMs)),
+  /** Sends are under pressure and the application's challenge is configured: pass it, then send again with `challengeToken`. */
+  challengeRequired: () => new PhoneVerifyError('challenge_required', 'Complete the challenge to continue.'),
   /** The conversion breaker is open for this number's range or country. */
   breakerOpen: (retryAfterMs: number) => new PhoneVerifyError('rate_limited', 'Codes cannot be sent to this number right now; try again later.', after(retryAfterMs)),
   /** The provider still has a live verification for the number (Textmagic, Vonage 409). */

@@ -16,6 +16,11 @@ export interface GuardOptions {
    * (`https://app.example.com`). Same-origin is always allowed.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * Require the widget's `x-phone-verify` header too. Default `true`; `false` only for
+   * endpoints a plain HTML form posts to (a sign-out button), which cannot add headers.
+   */
+  requireHeader?: boolean;
 }
 
 const refuse = errors.crossSite;
@@ -41,7 +46,7 @@ export function crossSiteGuard(options: GuardOptions = {}) {
       // No Fetch Metadata (older browsers, other clients): the Origin check is the fallback.
       return next(refuse('the Origin is not allowed'));
     }
-    if (req.get(REQUEST_HEADER) === undefined) return next(refuse(`the ${REQUEST_HEADER} header is missing`));
+    if (options.requireHeader !== false && req.get(REQUEST_HEADER) === undefined) return next(refuse(`the ${REQUEST_HEADER} header is missing`));
     next();
   };
 }

@@ -4,6 +4,8 @@
 
 import { ConversionBreaker, type BreakerOptions } from './breaker.js';
 import { PhoneVerifyConfigError } from './errors.js';
+import { EventSink, type EventHandler } from './events.js';
+import { MemoryLimitStore } from './limit-store.js';
 import { Limits, type LimitsOptions } from './limits.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { isKnownCountry, type NumberType } from './phone.js';
@@ -31,6 +33,8 @@ export interface PhoneVerifyOptions {
   limits?: LimitsOptions;
   /** The conversion circuit breaker against SMS pumping. */
   breaker?: BreakerOptions;
+  /** Told of every send, refusal, challenge, lock, breaker change and provider failure (see `PhoneVerifyEvent`). */
+  onEvent?: EventHandler;
   /** Where pending verifications live. Default: a `MemoryStore` (one process only). */
   store?: VerificationStore;
   /** Digits per code, 6–10. Default 6 (NIST 800-63B-4 §3.1.3.2: at least 6). */
@@ -76,12 +80,13 @@ const OPTION_KEYS = [
   'providerTimeout',
   'logger',
   'clock',
+  'onEvent',
   'name',
   'passReqToCallback',
 ] as const satisfies readonly (keyof PhoneVerifyOptions)[];
 
-const LIMIT_KEYS = ['perPhone', 'perIp', 'perPrefix', 'global', 'failures', 'createLimiter'] as const satisfies readonly (keyof LimitsOptions)[];
-const BREAKER_KEYS = ['minSends', 'minConversion', 'window', 'enabled'] as const satisfies readonly (keyof BreakerOptions)[];
+const LIMIT_KEYS = ['perPhone', 'perPhoneClient', 'perIp', 'perPrefix', 'global', 'challenged', 'failures', 'store'] as const satisfies readonly (keyof LimitsOptions)[];
+const BREAKER_KEYS = ['minSends', 'minRangeSends', 'minConversion', 'window', 'enabled'] as const satisfies readonly (keyof BreakerOptions)[];
 
 /** Edit distance (Levenshtein), for the "did you mean" hint. Option names are short, so the plain table is fine. */
 function distance(a: string, b: string): number {
@@ -134,6 +139,7 @@ export interface Settings {
   allowedNumberTypes: ReadonlySet<NumberType>;
   limits: Limits;
   breaker: ConversionBreaker;
+  events: EventSink;
   store: VerificationStore;
   codeLength: number;
   ttlMs: number;
@@ -214,11 +220,16 @@ export function parseOptions(options: PhoneVerifyOptions): Settings {
       'the default MemoryStore keeps verifications in this process only: with several processes, or a restart, sign-ins in progress fail. Pass a shared store (ERR_PV_MEMORY_STORE)',
     );
   }
+  const clock = options.clock ?? Date.now;
+  const events = new EventSink(options.onEvent, logger);
+  const limitStore = options.limits?.store ?? new MemoryLimitStore();
+  const breaker = new ConversionBreaker(options.breaker, logger, { store: limitStore, events, clock });
   const settings: Settings = {
     provider,
     allowedNumberTypes: new Set(options.allowedNumberTypes ?? ['MOBILE', 'FIXED_LINE_OR_MOBILE']),
-    limits: new Limits(options.limits, logger),
-    breaker: new ConversionBreaker(options.breaker, logger, options.limits?.createLimiter),
+    limits: new Limits({ ...options.limits, store: limitStore }, logger, { clock, breaker, events }),
+    breaker,
+    events,
     allowedCountries: allowedCountries === '*' ? '*' : new Set(allowedCountries.map((c) => readCountry(c, 'allowedCountries'))),
     store: options.store ?? new MemoryStore(options.clock ? { clock: options.clock } : {}),
     codeLength,
@@ -229,7 +240,7 @@ export function parseOptions(options: PhoneVerifyOptions): Settings {
     channels: provider.channels,
     providerTimeoutMs: 1000 * integerIn('providerTimeout', options.providerTimeout, 15, 1, 120, 'ERR_PV_TIMEOUT', 'seconds a provider call may take'),
     logger,
-    clock: options.clock ?? Date.now,
+    clock,
   };
   if (options.defaultCountry !== undefined) settings.defaultCountry = readCountry(options.defaultCountry, 'defaultCountry');
   return settings;

@@ -4,8 +4,8 @@
 // one round trip, atomic on the server, never a read-modify-write across trips.
 
 import { Redis, type Cluster, type RedisOptions } from 'ioredis';
-import { RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { PhoneVerifyConfigError } from './errors.js';
+import type { Counter, CounterState, FailurePolicy, FailureReservation, FailureState, LimitStore, TakeResult } from './limit-store.js';
 import type { Channel } from './protocol.js';
 import type { ProviderState } from './providers/types.js';
 import type { SendRelease, SendReservation, SendRules, Verification, VerificationStore } from './store.js';
@@ -362,30 +362,186 @@ export function createRedisClient(url: string, options: RedisOptions = {}): Redi
   return new Redis(url, { ...FAIL_FAST_REDIS_OPTIONS, ...options });
 }
 
-export interface RedisLimiterFactoryOptions {
+export interface RedisLimitStoreOptions {
+  /** The connection, owned by the application (see {@link createRedisClient}). */
+  client: RedisClient;
   /**
-   * Replaces the `pv:` at the start of every limiter key, to keep several applications
-   * on one Redis apart; use the same prefix as the RedisStore. Default `pv:`.
+   * Start of every key, to keep several applications on one Redis apart; use the same
+   * prefix as the RedisStore. Default `pv:`. On Redis Cluster use a hash tag (`{pv}:`):
+   * a send's counters are taken in one script, so they must live in one slot.
    */
   keyPrefix?: string;
 }
 
-/**
- * The `createLimiter` for `limits.createLimiter` and the conversion breaker: limiters
- * counting in Redis, shared by every process. No insurance limiter, and a client that is
- * not ready is refused at once (`rejectIfRedisNotReady`): a Redis outage rejects with an
- * Error, which `Limits` turns into `provider_unavailable` (fail closed, SECURITY.md §4.8).
+/** A counter is a hash { c: count, r: when its window ends }; ARGV: now, then limit (-1: none), windowMs, resetAt per key. */
+const LIMIT_SCRIPTS = {
+  /** Reply: {0} when every counter took one, else {index (1-based), resetAt} of the first that refused; nothing written then. */
+  phoneVerifyLimitTake: `
+local now = tonumber(ARGV[1])
+local live = {}
+for i = 1, #KEYS do
+  local v = redis.call('HMGET', KEYS[i], 'c', 'r')
+  local limit = tonumber(ARGV[3 * i - 1])
+  live[i] = v[2] and tonumber(v[2]) > now
+  if live[i] and limit >= 0 and tonumber(v[1]) + 1 > limit then return { i, v[2] } end
+end
+for i = 1, #KEYS do
+  if live[i] then
+    redis.call('HINCRBY', KEYS[i], 'c', 1)
+  else
+    redis.call('HSET', KEYS[i], 'c', 1, 'r', ARGV[3 * i + 1])
+    redis.call('PEXPIRE', KEYS[i], ARGV[3 * i])
+  end
+end
+return { 0 }
+`,
+  /** ARGV: now. One back on each live counter above 0. */
+  phoneVerifyLimitGive: `
+local now = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  local v = redis.call('HMGET', KEYS[i], 'c', 'r')
+  if v[2] and tonumber(v[2]) > now and tonumber(v[1]) > 0 then redis.call('HINCRBY', KEYS[i], 'c', -1) end
+end
+return 1
+`,
+  /** Reply: c1, r1, c2, r2 … (nil for absent keys). Reads only. */
+  phoneVerifyLimitRead: `
+local out = {}
+for i = 1, #KEYS do
+  local v = redis.call('HMGET', KEYS[i], 'c', 'r')
+  out[2 * i - 1] = v[1] or false
+  out[2 * i] = v[2] or false
+end
+return out
+`,
+} as const;
+
+/*
+ * A run of wrong codes is a hash { n: count, l: when the latest wait began, t: the latest
+ * failure }, expiring forgetMs after the latest. ARGV: now, max, every, forgetMs, waits
+ * (ms, comma-separated). lockedFor mirrors lockedForMs in limit-store.ts.
  */
-export function redisLimiterFactory(
-  client: RedisClient,
-  options: RedisLimiterFactoryOptions = {},
-): (options: { keyPrefix: string; points: number; duration: number }) => RateLimiterAbstract {
-  const prefix = options.keyPrefix ?? 'pv:';
-  return (o) =>
-    new RateLimiterRedis({
-      ...o,
-      keyPrefix: prefix + o.keyPrefix.replace(/^pv:/, ''),
-      storeClient: client,
-      rejectIfRedisNotReady: true,
+const FAILURE_LOCK = `
+local now = tonumber(ARGV[1])
+local max, every, forget = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local waits = {}
+for w in string.gmatch(ARGV[5], '[^,]+') do waits[#waits + 1] = tonumber(w) end
+local function lockedFor(n, l, t)
+  if n <= 0 or t + forget <= now then return 0 end
+  if n >= max then return t + forget - now end
+  if #waits == 0 or n % every ~= 0 then return 0 end
+  local left = l + waits[math.min(n / every, #waits)] - now
+  if left < 0 then return 0 end
+  return left
+end
+local v = redis.call('HMGET', KEYS[1], 'n', 'l', 't')
+local n, l, t = tonumber(v[1]) or 0, tonumber(v[2]) or 0, tonumber(v[3]) or 0
+if t + forget <= now then n = 0 end
+`;
+
+const FAILURE_SCRIPTS = {
+  /** Reply: { count, lockedForMs }. */
+  phoneVerifyFailureState: `${FAILURE_LOCK}
+return { n, tostring(lockedFor(n, l, t)) }
+`,
+  /** Reply: { 0, count, retryAfterMs } while locked (nothing written), else { 1, count, lockedForMs }. */
+  phoneVerifyFailureReserve: `${FAILURE_LOCK}
+local locked = lockedFor(n, l, t)
+if locked > 0 then return { 0, n, tostring(locked) } end
+n = n + 1
+if n % every == 0 or n >= max then l = now end
+redis.call('HSET', KEYS[1], 'n', n, 'l', tostring(l), 't', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+return { 1, n, tostring(lockedFor(n, l, now)) }
+`,
+  /** One failure back. */
+  phoneVerifyFailureRelease: `
+local n = tonumber(redis.call('HGET', KEYS[1], 'n'))
+if n and n > 0 then redis.call('HINCRBY', KEYS[1], 'n', -1) end
+return 1
+`,
+} as const;
+
+type LimitScript = keyof typeof LIMIT_SCRIPTS | keyof typeof FAILURE_SCRIPTS;
+type MultiKeyCommand = (numberOfKeys: number, ...args: string[]) => Promise<unknown>;
+
+const limitOf = (c: Counter): string => (Number.isFinite(c.limit) ? String(c.limit) : '-1');
+
+/**
+ * Send counts, the breaker's counts and the failure lock in Redis, shared by every
+ * process, each step one Lua script: of parallel sends on different processes no two
+ * slip past a limit, and a refused send writes no key. A client that is not ready is
+ * refused at once, and a failure rejects with an Error that `Limits` turns into
+ * `provider_unavailable` (fail closed, SECURITY.md §4.8).
+ */
+export class RedisLimitStore implements LimitStore {
+  private readonly client: RedisClient;
+  private readonly keyPrefix: string;
+
+  constructor(options: RedisLimitStoreOptions) {
+    const { client } = options ?? {};
+    if (!client || typeof (client as { defineCommand?: unknown }).defineCommand !== 'function') {
+      throw new PhoneVerifyConfigError('ERR_PV_REDIS_CLIENT', 'RedisLimitStore needs { client }: an ioredis client (createRedisClient(url))');
+    }
+    this.client = client;
+    this.keyPrefix = options.keyPrefix ?? 'pv:';
+    for (const [name, lua] of Object.entries(LIMIT_SCRIPTS)) client.defineCommand(name, { lua });
+    for (const [name, lua] of Object.entries(FAILURE_SCRIPTS)) client.defineCommand(name, { numberOfKeys: 1, lua });
+  }
+
+  async take(counters: readonly Counter[], now: number): Promise<TakeResult> {
+    if (counters.length === 0) return { ok: true };
+    const args = counters.flatMap((c) => [limitOf(c), String(c.windowMs), String(now + c.windowMs)]);
+    const [index, resetAt] = (await this.run('phoneVerifyLimitTake', counters.map((c) => c.key), String(now), ...args)) as [number, string?];
+    if (index === 0) return { ok: true };
+    return { ok: false, refused: index - 1, retryAfterMs: Number(resetAt) - now };
+  }
+
+  async give(counters: readonly Counter[], now: number): Promise<void> {
+    if (counters.length > 0) await this.run('phoneVerifyLimitGive', counters.map((c) => c.key), String(now));
+  }
+
+  async read(keys: readonly string[], now: number): Promise<Array<CounterState | undefined>> {
+    if (keys.length === 0) return [];
+    const flat = (await this.run('phoneVerifyLimitRead', keys, String(now))) as Array<string | null>;
+    return keys.map((_, i) => {
+      const resetAt = Number(flat[2 * i + 1] ?? NaN);
+      return resetAt > now ? { count: Number(flat[2 * i]), resetAt } : undefined;
     });
+  }
+
+  async failures(key: string, policy: FailurePolicy, now: number): Promise<FailureState> {
+    const [count, lockedFor] = (await this.run('phoneVerifyFailureState', [key], ...policyArgs(policy, now))) as [number, string];
+    return { count, lockedForMs: Number(lockedFor) };
+  }
+
+  async reserveFailure(key: string, policy: FailurePolicy, now: number): Promise<FailureReservation> {
+    const [ok, count, ms] = (await this.run('phoneVerifyFailureReserve', [key], ...policyArgs(policy, now))) as [number, number, string];
+    return ok === 1 ? { ok: true, count, lockedForMs: Number(ms) } : { ok: false, count, retryAfterMs: Number(ms) };
+  }
+
+  async releaseFailure(key: string): Promise<void> {
+    await this.run('phoneVerifyFailureRelease', [key]);
+  }
+
+  async clearFailures(key: string): Promise<void> {
+    this.ready();
+    await this.client.del(this.keyPrefix + key);
+  }
+
+  private ready(): void {
+    // A client that would queue commands while disconnected would hang the request instead of failing it.
+    if (this.client.status !== 'ready') throw new Error(`Redis is not ready (${this.client.status})`);
+  }
+
+  private run(script: LimitScript, keys: readonly string[], ...args: string[]): Promise<unknown> {
+    this.ready();
+    const command = (this.client as unknown as Record<LimitScript, MultiKeyCommand>)[script];
+    const full = keys.map((k) => this.keyPrefix + k);
+    return script in LIMIT_SCRIPTS ? command.call(this.client, full.length, ...full, ...args) : command.call(this.client, ...(full as [never]), ...args);
+  }
+}
+
+function policyArgs(policy: FailurePolicy, now: number): string[] {
+  return [String(now), String(policy.max), String(policy.every), String(policy.forgetMs), policy.waitsMs.join(',')];
 }

@@ -6,9 +6,9 @@
 export {
   createRedisClient,
   FAIL_FAST_REDIS_OPTIONS,
+  RedisLimitStore,
   RedisStore,
-  redisLimiterFactory,
   type RedisClient,
-  type RedisLimiterFactoryOptions,
+  type RedisLimitStoreOptions,
   type RedisStoreOptions,
 } from './redis-store.js';

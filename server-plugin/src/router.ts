@@ -4,7 +4,7 @@
 // every failure into the protocol's error body.
 
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type {} from 'express-session';
+import type session from 'express-session';
 import passport from 'passport';
 import { errors, PhoneVerifyConfigError, PhoneVerifyError } from './errors.js';
 import { crossSiteGuard } from './guard.js';
@@ -22,7 +22,7 @@ export interface RouterOptions<User> {
   successRedirect?: string;
   /** The Passport instance the strategy was registered with. Default: the `passport` module. */
   passport?: passport.Authenticator;
-  /** Largest JSON body accepted. Default `'2kb'`. */
+  /** Largest JSON body accepted. Default `'2kb'`, or `'8kb'` with a `challenge` (its tokens are long). */
   bodyLimit?: string;
   /**
    * Origins besides the page's own that may call the endpoints. Default: none, so a
@@ -35,10 +35,22 @@ export interface RouterOptions<User> {
    * `forbidden`. Runs after the country and line-type checks, before the send limits.
    */
   beforeSend?: (req: Request, phone: string) => boolean | void | Promise<boolean | void>;
+  /**
+   * Your CAPTCHA (Turnstile, reCAPTCHA, hCaptcha…), asked for only under pressure: when a
+   * number's sends are used up by other clients, its range or the world is at its limit,
+   * or the breaker is open, `/start` and `/resend` answer 429 `challenge_required` instead
+   * of `rate_limited`; the widget shows its `challenge` slot and sends the request again
+   * with `challengeToken`, which `verify` checks (`true` lets it through, under the
+   * tighter `limits.challenged` quota). Without it, those refusals stay `rate_limited`.
+   */
+  challenge?: { verify(token: string, req: Request): boolean | Promise<boolean> };
 }
 
+/** Longest `challengeToken` read (Turnstile's are at most 2048 characters). */
+const MAX_CHALLENGE_TOKEN = 4096;
+
 /** Every key `RouterOptions` has: anything else is a typo (`successRedirct`) refused at start-up. */
-const ROUTER_OPTION_KEYS = ['summarize', 'successRedirect', 'passport', 'bodyLimit', 'allowedOrigins', 'beforeSend'] as const satisfies readonly (keyof RouterOptions<unknown>)[];
+const ROUTER_OPTION_KEYS = ['summarize', 'successRedirect', 'passport', 'bodyLimit', 'allowedOrigins', 'beforeSend', 'challenge'] as const satisfies readonly (keyof RouterOptions<unknown>)[];
 
 /**
  * The session cookie is `secure: true` but this request came over plain HTTP: the
@@ -134,10 +146,12 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   router.use((req, res, next) => {
     if (!validated) {
       validated = true;
-      // express-rate-limit's ERR_ERL_PERMISSIVE_TRUST_PROXY: with `true`, any client can
-      // claim any IP in X-Forwarded-For and walk around the per-network send limit.
-      if (req.app.get('trust proxy') === true) {
-        logger.error("app.set('trust proxy', true) lets clients choose their own IP and evade the per-network send limit; set the number of proxies instead, e.g. app.set('trust proxy', 1) (ERR_PV_PERMISSIVE_TRUST_PROXY)");
+      // express-rate-limit's ERR_ERL_PERMISSIVE_TRUST_PROXY: a setting that trusts every hop
+      // lets any client claim any IP in X-Forwarded-For and walk around the per-network limits.
+      if (trustsEveryHop(req.app.get('trust proxy fn'))) {
+        logger.error(
+          `trust proxy ${JSON.stringify(String(req.app.get('trust proxy')))} trusts every hop, so clients choose their own IP and evade the per-network send limit; set the number of proxies instead, e.g. app.set('trust proxy', 1) (ERR_PV_PERMISSIVE_TRUST_PROXY)`,
+        );
       }
     }
     if (!cookieChecked && req.session?.cookie) {
@@ -151,7 +165,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   });
   // Before the body is even read: a cross-site request costs nothing and reaches no provider.
   router.use(crossSiteGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}));
-  const parseJson = express.json({ limit: options.bodyLimit ?? '2kb', strict: true });
+  const parseJson = express.json({ limit: options.bodyLimit ?? (options.challenge ? '8kb' : '2kb'), strict: true });
   router.use((req, res, next) => {
     parseJson(req, res, (error?: unknown) => {
       // Security fix: a body that fails to decompress (Content-Encoding: gzip/deflate/br with bad
@@ -200,8 +214,12 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   const sendContext = (req: Request, newNumber: boolean): SendContext => {
     const context: SendContext = {};
     if (req.ip !== undefined) context.ip = req.ip;
-    const { beforeSend } = options;
+    const { beforeSend, challenge } = options;
     if (beforeSend && newNumber) context.beforeSend = (phone) => beforeSend(req, phone);
+    if (challenge) {
+      const token = optionalString(jsonBody(req), 'challengeToken', MAX_CHALLENGE_TOKEN);
+      context.challenge = { verify: (t) => challenge.verify(t, req), ...(token === undefined || token === '' ? {} : { token }) };
+    }
     return context;
   };
 
@@ -250,8 +268,13 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
         return next(info instanceof PhoneVerifyError ? info : errors.cannotSignIn());
       }
       // req.login regenerates the session (Passport ≥ 0.6): the pre-login id and the pending verification are gone.
+      const preLogin = { id: req.sessionID, data: JSON.parse(JSON.stringify(req.session)) as session.SessionData };
       req.login(user, (loginError) => {
-        if (loginError) return next(loginError);
+        if (loginError) {
+          // The session store failed at sign-in: nobody is signed in, and the code must work again.
+          logger.error(`session store failed at sign-in; nobody was signed in and the code stays usable: ${maskPhonesIn(String((loginError as Error)?.message ?? loginError))}`);
+          return void undoSignIn(req, preLogin, strategy).then(() => next(errors.busy(loginError)), next);
+        }
         // This runs in a session-store callback, outside Express's reach: a throwing summarize would crash the process.
         try {
           const answer: VerifyResponse = { status: 'approved', user: summarize(user) };
@@ -286,6 +309,39 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   });
 
   return router;
+}
+
+/**
+ * Whether Express's compiled `trust proxy` trusts any address at any depth: `true`,
+ * `Infinity` (or any huge hop count), ranges that cover the Internet (`0.0.0.0/1` with
+ * `128.0.0.0/1`, `::ffff:0:0/96`; Express itself refuses `0.0.0.0/0` and `::/0`), or a
+ * function that says yes to everyone. A hop count or a list of proxy addresses says no
+ * to a stranger 1000 hops away.
+ */
+function trustsEveryHop(trust: unknown): boolean {
+  if (typeof trust !== 'function') return false;
+  const probe = trust as (address: string, hop: number) => boolean;
+  try {
+    // Public addresses from both halves of IPv4 and from IPv6 global unicast: no real proxy list holds them all.
+    return ['203.0.113.9', '9.9.9.9', '2001:db8:1234::9'].some((address) => probe(address, 1000) === true);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Puts back what a failed sign-in took: the verification (so the same code can be tried
+ * again) and the browser's pre-login session (Passport regenerated it, and its new one,
+ * carrying the user, was never saved: it must not be saved later either).
+ */
+async function undoSignIn(req: Request, preLogin: { id: string; data: session.SessionData }, strategy: PhoneVerifyStrategy<unknown>): Promise<void> {
+  await strategy.restoreVerification(req);
+  // express-session's own way to rebuild a session object from stored data; other session middleware keeps what it has.
+  if (typeof req.sessionStore?.createSession !== 'function') return;
+  req.sessionID = preLogin.id;
+  req.sessionStore.createSession(req, preLogin.data);
+  // Regenerate may have destroyed it before the save failed: write it back, if the store lets us now.
+  await new Promise<void>((resolve) => req.session.save(() => resolve()));
 }
 
 /** Body-parser errors carry a `type`; anything unknown is an internal error. */

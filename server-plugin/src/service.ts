@@ -4,7 +4,9 @@
 
 import { randomBytes } from 'node:crypto';
 import { breakerKeys } from './breaker.js';
+import { readCode } from './code.js';
 import { errors, mayHaveActed, PhoneVerifyError, seconds } from './errors.js';
+import type { SendChallenge } from './limits.js';
 import { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
 import { countryOf, countryOptions, maskPhone, maskPhonesIn, parsePhone } from './phone.js';
 import type { Channel, ConfigResponse, StartResponse } from './protocol.js';
@@ -32,6 +34,8 @@ export interface SendContext {
    * PhoneVerifyError, or return false to refuse with `forbidden`. Called for new numbers only.
    */
   beforeSend?: (phone: string) => unknown;
+  /** The application's challenge and the client's token, asked for when sends are under pressure. */
+  challenge?: SendChallenge;
 }
 
 type ProviderCall = 'start' | 'resend' | 'check' | 'cancel';
@@ -93,19 +97,17 @@ export class VerificationService {
       throw errors.numberTypeNotAllowed();
     }
     const channel = this.channel(input.channel);
-    await s.limits.assertNotLocked(parsed.e164);
+    await s.limits.assertNotLocked(parsed.e164, 'start');
     if (context.beforeSend && (await context.beforeSend(parsed.e164)) === false) {
       throw errors.refused();
     }
-    const keys = breakerKeys(parsed.e164, parsed.country);
-    await s.breaker.assertClosed(keys, s.clock());
     // One live verification per number: a new start supersedes the pending one of any other
     // session (another tab, another device, a stranger), so a code completes only the newest.
     // Looked up before any limit is taken (a store failure then costs nothing), canceled only
     // once the limits allow this send (a refused stranger cancels nobody's code).
     const claimed = await this.store.claimedFor(parsed.e164);
     const superseded = claimed === undefined ? undefined : await this.store.get(claimed);
-    const refund = await s.limits.consumeSend({ phone: parsed.e164, ip: context.ip });
+    const admission = await s.limits.admitSend({ phone: parsed.e164, ip: context.ip, country: parsed.country, step: 'start' }, context.challenge);
     // Canceled at the provider first, where it has a cancel: Textmagic and Vonage refuse a second
     // live verification for a number, Twilio would resend the old code under the old SID.
     const notCanceled = superseded && (await this.cancelAtProvider(superseded));
@@ -130,10 +132,10 @@ export class VerificationService {
       if (mayHaveActed(error)) {
         // An outcome we don't know is a send that happened (a timeout after the SMS went out
         // still cost money and reached a phone): it stays counted, and the breaker hears of it.
-        await s.breaker.recordSend(keys);
+        await admission.sent();
       } else {
         // A send that certainly did not happen must not use up anyone's allowance.
-        await refund();
+        await admission.refund();
       }
       // The provider kept the superseded code live because it would not cancel it yet (Textmagic's
       // first 30 s): that wait, not the code's whole life, is what stands between the user and a start.
@@ -145,7 +147,7 @@ export class VerificationService {
     // Dead in our store too (whichever start it was, should two race), so its code cannot complete it.
     const replaced = await this.store.claimPhone(verification.phone, verification.id, verification.expiresAt);
     if (replaced !== undefined) await this.store.delete(replaced);
-    await s.breaker.recordSend(keys);
+    await admission.sent();
     return { verification, response: this.pending(verification) };
   }
 
@@ -167,14 +169,14 @@ export class VerificationService {
       await this.store.releaseSend(id, reservation.release);
       throw errors.exhausted();
     }
-    const keys = breakerKeys(reserved.phone, countryOf(reserved.phone));
     let started: Started;
     let refund = async (): Promise<void> => {};
+    let sent = async (): Promise<void> => {};
     try {
       // NIST 800-63B-4 §3.1.3.2: a new code must not reset the failures; a locked number gets none.
-      await s.limits.assertNotLocked(reserved.phone);
-      await s.breaker.assertClosed(keys, s.clock());
-      refund = await s.limits.consumeSend({ phone: reserved.phone, ip: context.ip });
+      await s.limits.assertNotLocked(reserved.phone, 'resend');
+      const admission = await s.limits.admitSend({ phone: reserved.phone, ip: context.ip, country: countryOf(reserved.phone), step: 'resend' }, context.challenge);
+      ({ refund, sent } = admission);
       const request = this.request(reserved, channel, input.locale);
       const { provider } = s;
       started = await this.callProvider('resend', (signal) =>
@@ -183,7 +185,7 @@ export class VerificationService {
     } catch (error) {
       if (mayHaveActed(error)) {
         // Counted as sent, like a start whose outcome is unknown (the reservation stays too).
-        await s.breaker.recordSend(keys);
+        await sent();
       } else {
         // A send that certainly did not happen must not use up the user's allowance.
         await this.store.releaseSend(id, reservation.release);
@@ -192,7 +194,7 @@ export class VerificationService {
       throw error;
     }
     await this.store.updateDelivery(id, { channel, state: started.state });
-    await s.breaker.recordSend(keys);
+    await sent();
     return this.pending({ ...reserved, channel });
   }
 
@@ -202,8 +204,12 @@ export class VerificationService {
    */
   async check(id: string, code: string): Promise<Verification> {
     const s = this.settings;
+    // Before anything is counted: what is not a code costs no attempt; other scripts' digits are read as digits.
+    const digits = readCode(code, s.codeLength);
     const verification = await this.store.get(id);
     if (!verification) throw errors.gone();
+    // A verification dead of wrong guesses says so before the number's lock does (it began with them).
+    if (verification.attempts >= s.maxAttempts) throw errors.exhausted();
     // A number locked by wrong codes is refused before its code is looked at, and the lock's count does not grow.
     await s.limits.assertNotLocked(verification.phone);
     // Security fix: the number's failure is reserved atomically before the code is judged (and given
@@ -220,11 +226,9 @@ export class VerificationService {
       throw attempts === undefined ? errors.gone() : errors.exhausted();
     }
 
-    const digits = code.replace(/[\s-]/g, '');
-    const wellFormed = digits.length === s.codeLength && /^\d+$/.test(digits);
     let result;
     try {
-      result = wellFormed ? await this.callProvider('check', (signal) => s.provider.check(this.pendingFor(verification), digits, signal), digits) : { status: 'wrong' as const };
+      result = await this.callProvider('check', (signal) => s.provider.check(this.pendingFor(verification), digits, signal), digits);
     } catch (error) {
       // The provider never judged this code: give the attempt (and the number's failure) back.
       await releaseFailure();
@@ -235,7 +239,17 @@ export class VerificationService {
 
     switch (result.status) {
       case 'approved': {
-        const consumed = await this.store.consume(id);
+        let consumed;
+        try {
+          consumed = await this.store.consume(id);
+        } catch (error) {
+          // The store failed, so whether it consumed is unknown (a timed-out Redis command can still run
+          // later). Put the verification back, so the same code works once the store is back: only this
+          // session holds its id, and a sign-in that did consume it replaced that session, so nothing can
+          // reach it twice.
+          await this.store.create({ ...verification, attempts }).catch(() => undefined);
+          throw error;
+        }
         // Another request with the same code won the race (NIST §3.2.7: accepted once).
         if (!consumed) throw errors.gone();
         await s.limits.clearFailures(consumed.phone);
@@ -254,11 +268,20 @@ export class VerificationService {
         throw errors.exhausted();
       case 'wrong': {
         // Counted against the number too, across verifications (NIST 800-63B-4 §3.2.2): the failure reserved above stays.
+        releaseFailure.kept();
         const attemptsLeft = s.maxAttempts - attempts;
         if (attemptsLeft <= 0) throw errors.exhausted();
         throw errors.invalidCode(attemptsLeft);
       }
     }
+  }
+
+  /**
+   * Put back a verification `check` consumed, when the sign-in it was for could not be
+   * completed (the session store failed): its code works again until it expires.
+   */
+  async restore(verification: Verification): Promise<void> {
+    if (verification.expiresAt > this.settings.clock()) await this.store.create(verification);
   }
 
   /** Drop a pending verification. Safe to call for one that is already gone. */
@@ -348,6 +371,8 @@ export class VerificationService {
     try {
       return await Promise.race([call(controller.signal), deadline]);
     } catch (error) {
+      const failure = error instanceof PhoneVerifyError ? error.code : 'provider_unavailable';
+      if (failure === 'provider_unavailable' || failure === 'provider_error') s.events.emit({ type: 'provider_failure', provider: s.provider.name, call: what, code: failure });
       if (error instanceof PhoneVerifyError) {
         // provider_error already has its operator line from the adapter; unavailability is logged here, once.
         if (error.code === 'provider_unavailable') {

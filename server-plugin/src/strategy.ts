@@ -11,6 +11,7 @@ import { errors, PhoneVerifyConfigError, PhoneVerifyError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { PhoneVerifyOptions } from './options.js';
 import { VerificationService } from './service.js';
+import type { Verification } from './store.js';
 
 /** What the session keeps between start and verify. Gone after login (Passport regenerates the session). */
 export interface PendingSessionData {
@@ -104,7 +105,22 @@ export class PhoneVerifyStrategy<User = unknown> extends CustomStrategy {
     this.name = name;
     this.service = service;
   }
+
+  /**
+   * Puts back the verification this request's right code consumed, when the sign-in it
+   * was for did not happen (the session store failed to save): the same code works again.
+   * Best effort: if the store cannot take it back either, the user asks for a new code.
+   */
+  async restoreVerification(req: Request): Promise<void> {
+    const verification = consumed.get(req);
+    if (!verification) return;
+    consumed.delete(req);
+    await this.service.restore(verification).catch(() => undefined);
+  }
 }
+
+/** The verification each signing-in request consumed, until its session is saved (or the request is gone). */
+const consumed = new WeakMap<Request, Verification>();
 
 async function authenticatePhone<User>(
   service: VerificationService,
@@ -129,7 +145,16 @@ async function authenticatePhone<User>(
     }
     throw error;
   }
-  const user = await verify(verified.phone);
+  consumed.set(req, verified);
+  let user;
+  try {
+    user = await verify(verified.phone);
+  } catch (error) {
+    // Your verify failed (a database down?): nobody signed in, so the code must work again.
+    consumed.delete(req);
+    await service.restore(verified).catch(() => undefined);
+    throw error;
+  }
   if (!user) return { user: false, info: errors.cannotSignIn() };
   return { user };
 }

@@ -63,8 +63,10 @@ export interface TestAppOptions {
   withoutSession?: boolean;
   /** express-session's cookie options. Default: `{ httpOnly: true, sameSite: 'lax' }`, as the README recommends. */
   cookie?: session.CookieOptions;
+  /** express-session's store. Default: a fresh `session.MemoryStore`. */
+  sessionStore?: session.MemoryStore;
   /** `app.set('trust proxy', …)` before anything is mounted (e.g. 1, so tests can vary X-Forwarded-For). */
-  trustProxy?: boolean | number | string;
+  trustProxy?: boolean | number | string | string[] | ((address: string, hop: number) => boolean);
 }
 
 export function createTestApp(config: TestAppOptions = {}) {
@@ -75,7 +77,7 @@ export function createTestApp(config: TestAppOptions = {}) {
   const sender: Sender = config.sender ?? ((phone, text, channel) => void outbox.push({ phone, text, channel }));
   const store = new MemoryStore({ clock: clock.now });
   /** express-session's store, so tests can look inside sessions. */
-  const sessions = new session.MemoryStore();
+  const sessions = config.sessionStore ?? new session.MemoryStore();
 
   const strategy = new PhoneVerifyStrategy<User>(
     {

@@ -39,7 +39,7 @@ describe('log hygiene', () => {
     expect((await agent.post('/auth/phone/start').send({ phone: '+44 7400 123456' })).status).toBe(200);
     const first = codeFrom(outbox.at(-1));
     expect((await agent.post('/auth/phone/verify').send({ code: wrongCode(first) })).status).toBe(401);
-    expect((await agent.post('/auth/phone/verify').send({ code: '12' })).status).toBe(401);
+    expect((await agent.post('/auth/phone/verify').send({ code: '12' })).status).toBe(400);
     expect((await agent.post('/auth/phone/resend').send({})).status).toBe(429);
     clock.advance(30);
     expect((await agent.post('/auth/phone/resend').send({ channel: 'voice' })).status).toBe(200);

@@ -178,12 +178,13 @@ describe('VerificationService', () => {
       expect(error.code).toBe('too_many_attempts');
     });
 
-    it('should count a malformed code as a wrong one', async () => {
-      const { service } = createTestService();
+    it('should refuse what is not a code with invalid_request, costing no attempt', async () => {
+      const { service, lastCode } = createTestService();
       const { verification } = await service.start({ phone: GB });
-      for (const [code, attemptsLeft] of [['12345', 4], ['abcdef', 3], ['1234567', 2]] as const) {
-        expect(await failure(service.check(verification.id, code))).toMatchObject({ code: 'invalid_code', attemptsLeft });
+      for (const code of ['12345', 'abcdef', '1234567', '12345x', '１２３４５']) {
+        expect(await failure(service.check(verification.id, code))).toMatchObject({ code: 'invalid_request', status: 400 });
       }
+      expect((await service.check(verification.id, lastCode())).phone).toBe(GB);
     });
 
     it('should judge at most maxAttempts of 50 parallel wrong guesses', async () => {

@@ -50,7 +50,8 @@ describe('PhoneVerifyClient', () => {
   it('should throw the protocol code with its hints', async () => {
     const client = new PhoneVerifyClient('/auth/phone');
     await client.start({ phone: GB_MOBILE });
-    const error = await failure(client.verify('abc'));
+    // Six digits: the server answers what is not a code at all with invalid_request, costing no attempt.
+    const error = await failure(client.verify('000000'));
     expect(error.code).to.equal('invalid_code');
     expect(error.status).to.equal(401);
     expect(error.attemptsLeft).to.equal(4);

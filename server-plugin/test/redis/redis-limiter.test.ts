@@ -1,14 +1,15 @@
-// redisLimiterFactory: send limits, the failure lock and the conversion breaker counted
-// in Redis, shared by every process, and failing closed when Redis is down.
+// RedisLimitStore: send limits, the failure lock and the conversion breaker counted in
+// Redis, shared by every process, all-or-nothing (a refused send writes no key), and
+// failing closed when Redis is down.
 
 import type { Redis } from 'ioredis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConversionBreaker } from '../../src/breaker.js';
 import { PhoneVerifyError } from '../../src/errors.js';
 import { Limits, type LimitsOptions } from '../../src/limits.js';
-import { redisLimiterFactory } from '../../src/redis-store.js';
+import { RedisLimitStore } from '../../src/redis-store.js';
 import { LogSpy } from '../harness.js';
-import { ready, useRedis } from '../support/index.js';
+import { ManualClock, ready, useRedis } from '../support/index.js';
 
 const redis = useRedis();
 let a: Redis;
@@ -27,14 +28,14 @@ afterEach(async () => {
 });
 
 /** Two processes' Limits, on two connections, in a key space no other test uses. */
-function twoProcesses(options: Omit<LimitsOptions, 'createLimiter'> = {}) {
+function twoProcesses(options: Omit<LimitsOptions, 'store'> = {}, clock = Date.now) {
   const keyPrefix = `lim${++n}:`;
   const log = new LogSpy();
   return {
     keyPrefix,
     log,
-    limitsA: new Limits({ ...options, createLimiter: redisLimiterFactory(a, { keyPrefix }) }, log),
-    limitsB: new Limits({ ...options, createLimiter: redisLimiterFactory(b, { keyPrefix }) }, log),
+    limitsA: new Limits({ ...options, store: new RedisLimitStore({ client: a, keyPrefix }) }, log, { clock }),
+    limitsB: new Limits({ ...options, store: new RedisLimitStore({ client: b, keyPrefix }) }, log, { clock }),
   };
 }
 
@@ -48,54 +49,118 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   }
 }
 
+/** Keys under a prefix, counted with SCAN (the test's own key space). */
+async function keysUnder(prefix: string): Promise<string[]> {
+  const found: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await a.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    found.push(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  return found;
+}
+
 const phone = '+447400123456';
 
-describe('redisLimiterFactory', () => {
-  it('should enforce one per-phone limit across two processes', async () => {
+describe('RedisLimitStore', () => {
+  it('should enforce one per-phone limit across two processes, and count only the sends it let through', async () => {
     const { limitsA, limitsB, keyPrefix } = twoProcesses({ perPhone: [{ points: 3, duration: 60 }] });
-    await limitsA.consumeSend({ phone, ip: '192.0.2.1' });
-    await limitsB.consumeSend({ phone, ip: '192.0.2.2' });
-    await limitsA.consumeSend({ phone, ip: '192.0.2.3' });
-    const refused = await limitsB.consumeSend({ phone, ip: '192.0.2.4' }).catch((e: unknown) => e);
+    await limitsA.admitSend({ phone, ip: '192.0.2.1' });
+    await limitsB.admitSend({ phone, ip: '192.0.2.2' });
+    await limitsA.admitSend({ phone, ip: '192.0.2.3' });
+    const refused = await limitsB.admitSend({ phone, ip: '192.0.2.4' }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(PhoneVerifyError);
     expect(refused).toMatchObject({ code: 'rate_limited' });
     expect((refused as PhoneVerifyError).retryAfter).toBeGreaterThan(50);
     expect((refused as PhoneVerifyError).retryAfter).toBeLessThanOrEqual(60);
-    expect(await codeOf(limitsA.consumeSend({ phone, ip: '192.0.2.5' }))).toBe('rate_limited');
+    expect(await codeOf(limitsA.admitSend({ phone, ip: '192.0.2.5' }))).toBe('rate_limited');
     // Another number is untouched.
-    await limitsB.consumeSend({ phone: '+447400999999', ip: '192.0.2.6' });
-    // The counter is one key in Redis, under the prefix, with its window as TTL.
-    const key = `${keyPrefix}send:perPhone:0:${phone}`;
-    expect(await a.get(key)).toBe('5');
+    await limitsB.admitSend({ phone: '+447400999999', ip: '192.0.2.6' });
+    // The counter is one hash in Redis, under the prefix, with its window as TTL; the two refusals did not count.
+    const key = `${keyPrefix}send:per_phone:0:${phone}`;
+    expect(await a.hget(key, 'c')).toBe('3');
     expect(await a.pttl(key)).toBeGreaterThan(50_000);
+    // Nothing for the refused clients' own counters either.
+    expect(await a.exists(`${keyPrefix}send:per_ip:0:192.0.2.4`, `${keyPrefix}send:per_ip:0:192.0.2.5`)).toBe(0);
   });
 
-  it('should share the failure lock: wrong codes counted by one process lock the number in another', async () => {
-    const { limitsA, limitsB } = twoProcesses({ failures: { points: 3, duration: 600 } });
-    await limitsA.reserveFailure(phone); // kept, as for a wrong code
-    await limitsB.reserveFailure(phone);
-    await expect(limitsA.assertNotLocked(phone)).resolves.toBeUndefined();
-    await limitsA.reserveFailure(phone); // kept, as for a wrong code
-    expect(await codeOf(limitsB.assertNotLocked(phone))).toBe('too_many_attempts');
+  it('should give a refunded send back on every counter', async () => {
+    const { limitsA, keyPrefix } = twoProcesses({ perPhone: [{ points: 1, duration: 60 }] });
+    const admission = await limitsA.admitSend({ phone, ip: '192.0.2.1' });
+    expect(await codeOf(limitsA.admitSend({ phone, ip: '192.0.2.1' }))).toBe('rate_limited');
+    await admission.refund();
+    expect(await a.hget(`${keyPrefix}send:per_phone:0:${phone}`, 'c')).toBe('0');
+    expect(await a.hget(`${keyPrefix}send:per_ip:0:192.0.2.1`, 'c')).toBe('0');
+    await limitsA.admitSend({ phone, ip: '192.0.2.1' });
+  });
+
+  it('should add no key for 100 000 refused starts from one client over its limit', async () => {
+    const { limitsA, keyPrefix } = twoProcesses({ perIp: [{ points: 2, duration: 3600 }] });
+    await limitsA.admitSend({ phone: '+447400100000', ip: '192.0.2.9' });
+    await limitsA.admitSend({ phone: '+447400100001', ip: '192.0.2.9' });
+    const before = (await keysUnder(keyPrefix)).length;
+    let refused = 0;
+    for (let batch = 0; batch < 100; batch++) {
+      const results = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) => codeOf(limitsA.admitSend({ phone: `+4474${String(batch * 1000 + i).padStart(8, '0')}`, ip: '192.0.2.9' }))),
+      );
+      refused += results.filter((r) => r === 'rate_limited').length;
+    }
+    expect(refused).toBe(100_000);
+    // The bound is 10 keys; all-or-nothing makes it none.
+    expect((await keysUnder(keyPrefix)).length - before).toBe(0);
+  }, 120_000);
+
+  it('should share the failure lock and its growing waits between processes', async () => {
+    const clock = new ManualClock();
+    const { limitsA, limitsB } = twoProcesses({ failures: { points: 100, duration: 86_400 } }, clock.now);
+    const waits: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      for (let i = 0; i < 5; i++) await (i % 2 ? limitsA : limitsB).reserveFailure(phone); // kept, as for a wrong code
+      const locked = await limitsB.assertNotLocked(phone).catch((e: unknown) => e);
+      expect(locked).toMatchObject({ code: 'too_many_attempts' });
+      expect(await codeOf(limitsA.reserveFailure(phone))).toBe('too_many_attempts');
+      waits.push((locked as PhoneVerifyError).retryAfter!);
+      clock.advance((locked as PhoneVerifyError).retryAfter!);
+    }
+    expect(waits).toEqual([60, 300, 900, 3600, 3600]);
+    expect(await limitsA.failureCount(phone)).toBe(25);
     await limitsA.clearFailures(phone);
     await expect(limitsB.assertNotLocked(phone)).resolves.toBeUndefined();
   });
 
+  it('should lock at the ceiling until the run is forgotten, and give a released failure back', async () => {
+    const clock = new ManualClock();
+    const { limitsA, limitsB } = twoProcesses({ failures: { points: 3, duration: 600, waits: [] } }, clock.now);
+    await limitsA.reserveFailure(phone);
+    const release = await limitsB.reserveFailure(phone);
+    await release();
+    expect(await limitsA.failureCount(phone)).toBe(1);
+    await limitsA.reserveFailure(phone);
+    await expect(limitsA.assertNotLocked(phone)).resolves.toBeUndefined();
+    await limitsB.reserveFailure(phone);
+    expect(await codeOf(limitsB.assertNotLocked(phone))).toBe('too_many_attempts');
+    clock.advance(600);
+    await expect(limitsA.assertNotLocked(phone)).resolves.toBeUndefined();
+    expect(await limitsA.failureCount(phone)).toBe(0);
+  });
+
   it('should keep the default pv: keys when no prefix is given', async () => {
-    const limits = new Limits({ perPhone: [{ points: 9, duration: 60 }], createLimiter: redisLimiterFactory(a) }, new LogSpy());
+    const limits = new Limits({ perPhone: [{ points: 9, duration: 60 }], store: new RedisLimitStore({ client: a }) }, new LogSpy());
     const who = '+447400111111';
-    await limits.consumeSend({ phone: who });
-    expect(await a.get(`pv:send:perPhone:0:${who}`)).toBe('1');
-    expect(await a.get(`pv:send:global:0:all`)).not.toBeNull();
+    await limits.admitSend({ phone: who });
+    expect(await a.hget(`pv:send:per_phone:0:${who}`, 'c')).toBe('1');
+    expect(await a.exists('pv:send:global:0:all')).toBe(1);
   });
 
   it('should fail closed when Redis is down: provider_unavailable, promptly, and pass again once it is back', async () => {
     const { limitsA, log } = twoProcesses();
-    await limitsA.consumeSend({ phone, ip: '192.0.2.1' });
+    await limitsA.admitSend({ phone, ip: '192.0.2.1' });
     await redis.server.stop();
 
     for (const call of [
-      () => limitsA.consumeSend({ phone, ip: '192.0.2.1' }),
+      () => limitsA.admitSend({ phone, ip: '192.0.2.1' }),
       () => limitsA.assertNotLocked(phone),
       () => limitsA.reserveFailure(phone),
     ]) {
@@ -113,26 +178,30 @@ describe('redisLimiterFactory', () => {
 
     await redis.server.start();
     await ready(a, 5000);
-    await limitsA.consumeSend({ phone: '+447400222222', ip: '192.0.2.1' });
+    await limitsA.admitSend({ phone: '+447400222222', ip: '192.0.2.1' });
   });
 
-  it('should fail closed even on a client that would queue commands (rejectIfRedisNotReady)', async () => {
+  it('should fail closed even on a client that would queue commands (refused unless ready)', async () => {
     const queueing = redis.rawClient({ maxRetriesPerRequest: null });
     await ready(queueing);
-    const limits = new Limits({ createLimiter: redisLimiterFactory(queueing, { keyPrefix: `q${++n}:` }) }, new LogSpy());
-    await limits.consumeSend({ phone });
+    const limits = new Limits({ store: new RedisLimitStore({ client: queueing, keyPrefix: `q${++n}:` }) }, new LogSpy());
+    await limits.admitSend({ phone });
     await redis.server.stop();
     const started = performance.now();
-    expect(await codeOf(limits.consumeSend({ phone }))).toBe('provider_unavailable');
+    expect(await codeOf(limits.admitSend({ phone }))).toBe('provider_unavailable');
     expect(performance.now() - started).toBeLessThan(1500);
   });
 
   it('should make the conversion breaker refuse, not pass, when Redis is down', async () => {
-    const breaker = new ConversionBreaker({ minSends: 1 }, new LogSpy(), redisLimiterFactory(a, { keyPrefix: `br${++n}:` }));
+    const breaker = new ConversionBreaker({ minSends: 1 }, new LogSpy(), { store: new RedisLimitStore({ client: a, keyPrefix: `br${++n}:` }) });
     await breaker.recordSend(['country:GB']);
     await breaker.recordVerified(['country:GB']);
     await expect(breaker.assertClosed(['country:GB'], Date.now())).resolves.toBeUndefined();
     await redis.server.stop();
     expect(await codeOf(breaker.assertClosed(['country:GB'], Date.now()))).toBe('provider_unavailable');
+  });
+
+  it('should refuse to construct without an ioredis client (ERR_PV_REDIS_CLIENT)', () => {
+    expect(() => new RedisLimitStore({} as never)).toThrow(expect.objectContaining({ code: 'ERR_PV_REDIS_CLIENT' }));
   });
 });

@@ -3,28 +3,31 @@
 // verifications, which neither a resend nor a cleared cookie resets (NIST 800-63B-4
 // §3.1.3.2, §3.2.2; Kratos and Keycloak brute-force tests).
 
-import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { describe, expect, it } from 'vitest';
+import { MemoryLimitStore, type FailurePolicy, type FailureState, type PhoneVerifyEvent } from '../../src/index.js';
 import { browserAgent, codeFrom, createTestApp } from '../harness.js';
 import { wrongCode } from '../support/index.js';
 import { countingProvider, expectError, sequentially, wideLimits } from './helpers.js';
 
 const PHONE = '+447400123456';
 
-/** A memory limiter whose answers to reads take a few milliseconds to arrive, like a round trip to Redis. */
-class SlowReads extends RateLimiterMemory {
-  override async get(key: string | number, options?: Record<string, unknown>) {
+/** A memory limit store whose answers to lock reads take a few milliseconds to arrive, like a round trip to Redis. */
+class SlowReads extends MemoryLimitStore {
+  override async failures(key: string, policy: FailurePolicy, now: number): Promise<FailureState> {
     // The value is read first and arrives later: by then it may be stale.
-    const state = await super.get(key, options);
+    const state = await super.failures(key, policy, now);
     await new Promise((resolve) => setTimeout(resolve, 10));
     return state;
   }
 }
 
-/** An app over a counting provider, with send limits out of the way and a handle on the failure counter. */
+/**
+ * An app over a counting provider, with send limits out of the way and a handle on the
+ * failure count. The lock is the flat ceiling (no waits before it) unless a test says
+ * otherwise: the growing waits have their own tests below.
+ */
 function attackApp(limits = wideLimits(), { slowLockRead = false } = {}) {
   const counting = countingProvider();
-  let failures: RateLimiterAbstract | undefined;
   const test = createTestApp({
     provider: counting.provider,
     options: {
@@ -32,17 +35,14 @@ function attackApp(limits = wideLimits(), { slowLockRead = false } = {}) {
       breaker: { enabled: false },
       limits: {
         ...limits,
-        createLimiter: (o) => {
-          if (o.keyPrefix !== 'pv:failures') return new RateLimiterMemory(o);
-          // A shared store (Redis) answers after a round trip: parallel requests all read the lock before any writes it.
-          failures = slowLockRead ? new SlowReads(o) : new RateLimiterMemory(o);
-          return failures;
-        },
+        failures: { points: 100, duration: 86_400, waits: [], ...limits.failures },
+        // A shared store (Redis) answers after a round trip: parallel requests all read the lock before any writes it.
+        store: slowLockRead ? new SlowReads() : new MemoryLimitStore(),
       },
     },
   });
   /** Wrong codes counted against the number right now. */
-  const failureCount = async (phone = PHONE) => (await failures!.get(phone))?.consumedPoints ?? 0;
+  const failureCount = (phone = PHONE) => test.strategy.service.settings.limits.failureCount(phone);
   return { ...test, ...counting, failureCount };
 }
 
@@ -211,6 +211,83 @@ describe('attempts: guessing codes', () => {
       expect(await app.failureCount()).toBe(99);
       const last = await begin(app);
       expect((await last.agent.post('/auth/phone/verify').send({ code: last.code })).status).toBe(200);
+    });
+  });
+
+  describe('the growing waits (NIST 800-63B-4 §3.2.2: increasing wait after failures, not one flat day)', () => {
+    /** The default lock: waits of 1, 5, 15 and 60 minutes after every 5 wrong codes, then 60 again. */
+    function lockApp() {
+      const events: PhoneVerifyEvent[] = [];
+      const counting = countingProvider();
+      const test = createTestApp({
+        provider: counting.provider,
+        options: { breaker: { enabled: false }, limits: wideLimits(), onEvent: (event) => void events.push(event) },
+      });
+      return { ...test, ...counting, events };
+    }
+
+    it('should lock for 1, 5, 15, 60 then 60 minutes, refusing starts and checks without a provider call, and not count tries during a wait', async () => {
+      const app = lockApp();
+      const waits: number[] = [];
+      for (let run = 0; run < 5; run++) {
+        const agent = browserAgent(app.app);
+        const started = await agent.post('/auth/phone/start').send({ phone: PHONE });
+        expect(started.status, JSON.stringify(started.body)).toBe(200);
+        const code = codeFrom(app.outbox.at(-1));
+        for (let i = 0; i < 5; i++) await agent.post('/auth/phone/verify').send({ code: wrongCode(code) });
+
+        const calls = { ...app.calls };
+        const refusedStart = expectError(await browserAgent(app.app).post('/auth/phone/start').send({ phone: PHONE }), 429, 'too_many_attempts');
+        waits.push(refusedStart.retryAfter as number);
+        // Refused before any provider call; the refused tries did not grow the count.
+        expect(app.calls).toEqual(calls);
+        expect(await app.strategy.service.settings.limits.failureCount(PHONE)).toBe(5 * (run + 1));
+
+        // One second before the wait ends the number is still locked; at its end, it is not.
+        app.clock.advance((refusedStart.retryAfter as number) - 1);
+        expectError(await browserAgent(app.app).post('/auth/phone/start').send({ phone: PHONE }), 429, 'too_many_attempts');
+        app.clock.advance(1);
+      }
+      expect(waits).toEqual([60, 300, 900, 3600, 3600]);
+      expect(app.events.filter((e) => e.type === 'lock')).toEqual([
+        { type: 'lock', failures: 5, wait: 60 },
+        { type: 'lock', failures: 10, wait: 300 },
+        { type: 'lock', failures: 15, wait: 900 },
+        { type: 'lock', failures: 20, wait: 3600 },
+        { type: 'lock', failures: 25, wait: 3600 },
+      ]);
+      expect(app.events.filter((e) => e.type === 'refused' && e.reason === 'locked').length).toBeGreaterThanOrEqual(10);
+    });
+
+    it('should start again from 1 minute after a sign-in', async () => {
+      const app = lockApp();
+      for (let run = 0; run < 2; run++) {
+        const agent = browserAgent(app.app);
+        await agent.post('/auth/phone/start').send({ phone: PHONE });
+        const code = codeFrom(app.outbox.at(-1));
+        for (let i = 0; i < 5; i++) await agent.post('/auth/phone/verify').send({ code: wrongCode(code) });
+        app.clock.advance(run === 0 ? 60 : 300);
+      }
+      const agent = browserAgent(app.app);
+      await agent.post('/auth/phone/start').send({ phone: PHONE });
+      expect((await agent.post('/auth/phone/verify').send({ code: codeFrom(app.outbox.at(-1)) })).status).toBe(200);
+
+      const again = browserAgent(app.app);
+      await again.post('/auth/phone/start').send({ phone: PHONE });
+      const code = codeFrom(app.outbox.at(-1));
+      for (let i = 0; i < 5; i++) await again.post('/auth/phone/verify').send({ code: wrongCode(code) });
+      expect(expectError(await browserAgent(app.app).post('/auth/phone/start').send({ phone: PHONE }), 429, 'too_many_attempts').retryAfter).toBe(60);
+    });
+
+    it('should forget a run a day after its last wrong code', async () => {
+      const app = lockApp();
+      const agent = browserAgent(app.app);
+      await agent.post('/auth/phone/start').send({ phone: PHONE });
+      const code = codeFrom(app.outbox.at(-1));
+      for (let i = 0; i < 4; i++) await agent.post('/auth/phone/verify').send({ code: wrongCode(code) });
+      expect(await app.strategy.service.settings.limits.failureCount(PHONE)).toBe(4);
+      app.clock.advance(86_400);
+      expect(await app.strategy.service.settings.limits.failureCount(PHONE)).toBe(0);
     });
   });
 

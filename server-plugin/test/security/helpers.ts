@@ -3,7 +3,7 @@
 
 import type supertest from 'supertest';
 import { expect } from 'vitest';
-import { HTTP_STATUS, localProvider, type PendingVerification, type StartRequest, type VerifyProvider } from '../../src/index.js';
+import { HTTP_STATUS, localProvider, MemoryLimitStore, type LimitStore, type PendingVerification, type StartRequest, type VerifyProvider } from '../../src/index.js';
 import type { LimitsOptions } from '../../src/limits.js';
 import type { SentMessage } from '../harness.js';
 
@@ -91,4 +91,28 @@ export async function sequentially<T>(n: number, fn: (i: number) => Promise<T>):
   const out: T[] = [];
   for (let i = 0; i < n; i++) out.push(await fn(i));
   return out;
+}
+
+/**
+ * A memory LimitStore that works until `down.now` is set, then rejects every call about a
+ * key starting with `only` (`send:`, `failures:`, `breaker:`; '' for all) as an unreachable
+ * Redis would; `error` makes the rejection (some clients name the key in it).
+ */
+export function flakyLimitStore(only = '', error: (key: string) => Error = () => new Error('connect ECONNREFUSED 10.0.0.5:6379')) {
+  const down = { now: false };
+  const inner = new MemoryLimitStore();
+  const keysOf = (arg: unknown): string[] =>
+    typeof arg === 'string' ? [arg] : Array.isArray(arg) ? arg.map((k: unknown) => (typeof k === 'string' ? k : (k as { key: string }).key)) : [];
+  const store = new Proxy(inner, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        const hit = keysOf(args[0]).find((key) => key.startsWith(only));
+        if (down.now && hit !== undefined) return Promise.reject(error(hit));
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  }) as LimitStore;
+  return { down, store };
 }

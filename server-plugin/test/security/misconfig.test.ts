@@ -27,6 +27,34 @@ describe('misconfiguration', () => {
       expect(lines[0]).toMatch(/^error /);
     });
 
+    it.each([
+      ['Infinity', Infinity],
+      ['a function that trusts everyone', () => true],
+      ["the two halves of IPv4 ('0.0.0.0/1', '128.0.0.0/1')", ['0.0.0.0/1', '128.0.0.0/1']],
+      ["every IPv4-mapped address ('::ffff:0.0.0.0/96')", '::ffff:0.0.0.0/96'],
+      ["['loopback', '::/1'] (every global IPv6 address)", ['loopback', '::/1']],
+      ['a hop count of 10 000', 10_000],
+    ])('should log ERR_PV_PERMISSIVE_TRUST_PROXY for %s too', async (_, trustProxy) => {
+      const { app, log } = createTestApp({ trustProxy });
+      await browserAgent(app).get('/auth/phone/config');
+      expect(log.lines.filter((l) => l.includes('ERR_PV_PERMISSIVE_TRUST_PROXY'))).toEqual([expect.stringMatching(/^error /)]);
+    });
+
+    it.each(['0.0.0.0/0', '::/0'])('should never see %s: Express itself refuses it when it is set', (range) => {
+      expect(() => createTestApp({ trustProxy: range })).toThrow(/invalid range/);
+    });
+
+    it.each([
+      ['a hop count', 2],
+      ['loopback', 'loopback'],
+      ['a proxy subnet', '10.0.0.0/8'],
+      ['a function that trusts only the proxy', (address: string) => address === '10.0.0.1'],
+    ])('should say nothing for %s', async (_, trustProxy) => {
+      const { app, log } = createTestApp({ trustProxy });
+      await browserAgent(app).get('/auth/phone/config');
+      expect(log.lines).toEqual([]);
+    });
+
     it('should say nothing for a hop count', async () => {
       const { agent, log } = createTestApp({ trustProxy: 1 });
       await agent.get('/auth/phone/config');

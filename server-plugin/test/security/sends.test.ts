@@ -2,12 +2,11 @@
 // a pumping target. Per number, per client network (IPv6 by /56), per number range and
 // in all; a send that did not happen is given back; a limiter that is down fails closed.
 
-import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import type { LimitsOptions } from '../../src/limits.js';
 import { browserAgent, createTestApp } from '../harness.js';
-import { countingProvider, expectError, gb, sequentially, wideLimits } from './helpers.js';
+import { countingProvider, expectError, flakyLimitStore, gb, sequentially, wideLimits } from './helpers.js';
 
 const PHONE = '+447400123456';
 
@@ -134,32 +133,15 @@ describe('sends: what a code costs', () => {
   });
 
   describe('the limiter store down', () => {
-    /** Limiters that work until `down.now` is set, then reject every call as an unreachable Redis would. */
-    function flakyLimiters(only = 'pv:') {
-      const down = { now: false };
-      const createLimiter = (o: { keyPrefix: string; points: number; duration: number }): RateLimiterAbstract => {
-        const limiter = new RateLimiterMemory(o);
-        if (!o.keyPrefix.startsWith(only)) return limiter;
-        return new Proxy(limiter, {
-          get(target, property, receiver) {
-            const value = Reflect.get(target, property, receiver) as unknown;
-            if (typeof value !== 'function') return value;
-            return (...args: unknown[]) => (down.now ? Promise.reject(new Error('connect ECONNREFUSED 10.0.0.5:6379')) : (value as (...a: unknown[]) => unknown).apply(target, args));
-          },
-        });
-      };
-      return { down, createLimiter };
-    }
-
     it.each([
-      ['every limiter', 'pv:'],
-      ['the send limits', 'pv:send:'],
-      ['the failure lock', 'pv:failures'],
-      ['the breaker', 'pv:breaker:'],
+      ['every limiter', ''],
+      ['the send limits', 'send:'],
+      ['the failure lock', 'failures:'],
+      ['the breaker', 'breaker:'],
     ])('should refuse /start with 503 provider_unavailable and no provider call when %s cannot answer (fail closed)', async (_, only) => {
-      const { down, createLimiter } = flakyLimiters(only);
+      const { down, store } = flakyLimitStore(only);
       const counting = countingProvider();
-      const { agent, log } = createTestApp({ provider: counting.provider, options: { limits: { createLimiter } } });
+      const { agent, log } = createTestApp({ provider: counting.provider, options: { limits: { store } } });
       down.now = true;
       const res = await agent.post('/auth/phone/start').send({ phone: PHONE });
       const error = expectError(res, 503, 'provider_unavailable');
@@ -170,9 +152,9 @@ describe('sends: what a code costs', () => {
     });
 
     it('should refuse /resend and /verify too while the store is down, and work again after', async () => {
-      const { down, createLimiter } = flakyLimiters();
+      const { down, store } = flakyLimitStore();
       const counting = countingProvider();
-      const { agent, clock } = createTestApp({ provider: counting.provider, options: { limits: { createLimiter } } });
+      const { agent, clock } = createTestApp({ provider: counting.provider, options: { limits: { store } } });
       expect((await agent.post('/auth/phone/start').send({ phone: PHONE })).status).toBe(200);
       const code = counting.outbox.at(-1)!.text.slice(0, 6);
       down.now = true;

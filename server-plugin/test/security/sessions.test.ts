@@ -3,6 +3,7 @@
 // is worth nothing afterwards, logout ends the login, and a verification belongs to the
 // session that started it (ASVS 6.6.2).
 
+import session from 'express-session';
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { browserAgent, codeFrom, createTestApp, sessionCookie } from '../harness.js';
@@ -108,4 +109,67 @@ describe('sessions', () => {
       expect((await other.post('/auth/phone/verify').send({ code: otherCode })).status).toBe(200);
     });
   });
+
+  describe('a session store that fails at sign-in', () => {
+    /**
+     * A memory session store whose next `set` of a signed-in session, or next `destroy`, fails
+     * as a lost Redis would; while `down`, every write fails.
+     */
+    class FailingAtLogin extends session.MemoryStore {
+      failSave = 0;
+      failDestroy = 0;
+      down = false;
+      override set(sid: string, data: session.SessionData, callback?: (error?: unknown) => void): void {
+        if (this.down) return void callback?.(new Error('ECONNREFUSED'));
+        if (this.failSave > 0 && (data as { passport?: unknown }).passport) {
+          this.failSave -= 1;
+          return void callback?.(new Error('ETIMEDOUT writing the session'));
+        }
+        super.set(sid, data, callback);
+      }
+      override destroy(sid: string, callback?: (error?: unknown) => void): void {
+        if (this.down) return void callback?.(new Error('ECONNREFUSED'));
+        if (this.failDestroy > 0) {
+          this.failDestroy -= 1;
+          return void callback?.(new Error('ETIMEDOUT destroying the session'));
+        }
+        super.destroy(sid, callback);
+      }
+    }
+
+    function failingApp() {
+      const store = new FailingAtLogin();
+      const counting = countingProvider();
+      const test = createTestApp({ provider: counting.provider, sessionStore: store });
+      return { ...test, ...counting, store };
+    }
+
+    it.each([
+      ['the save of the signed-in session fails', (store: FailingAtLogin) => void (store.failSave = 1)],
+      ['the destroy of the pre-login session fails', (store: FailingAtLogin) => void (store.failDestroy = 1)],
+      ['every write fails for the whole request', (store: FailingAtLogin) => void (store.down = true)],
+    ])('should answer 503, sign nobody in, and let the same code sign in once the store is back, when %s', async (_, breakIt) => {
+      const app = failingApp();
+      await app.agent.post('/auth/phone/start').send({ phone: PHONE });
+      const code = codeFrom(app.outbox.at(-1));
+      breakIt(app.store);
+
+      const failed = await app.agent.post('/auth/phone/verify').send({ code });
+      app.store.down = false;
+      expectError(failed, 503, 'provider_unavailable');
+      expect(failed.body.error.retryAfter).toBeGreaterThan(0);
+      expect(app.log.lines.filter((l) => l.includes('internal error'))).toEqual([]);
+      expect(app.log.lines).toEqual([expect.stringMatching(/^error session store failed at sign-in; nobody was signed in and the code stays usable: (ETIMEDOUT|ECONNREFUSED)/)]);
+      expect((await app.agent.get('/account')).status).toBe(401);
+      expect(Object.values(await app.sessionData()).filter((s) => s.passport)).toEqual([]);
+
+      const retried = await app.agent.post('/auth/phone/verify').send({ code });
+      expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+      expect((await app.agent.get('/account')).body).toEqual({ signedIn: true, phone: PHONE });
+      // Once, and once only: the code is spent now.
+      expectError(await browserAgent(app.app).post('/auth/phone/verify').send({ code }), 409, 'no_pending_verification');
+      expect(app.calls.check).toBe(2);
+    });
+  });
 });
+

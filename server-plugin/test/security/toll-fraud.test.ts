@@ -107,14 +107,19 @@ describe('toll fraud', () => {
       expect((await app.agent.post('/auth/phone/verify').send({ code: codeFrom(app.outbox.at(-1)) })).status).toBe(200);
     }
 
+    /** GB mobiles in ten different ranges: `spread(3)` is `+447400312345`. */
+    const spread = (n: number) => `+4474003${n}2345`;
+
     it('should open for a country whose sends never sign in, log once, and leave other countries alone', async () => {
       const app = breakerApp();
-      for (let i = 0; i < 5; i++) expect((await app.start(gb(i))).status).toBe(200);
-      for (let i = 5; i < 15; i++) {
-        const error = expectError(await app.start(gb(i)), 429, 'rate_limited');
+      // One send per range: no range reaches minSends, the country does.
+      for (let i = 0; i < 5; i++) expect((await app.start(spread(i))).status).toBe(200);
+      for (let i = 5; i < 10; i++) {
+        const error = expectError(await app.start(spread(i)), 429, 'rate_limited');
         expect(error.retryAfter).toBeGreaterThan(0);
       }
       expect(app.calls.start).toBe(5);
+      expectError(await app.start(gb(1)), 429, 'rate_limited');
       const warnings = app.log.lines.filter((l) => l.includes('breaker open'));
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/^warn .*country:GB/);
@@ -138,6 +143,18 @@ describe('toll fraud', () => {
       expectError(await app.start(gb(5)), 429, 'rate_limited');
       expect(app.log.lines.filter((l) => l.includes('breaker open'))).toEqual([expect.stringContaining('range:+44740012')]);
       expect((await app.start('+447400130009')).status).toBe(200);
+    });
+
+    it('should pause a range with the default settings before its country (30 sends an hour per range, 20 to judge)', async () => {
+      const counting = countingProvider();
+      const test = createTestApp({ provider: counting.provider, options: { limits: wideLimits({ perPrefix: undefined }) } });
+      const start = (phone: string) => test.agent.post('/auth/phone/start').send({ phone });
+      for (let i = 0; i < 20; i++) expect((await start(gb(i))).status).toBe(200);
+      expectError(await start(gb(20)), 429, 'rate_limited');
+      expect(test.log.lines.filter((l) => l.includes('breaker open'))).toEqual([expect.stringContaining('range:+44740012')]);
+      // The rest of the country is not paused.
+      expect((await start('+447400130009')).status).toBe(200);
+      expect(counting.calls.start).toBe(21);
     });
 
     it('should stay closed while sends sign in', async () => {
