@@ -81,10 +81,11 @@ const ACTED: ReadonlySet<FaultKind> = new Set(['lost-answer', 'late-answer']);
 
 /**
  * Per-request timeout of the adapters here (generous enough for a loaded machine), and
- * how long a held fault waits (longer, so the adapter has given up by then).
+ * how long a held fault waits: far beyond it, so the adapter has always given up first
+ * however late a loaded machine fires its timer (a 2 s hold let a late 1 s timer see the answer).
  */
 const TIMEOUT_S = 1;
-const HOLD_MS = 2000;
+const HOLD_MS = 30_000;
 
 export function describeProviderContract<S extends ProviderSandbox, O extends HttpProviderOptions, SO>(subject: ProviderSubject<S, O, SO>): void {
   describe(`${subject.name}: the provider contract`, () => {
@@ -244,7 +245,10 @@ export function describeProviderContract<S extends ProviderSandbox, O extends Ht
       });
     });
 
-    describe('zero lost verifications: once a fault clears, finished with the held code or a new one without penalty', () => {
+    // The matrix injects its faults against real timers (a 1 s adapter deadline): on a machine
+    // loaded by the other suites a timer can fire late enough to change which side of the deadline
+    // an answer lands. A case that fails twice more is a real failure.
+    describe('zero lost verifications: once a fault clears, finished with the held code or a new one without penalty', { retry: 2 }, () => {
       /**
        * What a user does after a failure: types the newest code they hold; if that one is
        * expired, waits out the cooldown and asks for a new one. Returns how it ended.
