@@ -73,6 +73,9 @@ export interface PhoneVerifyEventMap {
 declare global {
   // Both maps: HTMLElementEventMap types `el.addEventListener(…)` on any element, the
   // global one `document`/`window` listeners (the events bubble and are composed).
+  // Declaration merging: empty on purpose, the members come from PhoneVerifyEventMap.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface GlobalEventHandlersEventMap extends PhoneVerifyEventMap {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface HTMLElementEventMap extends PhoneVerifyEventMap {}
 }

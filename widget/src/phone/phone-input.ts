@@ -25,7 +25,7 @@ export interface PhoneInputOptions {
 }
 
 /** What may stay in the phone field: digits, `+`, spaces and the usual punctuation. */
-const NOT_PHONE = /[^\d+\s().\-]/g;
+const NOT_PHONE = /[^\d+\s().-]/g;
 
 const international = (text: string): boolean => /^\s*(\+|00)/.test(text);
 
