@@ -14,6 +14,9 @@ const EVENT_TYPES = {
   'phone-verify-challenge': 'PhoneVerifyChallengeEvent',
 };
 
+/** Every styles module of the element, where the `--phone-verify-*` properties get their defaults. */
+const STYLE_FILES = ['./src/phone-verify.styles.ts', './src/code/code-step.styles.ts', './src/country/combobox.styles.ts'];
+
 /** Where the declarations live in the published package (vite.config.ts's two builds). */
 const MODULE_ENTRY = 'dist/module/index.js';
 const DEFINING_FILES = ['dist/module/define.js', 'dist/module/react.js', 'dist/phone-verify.js'];
@@ -55,7 +58,8 @@ function cssDefaults(css) {
 const publicOnly = {
   name: 'phone-verify:public-only',
   packageLinkPhase({ customElementsManifest }) {
-    const defaults = cssDefaults(readFileSync(new URL('./src/phone-verify.styles.ts', import.meta.url), 'utf8'));
+    // The first render's styles and the lazy chunks' (code step, country list) declare them all.
+    const defaults = cssDefaults(STYLE_FILES.map((file) => readFileSync(new URL(file, import.meta.url), 'utf8')).join('\n'));
     const declarations = [];
     const baseClasses = new Set();
     for (const module of customElementsManifest.modules) {
