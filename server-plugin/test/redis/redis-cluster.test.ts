@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PhoneVerifyConfigError } from '../../src/errors.js';
 import { Limits } from '../../src/limits.js';
 import { localProvider } from '../../src/providers/local.js';
 import { createRedisClient, RedisLimitStore, RedisStore } from '../../src/redis-store.js';
@@ -58,6 +59,12 @@ describeStoreContract('RedisStore on a 3-master Redis Cluster', (clock) => {
 });
 
 describe('on a 3-master Redis Cluster', () => {
+  it('createRedisClient refuses a cluster configuration without nodes, and gives the nodes fail-fast options', () => {
+    expect(() => createRedisClient({ cluster: [] })).toThrow(PhoneVerifyConfigError);
+    expect(cluster.options.enableOfflineQueue).toBe(false);
+    expect(cluster.options.redisOptions?.commandTimeout).toBe(1000);
+  });
+
   it('is a real cluster: a script over keys of two slots is refused (CROSSSLOT)', async () => {
     const [a, b] = ['pv:x:1', 'pv:x:2'];
     expect(await cluster.cluster('KEYSLOT', a)).not.toBe(await cluster.cluster('KEYSLOT', b));
