@@ -154,14 +154,14 @@ describe('adversarial, across both processes at once', () => {
         expect(invalid.map((r) => r.json.error.attemptsLeft).sort()).toEqual([1, 2, 3, 4]);
         expect(codes.filter((c) => c === 'too_many_attempts')).toHaveLength(16);
         // The number's failure count holds exactly the judged wrong codes: 5, not 20.
-        expect(await inspect.hget(`pv:failures:${phone}`, 'n'), phone).toBe('5');
+        expect(await inspect.hget(`pv:{limits}:failures:${phone}`, 'n'), phone).toBe('5');
 
         for (const demo of demos) {
           const right = await victim.verify(demo, code);
           expect(right.status, right.text).toBe(429);
           expect(right.json.error.code).toBe('too_many_attempts');
         }
-        expect(await inspect.hget(`pv:failures:${phone}`, 'n'), phone).toBe('5');
+        expect(await inspect.hget(`pv:{limits}:failures:${phone}`, 'n'), phone).toBe('5');
         expect((await victim.get(pick(), '/account')).status).toBe(302);
       }),
     );

@@ -288,6 +288,6 @@ describe('limits are shared across processes', () => {
     }
     expect((await frank.get(a, '/account')).status).toBe(302);
     // The number's wrong-code count (its lock across verifications, 100 a day) is one count in Redis, not one per process.
-    expect(await onRedis((client) => client.hget(`pv:failures:${phone}`, 'n'))).toBe('5');
+    expect(await onRedis((client) => client.hget(`pv:{limits}:failures:${phone}`, 'n'))).toBe('5');
   });
 });

@@ -3,7 +3,7 @@
 // behind a load balancer share one truth. Every store method is one Lua script:
 // one round trip, atomic on the server, never a read-modify-write across trips.
 
-import { Redis, type Cluster, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { PhoneVerifyConfigError } from './errors.js';
 import type { Counter, CounterState, FailurePolicy, FailureReservation, FailureState, LimitStore, TakeResult } from './limit-store.js';
 import type { Channel } from './protocol.js';
@@ -352,14 +352,41 @@ export const FAIL_FAST_REDIS_OPTIONS = {
   retryStrategy: (attempt: number): number => Math.min(attempt * 100, 2000),
 } as const satisfies RedisOptions;
 
+/** A Redis Cluster for {@link createRedisClient}: some of its nodes (it finds the rest), and ioredis's options. */
+export interface RedisClusterConfig {
+  /** Startup nodes: `{ host, port }` or `redis://host:port` (any master or replica; the client discovers the others). */
+  cluster: ClusterNode[];
+  /** Options of each node's connection (TLS, password, timeouts); the fail-fast ones are applied under yours. */
+  redisOptions?: RedisOptions;
+  /** ioredis's Cluster options (`natMap`, `scaleReads`, …); offline queueing is off unless you turn it on. */
+  clusterOptions?: ClusterOptions;
+}
+
 /**
  * An ioredis client that fails fast during an outage and recovers by itself: see
  * {@link RedisStore} for what each option does. It connects at once; commands fail
  * until it is ready (`await once(client, 'ready')` to wait). It emits `error` on every
  * failed reconnection: attach a listener that logs, or ioredis prints each one.
+ *
+ * Given `{ cluster: [...] }` it returns an ioredis `Cluster` with the same fail-fast
+ * options on every node's connection. TLS: a `rediss://` URL, or `redisOptions: { tls: {} }`
+ * for a cluster (Node's `tls.connect` options: `ca`, `servername`, …).
  */
-export function createRedisClient(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, { ...FAIL_FAST_REDIS_OPTIONS, ...options });
+export function createRedisClient(url: string, options?: RedisOptions): Redis;
+export function createRedisClient(config: RedisClusterConfig): Cluster;
+export function createRedisClient(target: string | RedisClusterConfig, options: RedisOptions = {}): RedisClient {
+  if (typeof target === 'string') return new Redis(target, { ...FAIL_FAST_REDIS_OPTIONS, ...options });
+  if (!target || !Array.isArray(target.cluster) || target.cluster.length === 0) {
+    throw new PhoneVerifyConfigError('ERR_PV_REDIS_CLIENT', 'createRedisClient needs a redis:// or rediss:// URL, or { cluster: [{ host, port }, ...] }');
+  }
+  const { retryStrategy, ...perNode } = FAIL_FAST_REDIS_OPTIONS;
+  return new Cluster(target.cluster, {
+    // While the cluster is unreachable, commands fail at once rather than wait in a queue (as above).
+    enableOfflineQueue: false,
+    clusterRetryStrategy: retryStrategy,
+    ...target.clusterOptions,
+    redisOptions: { ...perNode, ...target.redisOptions },
+  });
 }
 
 export interface RedisLimitStoreOptions {
@@ -367,8 +394,10 @@ export interface RedisLimitStoreOptions {
   client: RedisClient;
   /**
    * Start of every key, to keep several applications on one Redis apart; use the same
-   * prefix as the RedisStore. Default `pv:`. On Redis Cluster use a hash tag (`{pv}:`):
-   * a send's counters are taken in one script, so they must live in one slot.
+   * prefix as the RedisStore. Default `pv:`. Every key then carries the hash tag
+   * `{limits}` (`pv:{limits}:send:…`), unless the prefix has a tag of its own: a send's
+   * counters, the global one among them, are taken in one script, so on Redis Cluster
+   * they must all live in one slot.
    */
   keyPrefix?: string;
 }
@@ -484,7 +513,7 @@ export class RedisLimitStore implements LimitStore {
       throw new PhoneVerifyConfigError('ERR_PV_REDIS_CLIENT', 'RedisLimitStore needs { client }: an ioredis client (createRedisClient(url))');
     }
     this.client = client;
-    this.keyPrefix = options.keyPrefix ?? 'pv:';
+    this.keyPrefix = limitKeyPrefix(options.keyPrefix ?? 'pv:');
     for (const [name, lua] of Object.entries(LIMIT_SCRIPTS)) client.defineCommand(name, { lua });
     for (const [name, lua] of Object.entries(FAILURE_SCRIPTS)) client.defineCommand(name, { numberOfKeys: 1, lua });
   }
@@ -540,6 +569,17 @@ export class RedisLimitStore implements LimitStore {
     const full = keys.map((k) => this.keyPrefix + k);
     return script in LIMIT_SCRIPTS ? command.call(this.client, full.length, ...full, ...args) : command.call(this.client, ...(full as [never]), ...args);
   }
+}
+
+/**
+ * The limit store's prefix with one hash tag for all its keys: Redis Cluster hashes only
+ * what is inside the first `{…}`, so every key gets the same slot and a multi-key script is
+ * allowed. A prefix that already has a non-empty tag (`{pv}:`) keeps it.
+ */
+function limitKeyPrefix(prefix: string): string {
+  const open = prefix.indexOf('{');
+  const close = open < 0 ? -1 : prefix.indexOf('}', open + 1);
+  return close > open + 1 ? prefix : `${prefix}{limits}:`;
 }
 
 function policyArgs(policy: FailurePolicy, now: number): string[] {

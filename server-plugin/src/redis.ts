@@ -9,6 +9,7 @@ export {
   RedisLimitStore,
   RedisStore,
   type RedisClient,
+  type RedisClusterConfig,
   type RedisLimitStoreOptions,
   type RedisStoreOptions,
 } from './redis-store.js';

@@ -210,11 +210,11 @@ export class VerificationService {
     if (!verification) throw errors.gone();
     // A verification dead of wrong guesses says so before the number's lock does (it began with them).
     if (verification.attempts >= s.maxAttempts) throw errors.exhausted();
-    // A number locked by wrong codes is refused before its code is looked at, and the lock's count does not grow.
-    await s.limits.assertNotLocked(verification.phone);
     // Security fix: the number's failure is reserved atomically before the code is judged (and given
     // back unless the code turns out wrong), so parallel guesses on several verifications of one
-    // number cannot all slip past the lock check above.
+    // number cannot all slip past a separate lock check. The reservation is the lock check too: a
+    // number locked by wrong codes is refused here, before its code is looked at, and the lock's
+    // count does not grow (one Redis round trip, not two).
     const releaseFailure = await s.limits.reserveFailure(verification.phone);
     // Counted before the code is looked at, atomically: of 50 parallel guesses, at most maxAttempts are judged.
     const attempts = await this.store.addAttempt(id).catch(async (error: unknown) => {
@@ -235,7 +235,8 @@ export class VerificationService {
       await this.store.addAttempt(id, -1);
       throw error;
     }
-    if (result.status !== 'wrong') await releaseFailure();
+    // A sign-in clears the number's failures (below), which gives the reserved one back too.
+    if (result.status !== 'wrong' && result.status !== 'approved') await releaseFailure();
 
     switch (result.status) {
       case 'approved': {
@@ -243,6 +244,7 @@ export class VerificationService {
         try {
           consumed = await this.store.consume(id);
         } catch (error) {
+          await releaseFailure();
           // The store failed, so whether it consumed is unknown (a timed-out Redis command can still run
           // later). Put the verification back, so the same code works once the store is back: only this
           // session holds its id, and a sign-in that did consume it replaced that session, so nothing can
@@ -251,9 +253,12 @@ export class VerificationService {
           throw error;
         }
         // Another request with the same code won the race (NIST §3.2.7: accepted once).
-        if (!consumed) throw errors.gone();
-        await s.limits.clearFailures(consumed.phone);
-        await s.breaker.recordVerified(breakerKeys(consumed.phone, countryOf(consumed.phone)));
+        if (!consumed) {
+          await releaseFailure();
+          throw errors.gone();
+        }
+        // Both best effort and independent: sent together, one round trip's wait instead of two.
+        await Promise.all([s.limits.clearFailures(consumed.phone), s.breaker.recordVerified(breakerKeys(consumed.phone, countryOf(consumed.phone)))]);
         return consumed;
       }
       case 'expired':

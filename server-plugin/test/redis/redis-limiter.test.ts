@@ -29,13 +29,14 @@ afterEach(async () => {
 
 /** Two processes' Limits, on two connections, in a key space no other test uses. */
 function twoProcesses(options: Omit<LimitsOptions, 'store'> = {}, clock = Date.now) {
-  const keyPrefix = `lim${++n}:`;
+  const prefix = `lim${++n}:`;
   const log = new LogSpy();
   return {
-    keyPrefix,
+    // Where the keys are: the prefix, then the store's one hash tag.
+    keyPrefix: `${prefix}{limits}:`,
     log,
-    limitsA: new Limits({ ...options, store: new RedisLimitStore({ client: a, keyPrefix }) }, log, { clock }),
-    limitsB: new Limits({ ...options, store: new RedisLimitStore({ client: b, keyPrefix }) }, log, { clock }),
+    limitsA: new Limits({ ...options, store: new RedisLimitStore({ client: a, keyPrefix: prefix }) }, log, { clock }),
+    limitsB: new Limits({ ...options, store: new RedisLimitStore({ client: b, keyPrefix: prefix }) }, log, { clock }),
   };
 }
 
@@ -146,12 +147,18 @@ describe('RedisLimitStore', () => {
     expect(await limitsA.failureCount(phone)).toBe(0);
   });
 
-  it('should keep the default pv: keys when no prefix is given', async () => {
+  it('should keep the default pv: keys, hash-tagged {limits} for one cluster slot, when no prefix is given', async () => {
     const limits = new Limits({ perPhone: [{ points: 9, duration: 60 }], store: new RedisLimitStore({ client: a }) }, new LogSpy());
     const who = '+447400111111';
     await limits.admitSend({ phone: who });
-    expect(await a.hget(`pv:send:per_phone:0:${who}`, 'c')).toBe('1');
-    expect(await a.exists('pv:send:global:0:all')).toBe(1);
+    expect(await a.hget(`pv:{limits}:send:per_phone:0:${who}`, 'c')).toBe('1');
+    expect(await a.exists('pv:{limits}:send:global:0:all')).toBe(1);
+  });
+
+  it('should keep a prefix that has a hash tag of its own as it is', async () => {
+    const limits = new Limits({ perPhone: [{ points: 9, duration: 60 }], store: new RedisLimitStore({ client: a, keyPrefix: 'app{tagged}:' }) }, new LogSpy());
+    await limits.admitSend({ phone: '+447400111112' });
+    expect(await a.exists('app{tagged}:send:global:0:all')).toBe(1);
   });
 
   it('should fail closed when Redis is down: provider_unavailable, promptly, and pass again once it is back', async () => {

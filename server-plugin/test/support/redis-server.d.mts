@@ -4,6 +4,8 @@
 export interface RedisServerOptions {
   /** Append-only file, fsync'd on every write, so data survives a restart. Default off. */
   persistence?: boolean;
+  /** More redis-server arguments, e.g. `['--cluster-enabled', 'yes']`. */
+  args?: string[];
 }
 /** Where redis-server is ($REDIS_SERVER, /usr/bin, then PATH), or a clear error. */
 export declare function findRedisServer(): string;

@@ -79,6 +79,7 @@ export class RedisServer {
   /** @type {number} */ port;
   /** @type {string} */ dir;
   #persistence;
+  #extraArgs;
   #binary;
   /** @type {import('node:child_process').ChildProcess | undefined} */ #child;
   #exited = Promise.resolve();
@@ -86,8 +87,9 @@ export class RedisServer {
   #paused = false;
 
   /** Use `RedisServer.launch()`. */
-  constructor(binary, port, dir, persistence) {
+  constructor(binary, port, dir, persistence, extraArgs = []) {
     this.#binary = binary;
+    this.#extraArgs = extraArgs;
     this.port = port;
     this.dir = dir;
     this.#persistence = persistence;
@@ -99,7 +101,7 @@ export class RedisServer {
     const dir = await mkdtemp(join(tmpdir(), 'pv-redis-'));
     let lastError;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const server = new RedisServer(binary, await freePort(), dir, options.persistence ?? false);
+      const server = new RedisServer(binary, await freePort(), dir, options.persistence ?? false, options.args ?? []);
       try {
         await server.start();
         return server;
@@ -131,6 +133,7 @@ export class RedisServer {
       '--daemonize', 'no',
       '--logfile', '',
       ...(this.#persistence ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+      ...this.#extraArgs,
     ];
     this.#output = '';
     const child = spawn(this.#binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
