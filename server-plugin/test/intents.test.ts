@@ -221,8 +221,8 @@ describe('link', () => {
   });
 
   it('answers phone_taken for another account’s number, only once the code is proven', async () => {
-    const { agent, outbox, changes } = intentsApp();
-    await signIn(browserAgent(agent.app), outbox, BOB);
+    const { app, agent, outbox, changes } = intentsApp();
+    await signIn(browserAgent(app), outbox, BOB);
     await signIn(agent, outbox, ALICE);
     // The start says nothing about who owns the number: no enumeration oracle.
     const { res: started, code } = await startVerification(agent, outbox, { phone: BOB, intent: 'link' });
@@ -301,9 +301,9 @@ describe('stepup', () => {
   });
 
   it('is refused for a number locked by wrong sign-in codes', async () => {
-    const { agent, outbox } = intentsApp();
+    const { app, agent, outbox } = intentsApp();
     await signIn(agent, outbox, ALICE);
-    const stranger = browserAgent(agent.app);
+    const stranger = browserAgent(app);
     const { code } = await startVerification(stranger, outbox, { phone: ALICE });
     for (let i = 0; i < 5; i++) await stranger.post('/auth/phone/verify').send({ code: wrongCode(code) });
     const res = await agent.post('/auth/phone/start').send({ intent: 'stepup' });
@@ -318,10 +318,10 @@ describe('one budget per number across intents', () => {
     const local = localProvider({ sender: (phone, text, channel) => void outbox.push({ phone, text, channel }) });
     let judged = 0;
     const provider: VerifyProvider = { ...local, check: (...args) => ((judged += 1), local.check(...args)) };
-    const { agent } = intentsApp({ provider });
+    const { app, agent } = intentsApp({ provider });
     await signIn(agent, outbox, ALICE);
     judged = 0;
-    const other = browserAgent(agent.app);
+    const other = browserAgent(app);
     const { code: verifyCode } = await startVerification(other, outbox, { phone: ALICE, intent: 'verify', purpose: 'signup' });
     const started = await agent.post('/auth/phone/start').send({ intent: 'stepup' });
     expect(started.status).toBe(200);
