@@ -39,6 +39,12 @@ export interface PhoneVerifyMessages {
   channelName: Record<Channel, string>;
   resendReady: string;
   signedIn: string;
+  /** Done with `intent="verify"`: proven, nobody signed in. */
+  numberVerified: string;
+  /** Done with `intent="link"`: the number is on the account. */
+  numberLinked: string;
+  /** Done with `intent="stepup"`: re-proven. */
+  steppedUp: string;
   loading: string;
   retry: string;
   phoneRequired: string;
@@ -99,6 +105,9 @@ export const defaultMessages: PhoneVerifyMessages = {
   channelName: { sms: 'text message', voice: 'phone call', whatsapp: 'WhatsApp', flashcall: 'missed call', telegram: 'Telegram' },
   resendReady: 'You can ask for a new code now.',
   signedIn: 'Your number is verified. You are signed in.',
+  numberVerified: "Your number is verified.",
+  numberLinked: "Your number is saved on your account.",
+  steppedUp: "Your number is confirmed. You can continue.",
   loading: 'Loading…',
   retry: 'Try again',
   phoneRequired: 'Enter your phone number.',

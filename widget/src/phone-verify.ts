@@ -41,6 +41,14 @@ const PHONE_FIELD_CODE = /^(phone_|invalid_phone|country_not_allowed)/;
 /** The intents the server knows; an unknown `intent` attribute falls back to `signin`. */
 const INTENTS: readonly Intent[] = ['signin', 'verify', 'link', 'stepup'];
 
+/** What the done step says, by intent: only a sign-in says "signed in". */
+function doneText(m: PhoneVerifyMessages, intent: Intent): string {
+  if (intent === 'verify') return m.numberVerified;
+  if (intent === 'link') return m.numberLinked;
+  if (intent === 'stepup') return m.steppedUp;
+  return m.signedIn;
+}
+
 /** Where the page's challenge (CAPTCHA) shows while the server asks for it. */
 const challengeSlot = html`<slot name="challenge"></slot>`;
 
@@ -350,7 +358,7 @@ export class PhoneVerify extends FormAssociatedElement {
           focus: () => this.#loadChunks(),
         });
       case 'done':
-        return html`<p id="done" part="done" class="done" tabindex="-1">${m.signedIn}</p>`;
+        return html`<p id="done" part="done" class="done" tabindex="-1">${doneText(m, this.intent)}</p>`;
     }
     return this.#code?.render() ?? nothing;
   }

@@ -39,6 +39,8 @@ describe('<phone-verify intent>', () => {
     expect(detail.user).to.deep.equal({});
     expect(detail.proof).to.match(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     await stepIs(el, 'done');
+    // Nobody was signed in, and the element does not say so.
+    expect(part(el, 'done').textContent).to.equal('Your number is verified.');
     expect(el.value).to.equal(detail.proof);
     expect(new FormData(form).get('proof')).to.equal(detail.proof);
     await expect(el).to.be.accessible();
