@@ -45,6 +45,8 @@ export interface PhoneVerifyMessages {
   numberLinked: string;
   /** Done with `intent="stepup"`: re-proven. */
   steppedUp: string;
+  /** The first step of `intent="stepup"`, above its single "Send code" button. */
+  stepUpPrompt: string;
   loading: string;
   retry: string;
   phoneRequired: string;
@@ -105,9 +107,10 @@ export const defaultMessages: PhoneVerifyMessages = {
   channelName: { sms: 'text message', voice: 'phone call', whatsapp: 'WhatsApp', flashcall: 'missed call', telegram: 'Telegram' },
   resendReady: 'You can ask for a new code now.',
   signedIn: 'Your number is verified. You are signed in.',
-  numberVerified: "Your number is verified.",
-  numberLinked: "Your number is saved on your account.",
-  steppedUp: "Your number is confirmed. You can continue.",
+  numberVerified: 'Your number is verified.',
+  numberLinked: 'Your number is saved on your account.',
+  steppedUp: 'Your number is confirmed. You can continue.',
+  stepUpPrompt: 'We will send a code to the number on your account.',
   loading: 'Loading…',
   retry: 'Try again',
   phoneRequired: 'Enter your phone number.',
@@ -139,13 +142,13 @@ export const defaultMessages: PhoneVerifyMessages = {
     provider_unavailable: 'The code could not be sent. Please try again in a few seconds.',
     forbidden: 'This number cannot be used to sign in here.',
     not_found: 'Phone sign-in is not set up at this address.',
-    already_signed_in: "You are signed in to another account. Sign out first to use this number.",
-    phone_taken: "This number belongs to another account.",
-    step_up_required: "Please verify your phone number again to continue.",
-    proof_invalid: "This phone confirmation is not valid. Please verify your number again.",
-    proof_expired: "This phone confirmation has expired. Please verify your number again.",
-    proof_used: "This phone confirmation was already used. Please verify your number again.",
-    proof_wrong_purpose: "This phone confirmation was made for something else. Please verify your number again.",
+    already_signed_in: 'You are signed in to another account. Sign out first to use this number.',
+    phone_taken: 'This number belongs to another account.',
+    step_up_required: 'Please verify your phone number again to continue.',
+    proof_invalid: 'This phone confirmation is not valid. Please verify your number again.',
+    proof_expired: 'This phone confirmation has expired. Please verify your number again.',
+    proof_used: 'This phone confirmation was already used. Please verify your number again.',
+    proof_wrong_purpose: 'This phone confirmation was made for something else. Please verify your number again.',
     internal_error: 'Something went wrong on our side. Please try again.',
     network_error: 'We could not reach the server. Check your connection and try again.',
     invalid_response: 'The server gave an unexpected answer. Please try again.',

@@ -15,6 +15,7 @@ import { filterCountries, type Country } from './countries.js';
 import { FlowController } from './flow/flow-controller.js';
 import { publicStep, type FlowState, type FlowStep } from './flow/flow.js';
 import { FormAssociatedElement } from './form/form-associated.js';
+import { maskedTail, renderStepUpStep } from './intent-step.js';
 import { formatDuration, isRightToLeft } from './i18n.js';
 import { errorText, isolate, noticeText } from './i18n/flow-text.js';
 import { LanguageController } from './i18n/language-controller.js';
@@ -326,6 +327,13 @@ export class PhoneVerify extends FormAssociatedElement {
     this.#flow.start({ phone: phone.value.trim(), ...(country ? { country } : {}), ...this.#intentFields() }, (e164) => phone.display(e164), () => this.#loadCode());
   }
 
+  /** Step-up sends no number: the server uses the account's, and the code step shows it masked. */
+  #handleStepUpSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    if (this.#flow.state.step !== 'enter-phone' || this.isDisabled) return;
+    this.#flow.start({ phone: '', intent: 'stepup' }, maskedTail, () => this.#loadCode());
+  }
+
   /** The start request's intent fields: none for a plain sign-in, so older servers see what they always saw. */
   #intentFields(): Pick<StartRequest, 'intent' | 'purpose'> {
     const intent = (INTENTS as readonly string[]).includes(this.intent) ? this.intent : 'signin';
@@ -344,6 +352,9 @@ export class PhoneVerify extends FormAssociatedElement {
         return html`<button part="retry" class="secondary" type="button" @click=${() => this.#flow.load(true)}>${m.retry}</button>`;
       case 'enter-phone':
       case 'sending':
+        if (this.intent === 'stepup') {
+          return renderStepUpStep({ m, locked: state.step === 'sending', disabled, submit: (event) => this.#handleStepUpSubmit(event) });
+        }
         return renderPhoneStep({
           m,
           combo: this.#combo,

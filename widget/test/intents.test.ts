@@ -59,4 +59,29 @@ describe('<phone-verify intent>', () => {
       spy.restore();
     }
   });
+
+  it('should step up with one "Send code" step and the account number masked (stepup)', async () => {
+    // Signed in first, by a sign-in element on the same router (the session cookie is shared).
+    const signin = await loaded(html`<phone-verify endpoint="/auth/stepup"></phone-verify>`);
+    typeInto(part<HTMLInputElement>(signin, 'phone-input'), '+44 7400 123456');
+    part(signin, 'submit').click();
+    await stepIs(signin, 'enter-code');
+    typeInto(part<HTMLInputElement>(signin, 'code-input'), await codeFor(GB_MOBILE));
+    await stepIs(signin, 'done');
+
+    const el = await loaded(html`<phone-verify endpoint="/auth/stepup" intent="stepup"></phone-verify>`);
+    expect(el.shadowRoot!.querySelector('[part="phone-input"]')).to.equal(null);
+    expect(part(el, 'hint').textContent).to.equal('We will send a code to the number on your account.');
+    await expect(el).to.be.accessible();
+    part(el, 'submit').click();
+    await stepIs(el, 'enter-code');
+    expect(el.shadowRoot!.textContent).to.contain('•••• 3456');
+    expect(el.shadowRoot!.textContent).not.to.contain('7400');
+    const success = oneEvent(el, 'phone-verify-success') as Promise<PhoneVerifySuccessEvent>;
+    typeInto(part<HTMLInputElement>(el, 'code-input'), await codeFor(GB_MOBILE));
+    expect((await success).detail.intent).to.equal('stepup');
+    await stepIs(el, 'done');
+    expect(part(el, 'done').textContent).to.equal('Your number is confirmed. You can continue.');
+    await expect(el).to.be.accessible();
+  });
 });
