@@ -21,6 +21,13 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   provider_unavailable: 503,
   forbidden: 403,
   not_found: 404,
+  already_signed_in: 409,
+  phone_taken: 409,
+  step_up_required: 401,
+  proof_invalid: 400,
+  proof_expired: 410,
+  proof_used: 409,
+  proof_wrong_purpose: 400,
   internal_error: 500,
 };
 
@@ -152,6 +159,15 @@ export const errors = {
   /** The application's `beforeSend` said no. */
   refused: () => new PhoneVerifyError('forbidden', 'This request was refused; try again later.'),
   crossSite: (why: string) => new PhoneVerifyError('forbidden', `Cross-site request refused: ${why}.`),
+  /** `signin` proved another account's number while someone is signed in. */
+  alreadySignedIn: () => new PhoneVerifyError('already_signed_in', 'You are signed in to another account; sign out first to use this number.'),
+  /** `link` or `stepup` without a signed-in user. */
+  signInFirst: () => new PhoneVerifyError('forbidden', 'Sign in first.'),
+  /** `link`: the number is another account's (said only after the code is proven). */
+  phoneTaken: () => new PhoneVerifyError('phone_taken', 'This number belongs to another account.'),
+  /** `stepup` for a user whose account has no number. */
+  noPhoneOnAccount: () => new PhoneVerifyError('forbidden', 'This account has no phone number to verify.'),
+  stepUpRequired: () => new PhoneVerifyError('step_up_required', 'Verify your phone number again to continue.'),
 
   // --- our own parts and the provider
   /** A store (verifications, limits, breaker, sessions) failed: refuse, never half-done. */

@@ -14,6 +14,9 @@ export {
   type VerifyResult,
 } from './strategy.js';
 export { phoneVerifyRouter, type RouterOptions } from './router.js';
+export { type IntentOptions, type StepUpStamp } from './intents.js';
+export { PhoneProofs, type PhoneProofClaims, type PhoneProofOptions, type VerifyPhoneProofOptions } from './proof.js';
+export { requireRecentPhoneVerification, type RecentPhoneVerificationOptions } from './step-up.js';
 export { VerificationService, type ResendInput, type StartInput } from './service.js';
 export { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
 export { failClosedStore, MemoryStore, type MemoryStoreOptions, type SendRelease, type SendReservation, type SendRules, type Verification, type VerificationStore } from './store.js';

@@ -9,6 +9,7 @@ import { MemoryLimitStore } from './limit-store.js';
 import { Limits, type LimitsOptions } from './limits.js';
 import { consoleLogger, type Logger } from './logger.js';
 import { isKnownCountry, type NumberType } from './phone.js';
+import type { PhoneProofOptions } from './proof.js';
 import type { Channel } from './protocol.js';
 import { MemoryStore, type VerificationStore } from './store.js';
 import type { VerifyProvider } from './providers/types.js';
@@ -61,6 +62,16 @@ export interface PhoneVerifyOptions {
   name?: string;
   /** Like passport-local: `verify(req, phone, done)` instead of `verify(phone, done)`. Default `false`. */
   passReqToCallback?: boolean;
+  /**
+   * When someone is signed in and a sign-in proves the number of a different user:
+   * `'refuse'` (default) answers 409 `already_signed_in` and keeps who is signed in;
+   * `'switch'` signs the other user in.
+   */
+  whenSignedIn?: 'refuse' | 'switch';
+  /** Whether two user objects are the same account. Default: the same object, or equal `id`s. */
+  sameUser?: (a: unknown, b: unknown) => boolean;
+  /** Phone proofs for the `verify` intent: signing key, audience, minutes. Without it, `verify` is refused. */
+  proof?: PhoneProofOptions;
 }
 
 /** Every key `PhoneVerifyOptions` has: anything else is a typo we refuse at start-up. */
@@ -83,6 +94,9 @@ const OPTION_KEYS = [
   'onEvent',
   'name',
   'passReqToCallback',
+  'whenSignedIn',
+  'sameUser',
+  'proof',
 ] as const satisfies readonly (keyof PhoneVerifyOptions)[];
 
 const LIMIT_KEYS = ['perPhone', 'perPhoneClient', 'perIp', 'perPrefix', 'global', 'challenged', 'failures', 'store'] as const satisfies readonly (keyof LimitsOptions)[];

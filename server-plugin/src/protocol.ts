@@ -75,7 +75,18 @@ export interface StartRequest {
   locale?: string;
   /** The page's challenge (CAPTCHA) answer, after a `challenge_required` error. */
   challengeToken?: string;
+  /**
+   * What the proven number is for. Default `signin`. `verify` answers a phone proof and
+   * signs nobody in; `link` adds or changes the signed-in user's number; `stepup`
+   * re-proves the signed-in user's own number (then `phone` is not sent: the server knows it).
+   */
+  intent?: Intent;
+  /** With `intent: 'verify'`: what the proof is for (the app's word, e.g. `signup`). Default `verify`. */
+  purpose?: string;
 }
+
+/** What a verification is for; the server decides what each may do. */
+export type Intent = 'signin' | 'verify' | 'link' | 'stepup';
 
 /** `POST /resend`: send the pending verification again, optionally on another channel. */
 export interface ResendRequest {
@@ -113,7 +124,16 @@ export type UserSummary = Record<string, unknown>;
 
 export interface VerifyResponse {
   status: 'approved';
+  /** The intent of the verification; absent for `signin` from servers before intents. */
+  intent?: Intent;
+  /** The signed-in user (`signin`, `link`); `{}` for `verify` and `stepup`. */
   user: UserSummary;
+  /** `verify`: the phone proof, a compact JWS for your form handler's `verifyPhoneProof`. */
+  proof?: string;
+  /** `verify` and `link`: the proven number in E.164. */
+  phone?: string;
+  /** `stepup`: when the session was stamped (ms since the epoch). */
+  verifiedAt?: number;
   /** Where the application wants the browser to go next, if it said. */
   redirect?: string;
 }
@@ -155,6 +175,20 @@ export type ErrorCode =
   | 'forbidden'
   /** No such endpoint. */
   | 'not_found'
+  /** `signin` proved the number of another account while someone is signed in (the server does not switch). */
+  | 'already_signed_in'
+  /** `link`: the proven number belongs to another account. */
+  | 'phone_taken'
+  /** A guarded action needs a recent step-up (`requireRecentPhoneVerification`). */
+  | 'step_up_required'
+  /** The phone proof is missing, malformed, tampered with or for another site. */
+  | 'proof_invalid'
+  /** The phone proof's minutes are up. */
+  | 'proof_expired'
+  /** The phone proof was used before (single use). */
+  | 'proof_used'
+  /** The phone proof was made for another purpose. */
+  | 'proof_wrong_purpose'
   /** A fault on the server; details are in its log, never in the response. */
   | 'internal_error';
 

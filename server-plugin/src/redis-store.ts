@@ -318,6 +318,12 @@ export class RedisStore implements VerificationStore {
     return (await this.client.get(this.claimKey(phone))) ?? undefined;
   }
 
+  async rememberOnce(key: string, ttlMs: number): Promise<boolean> {
+    // SET NX PX is one atomic command: of several processes, exactly one is first.
+    const ttl = Math.max(1, Math.ceil(finiteNumber('ttlMs', ttlMs)));
+    return (await this.client.set(`${this.keyPrefix}once:${key}`, '1', 'PX', ttl, 'NX')) === 'OK';
+  }
+
   /** The Redis key of a verification. */
   key(id: string): string {
     return `${this.keyPrefix}v:${id}`;

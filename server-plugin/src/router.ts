@@ -8,6 +8,7 @@ import type session from 'express-session';
 import passport from 'passport';
 import { errors, PhoneVerifyConfigError, PhoneVerifyError } from './errors.js';
 import { crossSiteGuard } from './guard.js';
+import { accountPhone, completeIntent, INTENT_OPTION_KEYS, readIntent, signedInUser, type IntentOptions } from './intents.js';
 import { metadataAnswers } from './metadata.js';
 import { checkOptionKeys } from './options.js';
 import { maskPhonesIn } from './phone.js';
@@ -15,7 +16,7 @@ import { Endpoints, type Channel, type ErrorBody, type MetadataType, type UserSu
 import type { SendContext } from './service.js';
 import type { PhoneVerifyStrategy } from './strategy.js';
 
-export interface RouterOptions<User> {
+export interface RouterOptions<User> extends IntentOptions<User> {
   /** What the widget learns about the signed-in user (its `phone-verify-success` event). Default: `{ id }` when the user has one. */
   summarize?: (user: User) => UserSummary;
   /** Where the browser should go after sign-in; sent to the widget, which follows it unless told not to. */
@@ -50,7 +51,16 @@ export interface RouterOptions<User> {
 const MAX_CHALLENGE_TOKEN = 4096;
 
 /** Every key `RouterOptions` has: anything else is a typo (`successRedirct`) refused at start-up. */
-const ROUTER_OPTION_KEYS = ['summarize', 'successRedirect', 'passport', 'bodyLimit', 'allowedOrigins', 'beforeSend', 'challenge'] as const satisfies readonly (keyof RouterOptions<unknown>)[];
+const ROUTER_OPTION_KEYS = [
+  'summarize',
+  'successRedirect',
+  'passport',
+  'bodyLimit',
+  'allowedOrigins',
+  'beforeSend',
+  'challenge',
+  ...INTENT_OPTION_KEYS,
+] as const satisfies readonly (keyof RouterOptions<unknown>)[];
 
 /**
  * The session cookie is `secure: true` but this request came over plain HTTP: the
@@ -226,19 +236,24 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   router.post(Endpoints.start, handle(async (req, res) => {
     requireSession(req);
     const body = jsonBody(req);
-    const phone = body.phone;
+    const { intent, purpose } = readIntent(body, strategy, options);
+    // link and stepup are for the signed-in; stepup's number is the account's, never the request's.
+    const user = intent === 'link' || intent === 'stepup' ? signedInUser<User>(req) : undefined;
+    const phone = intent === 'stepup' ? await accountPhone(user as User, options) : body.phone;
     if (typeof phone !== 'string') throw errors.invalidRequest('"phone" is required and must be a string.');
     const input: Parameters<typeof service.start>[0] = { phone };
     const country = optionalString(body, 'country', 2);
     const channel = optionalChannel(body);
     const locale = optionalString(body, 'locale', 35);
-    if (country !== undefined) input.country = country.toUpperCase();
+    if (country !== undefined && intent !== 'stepup') input.country = country.toUpperCase();
     if (channel !== undefined) input.channel = channel;
     if (locale !== undefined) input.locale = locale;
 
     const { verification, response } = await service.start(input, sendContext(req, true));
     const previous = req.session.phoneVerify;
     req.session.phoneVerify = { id: verification.id, expiresAt: verification.expiresAt };
+    if (intent !== 'signin') req.session.phoneVerify.intent = intent;
+    if (purpose !== undefined) req.session.phoneVerify.purpose = purpose;
     // A new number replaces the old verification: its code must stop working.
     if (previous) await service.cancel(previous.id);
     res.json(response);
@@ -259,6 +274,27 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
 
   router.post(Endpoints.verify, (req, res, next) => {
     requireSession(req);
+    const pendingBefore = req.session.phoneVerify;
+    const intent = pendingBefore?.intent;
+    if (intent !== undefined && intent !== 'signin') {
+      // No login here: the code is checked on the same budget as a sign-in, then the intent finishes.
+      return void strategy
+        .checkPending(req)
+        .then(async (verified) => {
+          delete req.session.phoneVerify;
+          try {
+            res.json(await completeIntent(req, intent, verified, pendingBefore!.purpose, strategy, { ...options, summarize }));
+          } catch (error) {
+            // Your link or phoneOf failed (a database down?): nothing was done, so the code must work again.
+            if (!(error instanceof PhoneVerifyError)) {
+              await service.restore(verified).catch(() => undefined);
+              req.session.phoneVerify = pendingBefore;
+            }
+            throw error;
+          }
+        })
+        .catch(next);
+    }
     // A per-request copy of this router's own strategy, as Passport makes of a registered
     // one: it works whatever name the strategy was registered under (options.name,
     // NestJS's PassportStrategy(…, 'name')), and concurrent requests never share state.
@@ -269,6 +305,8 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
       }
       // req.login regenerates the session (Passport ≥ 0.6): the pre-login id and the pending verification are gone.
       const preLogin = { id: req.sessionID, data: JSON.parse(JSON.stringify(req.session)) as session.SessionData };
+      // The strategy dropped the used-up verification from the session; a failed login puts both back.
+      if (pendingBefore) preLogin.data.phoneVerify = pendingBefore;
       req.login(user, (loginError) => {
         if (loginError) {
           // The session store failed at sign-in: nobody is signed in, and the code must work again.

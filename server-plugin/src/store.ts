@@ -86,6 +86,12 @@ export interface VerificationStore {
   claimPhone(phone: string, id: string, expiresAt: number): Promise<string | undefined>;
   /** The id last claimed for `phone`, while that claim lasts. */
   claimedFor(phone: string): Promise<string | undefined>;
+  /**
+   * Remember `key` for `ttlMs` and say whether this call was the first to do so: true
+   * once, false for every later call until it expires. Atomic across processes (the
+   * single use of phone proofs). Optional for stores written before phone proofs.
+   */
+  rememberOnce?(key: string, ttlMs: number): Promise<boolean>;
 }
 
 export interface MemoryStoreOptions {
@@ -103,6 +109,8 @@ export class MemoryStore implements VerificationStore {
   private readonly entries = new Map<string, Verification>();
   /** phone → the verification that is live for it, and until when. */
   private readonly claims = new Map<string, { id: string; expiresAt: number }>();
+  /** rememberOnce's keys → until when they are remembered. */
+  private readonly remembered = new Map<string, number>();
   private readonly clock: () => number;
   private readonly timer: NodeJS.Timeout;
 
@@ -126,6 +134,9 @@ export class MemoryStore implements VerificationStore {
     }
     for (const [phone, claim] of this.claims) {
       if (claim.expiresAt <= now) this.claims.delete(phone);
+    }
+    for (const [key, until] of this.remembered) {
+      if (until <= now) this.remembered.delete(key);
     }
   }
 
@@ -199,6 +210,14 @@ export class MemoryStore implements VerificationStore {
     return this.claim(phone);
   }
 
+  async rememberOnce(key: string, ttlMs: number): Promise<boolean> {
+    const now = this.clock();
+    const until = this.remembered.get(key);
+    if (until !== undefined && until > now) return false;
+    this.remembered.set(key, now + ttlMs);
+    return true;
+  }
+
   /** The live claim's id; an expired one is dropped on sight. */
   private claim(phone: string): string | undefined {
     const claim = this.claims.get(phone);
@@ -228,10 +247,10 @@ export class MemoryStore implements VerificationStore {
 export function failClosedStore(store: VerificationStore, logger: Logger): VerificationStore {
   const guard =
     <K extends keyof VerificationStore>(name: K) =>
-    async (...args: Parameters<VerificationStore[K]>): Promise<Awaited<ReturnType<VerificationStore[K]>>> => {
+    async (...args: Parameters<Required<VerificationStore>[K]>): Promise<Awaited<ReturnType<Required<VerificationStore>[K]>>> => {
       try {
         // Looked up at call time, so the store's own methods stay the ones that run.
-        return await (store[name] as (...a: typeof args) => ReturnType<VerificationStore[K]>).apply(store, args);
+        return await (store[name] as (...a: typeof args) => ReturnType<Required<VerificationStore>[K]>).apply(store, args);
       } catch (error) {
         if (error instanceof PhoneVerifyError) throw error;
         logger.error(`verification store failed (${name}), refusing: ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
@@ -249,5 +268,6 @@ export function failClosedStore(store: VerificationStore, logger: Logger): Verif
     delete: guard('delete'),
     claimPhone: guard('claimPhone'),
     claimedFor: guard('claimedFor'),
+    ...(typeof store.rememberOnce === 'function' ? { rememberOnce: guard('rememberOnce') } : {}),
   };
 }

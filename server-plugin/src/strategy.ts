@@ -10,8 +10,10 @@ import passportCustom from 'passport-custom';
 import { errors, PhoneVerifyConfigError, PhoneVerifyError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { PhoneVerifyOptions } from './options.js';
+import { PhoneProofs, type VerifyPhoneProofOptions } from './proof.js';
+import type { Intent } from './protocol.js';
 import { VerificationService } from './service.js';
-import type { Verification } from './store.js';
+import { failClosedStore, type Verification } from './store.js';
 
 /** What the session keeps between start and verify. Gone after login (Passport regenerates the session). */
 export interface PendingSessionData {
@@ -19,6 +21,10 @@ export interface PendingSessionData {
   id: string;
   /** When it expires (ms since the epoch), to tell "expired" from "never started". */
   expiresAt: number;
+  /** What it was started for; absent means `signin`. */
+  intent?: Intent;
+  /** `verify`: the purpose its proof will carry. */
+  purpose?: string;
 }
 
 // passport-custom types its name as the literal 'custom'; a subclass needs its own.
@@ -75,6 +81,8 @@ export class PhoneVerifyStrategy<User = unknown> extends CustomStrategy {
   override readonly name: string;
   /** Owns the verifications: the router starts them, this strategy checks them. */
   readonly service: VerificationService;
+  /** Issues and checks phone proofs (the `verify` intent); undefined without `options.proof`. */
+  readonly proofs: PhoneProofs | undefined;
 
   // Overloads in pairs with the same parameters, so `(phone, done) => …` is typed without
   // annotations under strict (no TS7006): first the returning style, whose result is
@@ -95,15 +103,35 @@ export class PhoneVerifyStrategy<User = unknown> extends CustomStrategy {
     }
     const withRequest = options.passReqToCallback === true;
     const logger = service.settings.logger;
+    if (options.whenSignedIn !== undefined && options.whenSignedIn !== 'refuse' && options.whenSignedIn !== 'switch') {
+      throw new PhoneVerifyConfigError('ERR_PV_WHEN_SIGNED_IN', `options.whenSignedIn must be 'refuse' or 'switch', got ${JSON.stringify(options.whenSignedIn)}`);
+    }
+    const signedIn = { switch: options.whenSignedIn === 'switch', sameUser: options.sameUser ?? sameAccount };
     super((req, done) => {
       // passport-custom catches only synchronous throws: every rejection is routed to done().
-      authenticatePhone(service, req as Request, (phone) => callVerify(verify, withRequest, req as Request, phone, logger)).then(
+      authenticatePhone(service, req as Request, signedIn, (phone) => callVerify(verify, withRequest, req as Request, phone, logger)).then(
         ({ user, info }) => done(null, user, info),
         (error: unknown) => (error instanceof PhoneVerifyError ? done(null, false, error) : done(error)),
       );
     });
     this.name = name;
     this.service = service;
+    this.proofs = options.proof ? new PhoneProofs(options.proof, failClosedStore(service.settings.store, logger), service.settings.clock) : undefined;
+  }
+
+  /**
+   * The number a phone proof (the `verify` intent's answer) was made for, checked and
+   * used up: call it in the handler the proof is posted to. Throws a PhoneVerifyError
+   * `proof_invalid`, `proof_expired`, `proof_used` or `proof_wrong_purpose`.
+   */
+  async verifyPhoneProof(token: unknown, options: VerifyPhoneProofOptions): Promise<string> {
+    if (!this.proofs) throw new PhoneVerifyConfigError('ERR_PV_NO_PROOF', 'verifyPhoneProof needs the strategy option proof: { secret, audience }');
+    return (await this.proofs.verify(token, options)).phone;
+  }
+
+  /** The router's check for intents other than `signin`: the same code check and budget, no login. */
+  checkPending(req: Request): Promise<Verification> {
+    return checkPendingCode(this.service, req);
   }
 
   /**
@@ -122,11 +150,16 @@ export class PhoneVerifyStrategy<User = unknown> extends CustomStrategy {
 /** The verification each signing-in request consumed, until its session is saved (or the request is gone). */
 const consumed = new WeakMap<Request, Verification>();
 
-async function authenticatePhone<User>(
-  service: VerificationService,
-  req: Request,
-  verify: (phone: string) => Promise<User | false>,
-): Promise<{ user: User | false; info?: PhoneVerifyError }> {
+/** The same account: the same object, or the same `id` (a deserialized req.user is another object). */
+function sameAccount(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  const idOf = (user: unknown): unknown => (user as { id?: unknown } | null | undefined)?.id;
+  const id = idOf(a);
+  return (typeof id === 'string' || typeof id === 'number') && id === idOf(b);
+}
+
+/** Checks the code in the body against this session's pending verification; consumes it when right. */
+async function checkPendingCode(service: VerificationService, req: Request): Promise<Verification> {
   const code: unknown = req.body?.code;
   if (typeof code !== 'string' || code.length > 32) {
     throw errors.invalidRequest('Send the code as a string: {"code": "123456"}.');
@@ -135,9 +168,8 @@ async function authenticatePhone<User>(
   if (!pending) {
     throw errors.gone();
   }
-  let verified;
   try {
-    verified = await service.check(pending.id, code);
+    return await service.check(pending.id, code);
   } catch (error) {
     // The store forgets a verification when it expires; the session remembers when that was.
     if (error instanceof PhoneVerifyError && error.code === 'no_pending_verification' && pending.expiresAt <= service.settings.clock()) {
@@ -145,7 +177,19 @@ async function authenticatePhone<User>(
     }
     throw error;
   }
+}
+
+async function authenticatePhone<User>(
+  service: VerificationService,
+  req: Request,
+  signedIn: { switch: boolean; sameUser: (a: unknown, b: unknown) => boolean },
+  verify: (phone: string) => Promise<User | false>,
+): Promise<{ user: User | false; info?: PhoneVerifyError }> {
+  const verified = await checkPendingCode(service, req);
   consumed.set(req, verified);
+  // Used up: a session Passport does not regenerate ({ session: false }) must not keep pointing at it.
+  const pending = req.session.phoneVerify;
+  delete req.session.phoneVerify;
   let user;
   try {
     user = await verify(verified.phone);
@@ -153,9 +197,16 @@ async function authenticatePhone<User>(
     // Your verify failed (a database down?): nobody signed in, so the code must work again.
     consumed.delete(req);
     await service.restore(verified).catch(() => undefined);
+    req.session.phoneVerify = pending;
     throw error;
   }
   if (!user) return { user: false, info: errors.cannotSignIn() };
+  // Never switch accounts by surprise: a signed-in alice who proves bob's number stays alice.
+  const current = (req as { user?: unknown }).user;
+  if (current && !signedIn.switch && !signedIn.sameUser(current, user)) {
+    consumed.delete(req);
+    return { user: false, info: errors.alreadySignedIn() };
+  }
   return { user };
 }
 

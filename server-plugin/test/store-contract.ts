@@ -341,5 +341,15 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect((await store.get('v1'))!.state).toEqual({ codeHmac: 'new' });
       });
     });
+
+    describe('rememberOnce (single-use phone proofs)', () => {
+      it('should say true to the first call only, however many race', async () => {
+        const { store } = await setup();
+        const answers = await Promise.all(Array.from({ length: 10 }, () => store.rememberOnce!('proof:a', TTL)));
+        expect(answers.filter(Boolean)).toHaveLength(1);
+        expect(await store.rememberOnce!('proof:a', TTL)).toBe(false);
+        expect(await store.rememberOnce!('proof:b', TTL)).toBe(true);
+      });
+    });
   });
 }

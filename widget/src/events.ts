@@ -2,7 +2,7 @@
 // The element's events as classes with typed details. None carries the code or the
 // full phone number: pages often forward events to analytics.
 
-import type { Channel, UserSummary } from '@phone-verify/server-plugin/protocol';
+import type { Channel, Intent, UserSummary } from '@phone-verify/server-plugin/protocol';
 import type { ClientErrorCode } from './client.js';
 
 export interface PhoneVerifySentDetail {
@@ -13,8 +13,12 @@ export interface PhoneVerifySentDetail {
 }
 
 export interface PhoneVerifySuccessDetail {
-  /** The signed-in user as the server summarised it. */
+  /** The signed-in user as the server summarised it (`{}` for `verify` and `stepup`). */
   user: UserSummary;
+  /** What the number was proven for: the element's `intent`, as the server answered it. */
+  intent: Intent;
+  /** `intent="verify"`: the phone proof, for your form handler's `verifyPhoneProof`. */
+  proof?: string;
   /** Where the server wants the browser to go; followed unless the event is canceled. */
   redirect?: string;
 }

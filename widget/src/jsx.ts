@@ -15,6 +15,10 @@ export interface PhoneVerifyJsxProps extends DetailedHTMLProps<HTMLAttributes<Ph
   endpoint?: string;
   'default-country'?: string;
   'mobile-only'?: boolean;
+  /** `signin` (default), `verify`, `link` or `stepup`. */
+  intent?: 'signin' | 'verify' | 'link' | 'stepup';
+  /** With `intent="verify"`: what the phone proof is for. */
+  purpose?: string;
   name?: string;
   disabled?: boolean;
   /** Replacements for any message (an object: React 19 sets it as the property). */

@@ -39,6 +39,14 @@ export interface PhoneVerifyMessages {
   channelName: Record<Channel, string>;
   resendReady: string;
   signedIn: string;
+  /** Done with `intent="verify"`: proven, nobody signed in. */
+  numberVerified: string;
+  /** Done with `intent="link"`: the number is on the account. */
+  numberLinked: string;
+  /** Done with `intent="stepup"`: re-proven. */
+  steppedUp: string;
+  /** The first step of `intent="stepup"`, above its single "Send code" button. */
+  stepUpPrompt: string;
   loading: string;
   retry: string;
   phoneRequired: string;
@@ -99,6 +107,10 @@ export const defaultMessages: PhoneVerifyMessages = {
   channelName: { sms: 'text message', voice: 'phone call', whatsapp: 'WhatsApp', flashcall: 'missed call', telegram: 'Telegram' },
   resendReady: 'You can ask for a new code now.',
   signedIn: 'Your number is verified. You are signed in.',
+  numberVerified: 'Your number is verified.',
+  numberLinked: 'Your number is saved on your account.',
+  steppedUp: 'Your number is confirmed. You can continue.',
+  stepUpPrompt: 'We will send a code to the number on your account.',
   loading: 'Loading…',
   retry: 'Try again',
   phoneRequired: 'Enter your phone number.',
@@ -130,6 +142,13 @@ export const defaultMessages: PhoneVerifyMessages = {
     provider_unavailable: 'The code could not be sent. Please try again in a few seconds.',
     forbidden: 'This number cannot be used to sign in here.',
     not_found: 'Phone sign-in is not set up at this address.',
+    already_signed_in: 'You are signed in to another account. Sign out first to use this number.',
+    phone_taken: 'This number belongs to another account.',
+    step_up_required: 'Please verify your phone number again to continue.',
+    proof_invalid: 'This phone confirmation is not valid. Please verify your number again.',
+    proof_expired: 'This phone confirmation has expired. Please verify your number again.',
+    proof_used: 'This phone confirmation was already used. Please verify your number again.',
+    proof_wrong_purpose: 'This phone confirmation was made for something else. Please verify your number again.',
     internal_error: 'Something went wrong on our side. Please try again.',
     network_error: 'We could not reach the server. Check your connection and try again.',
     invalid_response: 'The server gave an unexpected answer. Please try again.',

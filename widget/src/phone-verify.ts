@@ -5,6 +5,7 @@
 // each a controller or template of its own. Importing this module registers nothing (see define.ts).
 
 import { css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import type { Intent, StartRequest } from '@phone-verify/server-plugin/protocol';
 import { atMost, chunkStyles, loadCodeStep, loadCombobox, loadFormattingChunk } from './chunks.js';
 import type { CodeStepController } from './code/code-step.js';
 import { formatSeconds } from './code/countdown.js';
@@ -14,6 +15,7 @@ import { filterCountries, type Country } from './countries.js';
 import { FlowController } from './flow/flow-controller.js';
 import { publicStep, type FlowState, type FlowStep } from './flow/flow.js';
 import { FormAssociatedElement } from './form/form-associated.js';
+import { maskedTail, renderStepUpStep } from './intent-step.js';
 import { formatDuration, isRightToLeft } from './i18n.js';
 import { errorText, isolate, noticeText } from './i18n/flow-text.js';
 import { LanguageController } from './i18n/language-controller.js';
@@ -37,6 +39,17 @@ export type PhoneVerifyStep = Exclude<FlowStep, 'resending' | 'canceling'>;
 /** Errors about what was typed in the phone field. */
 const PHONE_FIELD_CODE = /^(phone_|invalid_phone|country_not_allowed)/;
 
+/** The intents the server knows; an unknown `intent` attribute falls back to `signin`. */
+const INTENTS: readonly Intent[] = ['signin', 'verify', 'link', 'stepup'];
+
+/** What the done step says, by intent: only a sign-in says "signed in". */
+function doneText(m: PhoneVerifyMessages, intent: Intent): string {
+  if (intent === 'verify') return m.numberVerified;
+  if (intent === 'link') return m.numberLinked;
+  if (intent === 'stepup') return m.steppedUp;
+  return m.signedIn;
+}
+
 /** Where the page's challenge (CAPTCHA) shows while the server asks for it. */
 const challengeSlot = html`<slot name="challenge"></slot>`;
 
@@ -46,7 +59,10 @@ const challengeSlot = html`<slot name="challenge"></slot>`;
  * @attr endpoint - Where the server plugin's router is mounted. Default `/auth/phone`.
  * @attr default-country - ISO 3166-1 alpha-2 country preselected for national numbers.
  * @attr mobile-only - Accept only mobile numbers (checked in the browser once formatting has loaded; the server decides in the end).
- * @attr name - The form field name; the form value is the verified number in E.164 (`+447400123456`).
+ * @attr name - The form field name; the form value is the verified number in E.164 (`+447400123456`), or with `intent="verify"` the phone proof.
+ * @attr intent - What the number is proven for (reflected): `signin` (default), `verify` (a phone proof, nobody signed in),
+ *   `link` (adds the number to the signed-in user) or `stepup` (re-proves the signed-in user's number). The server decides what each may do.
+ * @attr purpose - With `intent="verify"`: what the proof is for (your word, e.g. `signup`); your server checks it.
  * @attr lang - The language, else the nearest ancestor's, else the document's: en (bundled), ar, de, es, fr, it, ja, nl, pl, pt-BR, zh-CN.
  * @attr disabled - Disables the element (reflected; a disabled `<fieldset>` or form disables it too, without the attribute).
  *
@@ -54,7 +70,7 @@ const challengeSlot = html`<slot name="challenge"></slot>`;
  *   pass its answer to `submitChallenge(token)`.
  *
  * @event phone-verify-sent - A code was sent. `detail: { channel, resendAfter }`; never the number or the code.
- * @event phone-verify-success - The code was right and the session is signed in. `detail: { user, redirect? }`.
+ * @event phone-verify-success - The code was right (for `signin`, the session is signed in). `detail: { user, intent, proof?, redirect? }`.
  *   Cancelable: call `preventDefault()` to stay on the page when the server sent a `redirect`.
  * @event phone-verify-error - A request failed (the element shows the message itself). `detail: { code }`.
  * @event phone-verify-challenge - The server wants the page's challenge before it sends a code: show it in the
@@ -110,6 +126,8 @@ export class PhoneVerify extends FormAssociatedElement {
     endpoint: {},
     defaultCountry: { attribute: 'default-country' },
     mobileOnly: { attribute: 'mobile-only', type: Boolean, reflect: true },
+    intent: { reflect: true },
+    purpose: {},
     strings: { attribute: false },
     country: { state: true },
   };
@@ -129,6 +147,10 @@ export class PhoneVerify extends FormAssociatedElement {
   declare defaultCountry: string | undefined;
   /** Accept only mobile numbers. Off by default: the server decides which numbers it takes. */
   declare mobileOnly: boolean;
+  /** What the number is proven for: `signin` (default), `verify`, `link` or `stepup`. Sent with the start request. */
+  declare intent: Intent;
+  /** With `intent="verify"`: the purpose the phone proof carries. */
+  declare purpose: string | undefined;
   /** Replacements for any of the messages of the current language (see `PhoneVerifyMessages`). */
   declare strings: PhoneVerifyStrings | undefined;
   /** The selected country (ISO 3166-1 alpha-2). */
@@ -161,6 +183,8 @@ export class PhoneVerify extends FormAssociatedElement {
     this.endpoint = '/auth/phone';
     this.defaultCountry = undefined;
     this.mobileOnly = false;
+    this.intent = 'signin';
+    this.purpose = undefined;
     this.strings = undefined;
     this.country = '';
   }
@@ -180,10 +204,11 @@ export class PhoneVerify extends FormAssociatedElement {
     return this.country;
   }
 
-  /** The verified number in E.164 after success, else `''`. Also the form value. */
+  /** After success the verified number in E.164 (with `intent="verify"` the phone proof, which a form handler can trust), else `''`. Also the form value. */
   get value(): string {
     const state = this.#flow.state;
-    return state.step === 'done' ? state.phone : '';
+    if (state.step !== 'done') return '';
+    return this.intent === 'verify' ? (state.proof ?? '') : state.phone;
   }
 
   /**
@@ -299,7 +324,21 @@ export class PhoneVerify extends FormAssociatedElement {
       if (!(await phone.mobile().finally(() => (this.#checking = false)))) problem = { code: 'phone_not_mobile', country };
     }
     if (problem) return void this.#flow.apply({ type: 'invalid', error: problem });
-    this.#flow.start({ phone: phone.value.trim(), ...(country ? { country } : {}) }, (e164) => phone.display(e164), () => this.#loadCode());
+    this.#flow.start({ phone: phone.value.trim(), ...(country ? { country } : {}), ...this.#intentFields() }, (e164) => phone.display(e164), () => this.#loadCode());
+  }
+
+  /** Step-up sends no number: the server uses the account's, and the code step shows it masked. */
+  #handleStepUpSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    if (this.#flow.state.step !== 'enter-phone' || this.isDisabled) return;
+    this.#flow.start({ phone: '', intent: 'stepup' }, maskedTail, () => this.#loadCode());
+  }
+
+  /** The start request's intent fields: none for a plain sign-in, so older servers see what they always saw. */
+  #intentFields(): Pick<StartRequest, 'intent' | 'purpose'> {
+    const intent = (INTENTS as readonly string[]).includes(this.intent) ? this.intent : 'signin';
+    if (intent === 'signin') return {};
+    return intent === 'verify' && this.purpose ? { intent, purpose: this.purpose } : { intent };
   }
 
   #renderStep(m: PhoneVerifyMessages): TemplateResult | typeof nothing {
@@ -313,6 +352,9 @@ export class PhoneVerify extends FormAssociatedElement {
         return html`<button part="retry" class="secondary" type="button" @click=${() => this.#flow.load(true)}>${m.retry}</button>`;
       case 'enter-phone':
       case 'sending':
+        if (this.intent === 'stepup') {
+          return renderStepUpStep({ m, locked: state.step === 'sending', disabled, submit: (event) => this.#handleStepUpSubmit(event) });
+        }
         return renderPhoneStep({
           m,
           combo: this.#combo,
@@ -327,7 +369,7 @@ export class PhoneVerify extends FormAssociatedElement {
           focus: () => this.#loadChunks(),
         });
       case 'done':
-        return html`<p id="done" part="done" class="done" tabindex="-1">${m.signedIn}</p>`;
+        return html`<p id="done" part="done" class="done" tabindex="-1">${doneText(m, this.intent)}</p>`;
     }
     return this.#code?.render() ?? nothing;
   }

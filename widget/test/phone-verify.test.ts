@@ -241,7 +241,7 @@ describe('<phone-verify>', () => {
       const success = oneEvent(el, 'phone-verify-success') as Promise<PhoneVerifySuccessEvent>;
       typeInto(input, code);
       const signedIn = await success;
-      expect(signedIn.detail).to.deep.equal({ user: { id: signedIn.detail.user.id } });
+      expect(signedIn.detail).to.deep.equal({ user: { id: signedIn.detail.user.id }, intent: 'signin' });
       expect(signedIn.detail.user.id).to.match(/^u\d+$/);
       expect(signedIn.cancelable).to.equal(true);
       await stepIs(el, 'done');

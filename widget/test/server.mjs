@@ -58,6 +58,10 @@ export async function startTestServer() {
   mount('/auth/redirect', { router: { successRedirect: '/signed-in' } });
   mount('/auth/flashcall', { resendAfter: 1, channels: ['flashcall', 'sms'] });
   mount('/auth/telegram', { resendAfter: 1, channels: ['telegram', 'sms'], telegramUsers: ['+447400123456'] });
+  // The verify intent: a phone proof instead of a sign-in (audience: the page's origin).
+  mount('/auth/proof', { resendAfter: 1, proof: { secret: 'widget tests sign proofs with this 32+ byte key' } });
+  // Step-up: the number comes from the signed-in account.
+  mount('/auth/stepup', { resendAfter: 1, router: { phoneOf: (user) => user.phone } });
 
   app.get('/__test/outbox', (req, res) => {
     const phone = String(req.query.phone ?? '');

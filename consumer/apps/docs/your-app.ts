@@ -5,6 +5,7 @@
 export interface User {
   id: string;
   phone: string;
+  name?: string;
 }
 
 /** Hands a text to "the SMS gateway". */
@@ -28,4 +29,23 @@ export const users = {
   get(id: string): User | undefined {
     return byId.get(id);
   },
+  findByPhone(phone: string): User | undefined {
+    return byPhone.get(phone);
+  },
+  async create(name: string, phone: string): Promise<User> {
+    const user = { id: `user-${byPhone.size + 1}`, phone, name };
+    byPhone.set(phone, user);
+    byId.set(user.id, user);
+    return user;
+  },
+  async setPhone(user: User, phone: string): Promise<void> {
+    byPhone.delete(user.phone);
+    user.phone = phone;
+    byPhone.set(phone, user);
+  },
 };
+
+/** Texts the old number that it was replaced (the README's onPhoneChanged). */
+export async function notifyNumberChanged(oldPhone: string): Promise<void> {
+  await sendSms(oldPhone, 'The phone number on your account was changed. If this was not you, contact support.');
+}

@@ -99,7 +99,8 @@ describe('toll fraud', () => {
   });
 
   describe('the conversion breaker', () => {
-    const breakerApp = () => fraudApp({ options: { breaker: { minSends: 5, minConversion: 0.5 }, limits: wideLimits() } });
+    // One browser signs in as many users in turn: it switches accounts on purpose.
+    const breakerApp = () => fraudApp({ options: { breaker: { minSends: 5, minConversion: 0.5 }, limits: wideLimits(), whenSignedIn: 'switch' } });
 
     /** Start a verification for `phone` in the app's agent and sign in with its code. */
     async function signIn(app: ReturnType<typeof breakerApp>, phone: string) {

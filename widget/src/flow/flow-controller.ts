@@ -7,7 +7,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Channel, ConfigResponse, StartRequest, StartResponse } from '@phone-verify/server-plugin/protocol';
 import { PhoneVerifyClient, PhoneVerifyRequestError } from '../client.js';
 import { CountdownController } from '../code/countdown.js';
-import { PhoneVerifyChallengeEvent, PhoneVerifyErrorEvent, PhoneVerifySentEvent, PhoneVerifySuccessEvent } from '../events.js';
+import { PhoneVerifyChallengeEvent, PhoneVerifyErrorEvent, PhoneVerifySentEvent, PhoneVerifySuccessEvent, type PhoneVerifySuccessDetail } from '../events.js';
 import { isBusy, transition, type FlowEvent, type FlowState, type ShownError } from './flow.js';
 
 export interface FlowHost extends ReactiveControllerHost, EventTarget {
@@ -154,8 +154,10 @@ export class FlowController implements ReactiveController {
   /** `POST /verify`; the cancelable success event may stop the redirect. */
   verify(code: string): void {
     this.#run('verify', (signal) => this.client.verify(code, signal), (answer) => {
-      this.apply({ type: 'verified', user: answer.user });
-      const detail = answer.redirect ? { user: answer.user, redirect: answer.redirect } : { user: answer.user };
+      this.apply({ type: 'verified', user: answer.user, ...(answer.proof ? { proof: answer.proof } : {}) });
+      const detail: PhoneVerifySuccessDetail = { user: answer.user, intent: answer.intent ?? 'signin' };
+      if (answer.redirect) detail.redirect = answer.redirect;
+      if (answer.proof) detail.proof = answer.proof;
       if (this.#host.dispatchEvent(new PhoneVerifySuccessEvent(detail)) && answer.redirect) this.#hooks.navigate(answer.redirect);
     });
   }

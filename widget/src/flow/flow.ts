@@ -52,7 +52,7 @@ export type FlowState = Common &
     | { step: 'enter-phone'; challenge?: true }
     /** `notice`: what the status region says (a code went out, or another may be asked for). */
     | { step: CodeStep; sent: Sent; notice?: 'sent' | 'ready'; challenge?: true }
-    | { step: 'done'; user: UserSummary; phone: string }
+    | { step: 'done'; user: UserSummary; phone: string; proof?: string }
   );
 
 export type FlowStep = FlowState['step'];
@@ -68,7 +68,7 @@ export type FlowEvent =
   | { type: 'load' | 'retry' | 'loaded' | 'send' | 'resend' | 'verify' | 'cancel' | 'restart' | 'ready' }
   | { type: 'load-failed' | 'failed' | 'challenge' | 'invalid'; error: ShownError }
   | { type: 'sent'; sent: Sent }
-  | { type: 'verified'; user: UserSummary };
+  | { type: 'verified'; user: UserSummary; proof?: string };
 
 /** After these the pending verification is gone: the only way on is a new number. */
 const RESTART_CODES: ReadonlySet<string> = new Set(['expired', 'too_many_attempts', 'no_pending_verification', 'forbidden']);
@@ -110,7 +110,9 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       return { ...rest, notice: 'ready' };
     }
     case 'verified':
-      return code && step === 'verifying' ? { step: 'done', user: event.user, phone: code.sent.e164, focus: 'done' } : state;
+      return code && step === 'verifying'
+        ? { step: 'done', user: event.user, phone: code.sent.e164, ...(event.proof ? { proof: event.proof } : {}), focus: 'done' }
+        : state;
     case 'restart':
       return step === 'loading' || step === 'error' ? state : { step: 'enter-phone', focus: 'phone' };
     case 'failed':
