@@ -21,6 +21,7 @@ function intentsApp(config: TestAppOptions & { router?: Partial<RouterOptions<Us
   const changes: Array<{ user: string; old: string | undefined; new: string }> = [];
   /** Users whose account has no number (phoneOf answers undefined). */
   const phoneless = new Set<string>();
+  // eslint-disable-next-line prefer-const -- assigned once below, after the router whose callbacks read it
   let test!: ReturnType<typeof createTestApp>;
   const router: RouterOptions<User> = {
     phoneOf: (user) => (phoneless.has(user.id) ? undefined : user.phone),
