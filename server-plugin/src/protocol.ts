@@ -123,8 +123,10 @@ export type ErrorCode =
   | 'invalid_request'
   /** The phone number cannot be read as a valid number. */
   | 'invalid_phone'
-  /** The number is from a country (or of a type) the server does not send to. */
+  /** The number is from a country the server does not send to; `country` names it when known. */
   | 'country_not_allowed'
+  /** The number is of a kind the server does not send to (a landline, premium rate, …): a mobile number is wanted. */
+  | 'number_type_not_allowed'
   /** The provider cannot deliver on the requested channel. */
   | 'channel_unavailable'
   /** Too many sends for this number, client or destination; see `retryAfter`. */
@@ -162,5 +164,7 @@ export interface ErrorBody {
     retryAfter?: number;
     /** Wrong codes left for the pending verification. */
     attemptsLeft?: number;
+    /** With `country_not_allowed`: the refused number's country (ISO 3166-1 alpha-2), so the message can name it. */
+    country?: string;
   };
 }

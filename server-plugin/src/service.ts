@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { breakerKeys } from './breaker.js';
 import { PhoneVerifyError } from './errors.js';
 import { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
-import { countryOf, countryOptions, maskPhone, maskPhonesIn, parsePhone } from './phone.js';
+import { assertSendable, countryOf, countryOptions, maskPhone, maskPhonesIn, parsePhone } from './phone.js';
 import type { Channel, ConfigResponse, StartResponse } from './protocol.js';
 import type { PendingVerification, StartRequest, Started } from './providers/types.js';
 import { failClosedStore, type Verification, type VerificationStore } from './store.js';
@@ -87,13 +87,7 @@ export class VerificationService {
   async start(input: StartInput, context: SendContext = {}): Promise<{ verification: Verification; response: StartResponse }> {
     const s = this.settings;
     const parsed = parsePhone(input.phone, input.country ?? s.defaultCountry);
-    if (s.allowedCountries !== '*' && !(parsed.country && s.allowedCountries.has(parsed.country))) {
-      throw new PhoneVerifyError('country_not_allowed', 'Codes cannot be sent to numbers from that country.');
-    }
-    if (!(parsed.type && s.allowedNumberTypes.has(parsed.type))) {
-      // Premium-rate and similar lines are how toll fraud turns our sends into someone's income.
-      throw new PhoneVerifyError('country_not_allowed', 'Codes cannot be sent to this kind of number; use a mobile number.');
-    }
+    assertSendable(parsed, s.allowedCountries, s.allowedNumberTypes);
     const channel = this.channel(input.channel);
     await s.limits.assertNotLocked(parsed.e164);
     if (context.beforeSend && (await context.beforeSend(parsed.e164)) === false) {

@@ -237,12 +237,18 @@ describe('phoneVerifyRouter', () => {
       expect((await agent.get('/account')).body.phone).toBe('+4915123456789');
     });
 
-    it('should answer 400 invalid_phone, 400 country_not_allowed and 400 channel_unavailable', async () => {
+    it('should answer 400 invalid_phone, 400 country_not_allowed naming the country, 400 number_type_not_allowed and 400 channel_unavailable', async () => {
       const { agent, outbox } = createTestApp();
       expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: '+447700900123' }), 400, { code: 'invalid_phone', message: 'That is not a valid phone number.' });
       expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: '+33612345678' }), 400, {
         code: 'country_not_allowed',
-        message: 'Codes cannot be sent to numbers from that country.',
+        message: 'Codes cannot be sent to numbers from France.',
+        country: 'FR',
+      });
+      // A UK landline with the UK allowed: the kind of line is refused, not the country.
+      expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: '+442071234567' }), 400, {
+        code: 'number_type_not_allowed',
+        message: 'Codes cannot be sent to this kind of number; enter a mobile number.',
       });
       expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: GB, channel: 'whatsapp' }), 400, {
         code: 'channel_unavailable',

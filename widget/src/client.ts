@@ -34,14 +34,17 @@ export class PhoneVerifyRequestError extends Error {
   readonly retryAfter: number | undefined;
   /** Wrong codes left, when the server said. */
   readonly attemptsLeft: number | undefined;
+  /** The refused number's country, with `country_not_allowed`. */
+  readonly country: string | undefined;
 
-  constructor(code: ClientErrorCode, message: string, details: { status?: number; retryAfter?: number; attemptsLeft?: number } = {}) {
+  constructor(code: ClientErrorCode, message: string, details: { status?: number; retryAfter?: number; attemptsLeft?: number; country?: string } = {}) {
     super(message);
     this.name = 'PhoneVerifyRequestError';
     this.code = code;
     this.status = details.status ?? 0;
     this.retryAfter = details.retryAfter;
     this.attemptsLeft = details.attemptsLeft;
+    this.country = details.country;
   }
 }
 
@@ -120,8 +123,9 @@ export class PhoneVerifyClient {
     }
     if (response.ok && typeof data === 'object' && data !== null && !isErrorBody(data)) return data as T;
     if (isErrorBody(data)) {
-      const { code, message, retryAfter, attemptsLeft } = data.error;
-      const details: { status: number; retryAfter?: number; attemptsLeft?: number } = { status: response.status };
+      const { code, message, retryAfter, attemptsLeft, country } = data.error;
+      const details: { status: number; retryAfter?: number; attemptsLeft?: number; country?: string } = { status: response.status };
+      if (typeof country === 'string') details.country = country;
       if (typeof retryAfter === 'number') details.retryAfter = retryAfter;
       if (typeof attemptsLeft === 'number') details.attemptsLeft = attemptsLeft;
       throw new PhoneVerifyRequestError(code, String(message), details);

@@ -52,6 +52,16 @@ export interface PhoneVerifyMessages {
   resendNotice: string;
   /** Under the code field: `{time}` as "10 minutes". */
   expiresHint: string;
+  /** Under the code field while it counts down: `{time}` as `4:12`. */
+  expiresIn: string;
+  /** Announced a minute before the code expires: `{time}` as "1 minute". */
+  expiresSoon: string;
+  /** Under the code field once the code's time is up (announced). */
+  codeExpired: string;
+  /** The button that starts a new verification for the same number after the code expired. */
+  sendNewCode: string;
+  /** `country_not_allowed` when the server named the country: `{country}` (its name). */
+  countryNotAllowed: string;
   /** Appended to `rate_limited` and `provider_unavailable` when the server says when: `{time}`. */
   retryIn: string;
   /** The form validation message until the number is verified. */
@@ -105,6 +115,11 @@ export const defaultMessages: PhoneVerifyMessages = {
   phoneNotMobile: 'Enter a mobile number.',
   resendNotice: 'You can ask for a new code in {time}.',
   expiresHint: 'The code is valid for {time}.',
+  expiresIn: 'Code expires in {time}',
+  expiresSoon: 'The code expires in {time}.',
+  codeExpired: 'This code has expired. Ask for a new one.',
+  sendNewCode: 'Send a new code',
+  countryNotAllowed: 'We cannot send codes to numbers from {country}.',
   retryIn: 'Try again in {time}.',
   notVerified: 'Verify your phone number.',
   codeIncomplete: 'Enter all {count} digits of the code.',
@@ -115,6 +130,7 @@ export const defaultMessages: PhoneVerifyMessages = {
     invalid_request: 'Something went wrong with that request. Please try again.',
     invalid_phone: 'That does not look like a valid phone number. Check it and try again.',
     country_not_allowed: 'We cannot send codes to numbers from that country.',
+    number_type_not_allowed: 'We cannot send codes to this kind of number. Enter a mobile number.',
     channel_unavailable: 'That way of sending the code is not available.',
     rate_limited: 'Too many codes were requested. Please try again later.',
     challenge_required: "Please confirm you're a person to continue.",

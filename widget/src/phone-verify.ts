@@ -11,7 +11,7 @@ import type { CodeStepController } from './code/code-step.js';
 import { formatSeconds } from './code/countdown.js';
 import type { ComboboxController } from './country/combobox.js';
 import { namedCountries, pickCountry } from './country/country-choice.js';
-import { filterCountries, type Country } from './countries.js';
+import { filterCountries, regionName, type Country } from './countries.js';
 import { FlowController } from './flow/flow-controller.js';
 import { publicStep, type FlowState, type FlowStep } from './flow/flow.js';
 import { FormAssociatedElement } from './form/form-associated.js';
@@ -35,7 +35,7 @@ export type PhoneVerifyState = FlowState;
 export type PhoneVerifyStep = Exclude<FlowStep, 'resending' | 'canceling'>;
 
 /** Errors about what was typed in the phone field. */
-const PHONE_FIELD_CODE = /^(phone_|invalid_phone|country_not_allowed)/;
+const PHONE_FIELD_CODE = /^(phone_|invalid_phone|country_not_allowed|number_type_not_allowed)/;
 
 /** Where the page's challenge (CAPTCHA) shows while the server asks for it. */
 const challengeSlot = html`<slot name="challenge"></slot>`;
@@ -336,7 +336,8 @@ export class PhoneVerify extends FormAssociatedElement {
     const m = this.#messages;
     const state = this.#flow.state;
     const rtl = isRightToLeft(this.locale);
-    const countryName = (code: string) => this.#countries.find((c) => c.country === code)?.name ?? code;
+    // A refused country is not in the list: Intl names it then.
+    const countryName = (code: string) => this.#countries.find((c) => c.country === code)?.name ?? regionName(code, this.locale);
     const error = errorText(state.error, m, this.locale, countryName, state.step === 'error', this.#flow.codeLength);
     return html`
       <div part="base" dir=${this.hasAttribute('dir') ? nothing : rtl ? 'rtl' : 'ltr'} lang=${this.#language.shipped}>

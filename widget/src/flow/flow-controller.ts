@@ -196,8 +196,9 @@ export class FlowController implements ReactiveController {
   /** Shows a failed request's message and tells the page (the code only, never the number). */
   #fail(caught: unknown, kind: 'load-failed' | 'failed' | 'resend'): void {
     const failure = toError(caught);
-    const { code, attemptsLeft, retryAfter } = failure;
+    const { code, attemptsLeft, retryAfter, country } = failure;
     const error: ShownError = { code };
+    if (country) error.country = country;
     if (attemptsLeft !== undefined) error.attemptsLeft = attemptsLeft;
     if (retryAfter !== undefined) error.retryAfter = retryAfter;
     const challenge = code === 'challenge_required';

@@ -24,7 +24,7 @@ export function errorText(
   error: ShownError | undefined,
   m: PhoneVerifyMessages,
   locale: string,
-  /** The name of a country, for `phone_invalid`. */
+  /** The name of a country, for `phone_invalid` and `country_not_allowed`. */
   countryName: (code: string) => string,
   /** The configuration could not load: the sentence says so first. */
   unavailable: boolean,
@@ -44,6 +44,8 @@ export function errorText(
       return format(m.phoneInvalid, { country: countryName(error.country ?? '') });
     case 'code_incomplete':
       return format(m.codeIncomplete, { count: codeLength });
+    case 'country_not_allowed':
+      if (error.country) return format(m.countryNotAllowed, { country: countryName(error.country) });
   }
   let text = m.errors[error.code] ?? m.errors.internal_error;
   if (unavailable) text = `${m.configFailed} ${text}`;
