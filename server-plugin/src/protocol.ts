@@ -12,6 +12,8 @@ export const Endpoints = {
   resend: '/resend',
   verify: '/verify',
   cancel: '/cancel',
+  /** `GET`: whether this session has a verification waiting for its code (so a reloaded page resumes at the code step). */
+  status: '/status',
   /** `GET`, public and cacheable: the phone-number metadata for the allowed countries (`?type=mobile` for the mobile-only check). */
   metadata: '/metadata',
 } as const;
@@ -111,6 +113,17 @@ export interface VerifyResponse {
   /** Where the application wants the browser to go next, if it said. */
   redirect?: string;
 }
+
+/**
+ * `GET /status`: this session's verification. `pending`: a code is on its way and may be
+ * checked (the widget resumes at its code step, sending nothing); `expired`: its time ran
+ * out and `POST /resend` starts a new one for the same number; `none`: nothing started
+ * (or it was used or canceled). The number is masked (`+44 ••••••3456`): the page shows it, the server keeps it.
+ */
+export type StatusResponse =
+  | { status: 'none' }
+  | { status: 'expired'; phone: string; channel: Channel }
+  | ({ status: 'pending' } & Omit<StartResponse, 'status'>);
 
 /** `POST /cancel`: drop the pending verification (e.g. "use another number"). */
 export interface CancelResponse {

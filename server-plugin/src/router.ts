@@ -9,6 +9,7 @@ import passport from 'passport';
 import { PhoneVerifyError } from './errors.js';
 import { crossSiteGuard } from './guard.js';
 import { metadataAnswers } from './metadata.js';
+import { pendingStatus, rememberPending, resendOrRestart } from './pending.js';
 import { maskPhonesIn } from './phone.js';
 import { Endpoints, type Channel, type ErrorBody, type MetadataType, type UserSummary, type VerifyResponse } from './protocol.js';
 import type { SendContext } from './service.js';
@@ -193,7 +194,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
 
     const { verification, response } = await service.start(input, sendContext(req, true));
     const previous = req.session.phoneVerify;
-    req.session.phoneVerify = { id: verification.id, expiresAt: verification.expiresAt };
+    rememberPending(req, verification);
     // A new number replaces the old verification: its code must stop working.
     if (previous) await service.cancel(previous.id);
     res.json(response);
@@ -202,14 +203,18 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   router.post(Endpoints.resend, handle(async (req, res) => {
     requireSession(req);
     const body = jsonBody(req);
-    const pending = req.session.phoneVerify;
-    if (!pending) throw new PhoneVerifyError('no_pending_verification', 'There is no verification to resend; enter your number again.');
     const input: Parameters<typeof service.resend>[1] = {};
     const channel = optionalChannel(body);
     const locale = optionalString(body, 'locale', 35);
     if (channel !== undefined) input.channel = channel;
     if (locale !== undefined) input.locale = locale;
-    res.json(await service.resend(pending.id, input, sendContext(req, false)));
+    // After expiry this starts a new verification for the same number (pending.ts).
+    res.json(await resendOrRestart(req, service, input, sendContext(req, false)));
+  }));
+
+  router.get(Endpoints.status, handle(async (req, res) => {
+    requireSession(req);
+    res.json(await pendingStatus(req, service));
   }));
 
   router.post(Endpoints.verify, (req, res, next) => {

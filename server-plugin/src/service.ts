@@ -232,6 +232,12 @@ export class VerificationService {
     }
   }
 
+  /** The pending verification as `/start` described it, its times as they are now; undefined once it is gone. */
+  async describePending(id: string): Promise<StartResponse | undefined> {
+    const verification = await this.store.get(id);
+    return verification && this.pending(verification);
+  }
+
   /** Drop a pending verification. Safe to call for one that is already gone. */
   async cancel(id: string): Promise<void> {
     const s = this.settings;

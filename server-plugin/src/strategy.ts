@@ -9,6 +9,7 @@ import type passport from 'passport';
 import passportCustom from 'passport-custom';
 import { PhoneVerifyError } from './errors.js';
 import type { PhoneVerifyOptions } from './options.js';
+import type { Channel } from './protocol.js';
 import { VerificationService } from './service.js';
 
 /** What the session keeps between start and verify. Gone after login (Passport regenerates the session). */
@@ -17,6 +18,9 @@ export interface PendingSessionData {
   id: string;
   /** When it expires (ms since the epoch), to tell "expired" from "never started". */
   expiresAt: number;
+  /** The number (E.164) and the channel of the latest send: "Send a new code" after expiry starts again with them. */
+  phone?: string;
+  channel?: Channel;
 }
 
 // passport-custom types its name as the literal 'custom'; a subclass needs its own.
