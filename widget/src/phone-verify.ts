@@ -16,7 +16,7 @@ import { FlowController } from './flow/flow-controller.js';
 import { publicStep, type FlowState, type FlowStep } from './flow/flow.js';
 import { FormAssociatedElement } from './form/form-associated.js';
 import { formatDuration, isRightToLeft } from './i18n.js';
-import { errorText, isolate, noticeText } from './i18n/flow-text.js';
+import { errorText, isolate } from './i18n/flow-text.js';
 import { LanguageController } from './i18n/language-controller.js';
 import { format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
 import type { PhoneFormatter } from './phone/phone-format.js';
@@ -343,7 +343,7 @@ export class PhoneVerify extends FormAssociatedElement {
       <div part="base" dir=${this.hasAttribute('dir') ? nothing : rtl ? 'rtl' : 'ltr'} lang=${this.#language.shipped}>
         ${this.#renderStep(m)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
         <div id="error" part="error" class="error" role="alert" tabindex="-1">${error}</div>
-        <div class="visually-hidden" role="status">${noticeText(state, m, this.locale)}</div>
+        <div class="visually-hidden" role="status">${this.#code?.notice()}</div>
         <div class="visually-hidden" role="status">${this.#combo?.notice}</div>
       </div>
     `;

@@ -43,6 +43,21 @@ export interface CodeStepOptions {
   adopt(styles: CSSResult): void;
 }
 
+/**
+ * The English of the code step's expiry sentences: they travel with this chunk, not the
+ * first render (each shipped language has its own in its locale file).
+ */
+const english = {
+  expiresIn: 'Code expires in {time}',
+  expiresSoon: 'The code expires in {time}.',
+  codeExpired: 'This code has expired. Ask for a new one.',
+  sendNewCode: 'Send a new code',
+};
+
+type CodeMessages = PhoneVerifyMessages & typeof english;
+
+const withEnglish = (m: PhoneVerifyMessages): CodeMessages => ({ ...english, ...m }) as CodeMessages;
+
 /** Steps in which the element waits for a code (not while one is being checked). */
 const WAITING = /^(enter-code|resending|canceling)$/;
 
@@ -98,13 +113,32 @@ export class CodeStepController implements ReactiveController {
     else flow.verify(this.value);
   }
 
+  /**
+   * What the status region says about the code: it went out (and when another may be
+   * asked for), another may be asked for now, it expires in a minute, it has expired.
+   * Said at those moments only, never every second of a countdown.
+   */
+  notice(): string {
+    const state = this.#options.flow.state;
+    if (!('sent' in state) || !state.notice) return '';
+    const { format, formatDuration, isolate } = this.#options.tools;
+    const m = withEnglish(this.#options.messages());
+    const locale = this.#options.locale();
+    if (state.notice === 'ready') return m.resendReady;
+    if (state.notice === 'expired') return m.codeExpired;
+    if (state.notice === 'expiring') return format(m.expiresSoon, { time: formatDuration(60, locale) });
+    const { phone, channel, resendAfter } = state.sent;
+    const sent = format(m.sentNotice, { phone: isolate(phone, locale), channel: m.channelName[channel] });
+    return resendAfter > 0 ? `${sent} ${format(m.resendNotice, { time: formatDuration(resendAfter, locale) })}` : sent;
+  }
+
   /** The step's template for the current state (a code step). */
   render(): TemplateResult | undefined {
     const { flow, tools, locale } = this.#options;
     const state = flow.state;
     if (!('sent' in state)) return undefined;
     const { format, formatDuration } = tools;
-    const m = this.#options.messages();
+    const m = withEnglish(this.#options.messages());
     const sent = state.sent;
     const disabled = this.#options.disabled();
     const busy = flow.busy || disabled;
@@ -112,14 +146,22 @@ export class CodeStepController implements ReactiveController {
     return renderCodeStep(tools.html, {
       m,
       label: format(sent.channel === 'voice' ? m.codeLabelVoice : m.codeLabel, { phone: tools.isolate(sent.phone, locale()) }),
-      hint: sent.expiresIn > 0 ? format(m.expiresHint, { time: formatDuration(sent.expiresIn, locale()) }) : '',
+      // A live "Code expires in 4:12" (a description, not a live region: the status region speaks a minute before and at the end).
+      hint: state.expired
+        ? m.codeExpired
+        : flow.expiry.running
+          ? format(m.expiresIn, { time: tools.formatSeconds(flow.expiry.remaining) })
+          : sent.expiresIn > 0
+            ? format(m.expiresHint, { time: formatDuration(sent.expiresIn, locale()) })
+            : '',
+      expired: !!state.expired,
       length: flow.codeLength,
       code: this.value,
       invalid: code === 'invalid_code' || code === 'code_incomplete',
       verifying: state.step === 'verifying',
       busy,
       disabled,
-      wait: flow.countdown.running ? format(m.resendIn, { time: tools.formatSeconds(flow.countdown.remaining) }) : '',
+      wait: flow.countdown.running && !state.expired ? format(m.resendIn, { time: tools.formatSeconds(flow.countdown.remaining) }) : '',
       channel: sent.channel,
       others: (flow.config?.channels ?? []).filter((c) => c !== sent.channel),
       submit: this.#submit,
@@ -181,11 +223,13 @@ export class CodeStepController implements ReactiveController {
 }
 
 interface CodeStepProps {
-  m: PhoneVerifyMessages;
+  m: CodeMessages;
   /** The field's label, number included. */
   label: string;
-  /** "The code is valid for 5 minutes", or empty. */
+  /** "Code expires in 4:12", "This code has expired…", or empty. */
   hint: string;
+  /** The code's time is up: "Send a new code" instead of "Send again". */
+  expired: boolean;
   length: number;
   code: string;
   invalid: boolean;
@@ -233,7 +277,7 @@ function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult 
           @input=${p.input}
           @paste=${p.paste}
         />
-        <p id="code-hint" part="hint" class="hint">${p.hint}</p>
+        <p id="code-hint" part="hint" class=${p.expired ? 'hint expired' : 'hint'}>${p.hint}</p>
       </div>
       <button part="submit" class="primary" type="submit" ?disabled=${p.busy}>${p.verifying ? m.verifying : m.verify}</button>
       <div class="resend">
@@ -242,6 +286,7 @@ function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult 
           : [p.channel, ...p.others].map(
               (channel) =>
                 html`<button
+                  id=${channel === p.channel ? 'resend' : `channel-${channel}`}
                   part=${channel === p.channel ? 'resend' : 'channel'}
                   class="secondary"
                   type="button"
@@ -249,7 +294,7 @@ function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult 
                   ?disabled=${p.busy}
                   @click=${() => p.resend(channel)}
                 >
-                  ${channel === p.channel ? m.resend : m.channelButton[channel]}
+                  ${channel === p.channel ? (p.expired ? m.sendNewCode : m.resend) : m.channelButton[channel]}
                 </button>`,
             )}
       </div>

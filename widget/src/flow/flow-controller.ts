@@ -42,6 +42,9 @@ export class FlowController implements ReactiveController {
   state: FlowState = { step: 'loading' };
   config: ConfigResponse | undefined;
   readonly countdown: CountdownController;
+  /** Seconds until the code expires ("Code expires in 4:12"). */
+  readonly expiry: CountdownController;
+  #expiring: ReturnType<typeof setTimeout> | undefined;
   readonly #host: FlowHost;
   readonly #hooks: FlowHooks;
   readonly #pending = new Set<AbortController>();
@@ -55,6 +58,10 @@ export class FlowController implements ReactiveController {
     this.#hooks = hooks;
     host.addController(this);
     this.countdown = new CountdownController(host, () => this.apply({ type: 'ready' }));
+    this.expiry = new CountdownController(host, () => {
+      this.countdown.stop();
+      this.apply({ type: 'expired' });
+    });
   }
 
   /** A request of the flow is pending: buttons are off. */
@@ -95,7 +102,11 @@ export class FlowController implements ReactiveController {
     const next = transition(this.state, event);
     if (next === this.state) return false;
     this.state = next;
-    if (!('sent' in next)) this.countdown.stop();
+    if (!('sent' in next) || next.expired) {
+      this.countdown.stop();
+      this.expiry.stop();
+      clearTimeout(this.#expiring);
+    }
     this.#host.requestUpdate();
     return true;
   }
@@ -165,6 +176,13 @@ export class FlowController implements ReactiveController {
     this.apply({ type: 'restart' });
   }
 
+  /** Counts the code's time down; says so once a minute before the end (not every second), and when it ends. */
+  #expire(seconds: number): void {
+    clearTimeout(this.#expiring);
+    this.expiry.start(seconds);
+    if (seconds > 90) this.#expiring = setTimeout(() => this.apply({ type: 'expiring' }), (seconds - 60) * 1000);
+  }
+
   #abortAll(): void {
     for (const request of this.#pending) request.abort();
     this.#pending.clear();
@@ -175,6 +193,7 @@ export class FlowController implements ReactiveController {
     const { channel, resendAfter } = answer;
     if (!this.apply({ type: 'sent', sent: { phone, e164: answer.phone, channel, expiresIn: answer.expiresIn, resendAfter } })) return;
     this.countdown.start(resendAfter);
+    this.#expire(answer.expiresIn);
     this.#hooks.sent();
     this.#host.dispatchEvent(new PhoneVerifySentEvent({ channel, resendAfter }));
   }
