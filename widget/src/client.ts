@@ -13,6 +13,7 @@ import {
   type ResendRequest,
   type StartRequest,
   type StartResponse,
+  type StatusResponse,
   type VerifyRequest,
   type VerifyResponse,
 } from '@phone-verify/server-plugin/protocol';
@@ -81,6 +82,11 @@ export class PhoneVerifyClient {
   verify(code: string, signal?: AbortSignal): Promise<VerifyResponse> {
     const body: VerifyRequest = { code };
     return this.request<VerifyResponse>('POST', Endpoints.verify, body, signal);
+  }
+
+  /** `GET /status`: whether this session has a code on its way (a reloaded page resumes there). */
+  status(): Promise<StatusResponse> {
+    return this.request<StatusResponse>('GET', Endpoints.status);
   }
 
   /** `POST /cancel`: drop the pending verification. */

@@ -34,8 +34,8 @@ export type PhoneVerifyState = FlowState;
 /** The step the element reports: `loading`, `error`, `enter-phone`, `sending`, `enter-code`, `verifying` or `done`. */
 export type PhoneVerifyStep = Exclude<FlowStep, 'resending' | 'canceling'>;
 
-/** Errors about what was typed in the phone field. */
-const PHONE_FIELD_CODE = /^(phone_|invalid_phone|country_not_allowed|number_type_not_allowed)/;
+/** Errors about what was typed in the phone field: `phone_*`, `invalid_phone`, `country_not_allowed`, `number_type_not_allowed`. */
+const PHONE_FIELD_CODE = /^(phone_|invalid_phone|country_|number_)/;
 
 /** Where the page's challenge (CAPTCHA) shows while the server asks for it. */
 const challengeSlot = html`<slot name="challenge"></slot>`;
@@ -137,7 +137,8 @@ export class PhoneVerify extends FormAssociatedElement {
   readonly #language = new LanguageController(this);
   readonly #flow = new FlowController(this, {
     // The phone step shows in its language, with its country list (waited for up to 3 s).
-    ready: () => Promise.all([this.#language.ready, atMost(this.#loadCombo(), 3000)]),
+    // …and knowing whether a reloaded page left a code on its way (GET /status, asked by the code step's chunk).
+    ready: () => Promise.all([this.#language.ready, atMost(Promise.all([this.#loadCombo(), this.#loadCode().then((c) => c.pending)]), 3000)]),
     configured: (config) => void (this.country = pickCountry(config.countries, [this.defaultCountry, config.defaultCountry])),
     sent: () => this.#code?.set(''),
     navigate: (url) => this.navigate(url),
@@ -258,6 +259,7 @@ export class PhoneVerify extends FormAssociatedElement {
       disabled: () => this.isDisabled,
       root: () => this.renderRoot,
       adopt: this.#adopt,
+      display: (e164) => this.#phone.display(e164),
     }));
   }
 
@@ -336,8 +338,8 @@ export class PhoneVerify extends FormAssociatedElement {
     const m = this.#messages;
     const state = this.#flow.state;
     const rtl = isRightToLeft(this.locale);
-    // A refused country is not in the list: Intl names it then.
-    const countryName = (code: string) => this.#countries.find((c) => c.country === code)?.name ?? regionName(code, this.locale);
+    // Named as the list names it (Intl), a refused country too.
+    const countryName = (code: string) => regionName(code, this.#language.tag || 'en');
     const error = errorText(state.error, m, this.locale, countryName, state.step === 'error', this.#flow.codeLength);
     return html`
       <div part="base" dir=${this.hasAttribute('dir') ? nothing : rtl ? 'rtl' : 'ltr'} lang=${this.#language.shipped}>

@@ -7,7 +7,7 @@
 // the bundler keeps Lit and the rest in phone-verify.js instead of splitting out a
 // shared chunk.
 
-import type { Channel } from '@phone-verify/server-plugin/protocol';
+import type { Channel, StatusResponse } from '@phone-verify/server-plugin/protocol';
 import type { css, CSSResult, html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import { codeStepStyles } from './code-step.styles.js';
 import type { formatSeconds } from './countdown.js';
@@ -41,6 +41,8 @@ export interface CodeStepOptions {
   root(): ParentNode;
   /** Adds the step's rules to the element's styles. */
   adopt(styles: CSSResult): void;
+  /** A number in E.164 as the phone field would show it. */
+  display(e164: string): string;
 }
 
 /**
@@ -72,10 +74,17 @@ export class CodeStepController implements ReactiveController {
   #host: ReactiveControllerHost;
   #options: CodeStepOptions;
   #otp: AbortController | undefined;
+  /** `GET /status`, asked once when the chunk arrives: a code this session has on its way (the page was reloaded). */
+  pending: Promise<StatusResponse | undefined>;
+  /** `resume` has run (it runs once). */
+  #resumed = false;
+  /** This tab's number is in sessionStorage. */
+  #remembered = false;
 
   constructor(host: ReactiveControllerHost, options: CodeStepOptions) {
     this.#host = host;
     this.#options = options;
+    this.pending = options.flow.client.status().catch(() => undefined);
     options.adopt(codeStepStyles(options.tools.css));
     host.addController(this);
   }
@@ -91,12 +100,62 @@ export class CodeStepController implements ReactiveController {
     input?.style.setProperty('--length', String(input.maxLength));
     const state = this.#options.flow.state;
     if (!('sent' in state)) this.value = '';
+    // The first phone step: resume at the code step if a reloaded page left a code on its way.
+    if (state.step === 'enter-phone' && !this.#resumed) {
+      this.#resumed = true;
+      void this.resume();
+    }
+    // Remember the number while a code is on its way; forget it once signed in or back at the phone step.
+    if ('sent' in state) {
+      this.#remembered = true;
+      if (!state.sent.e164.includes('•')) this.#stored(state.sent.e164);
+    } else if (this.#remembered) {
+      this.#remembered = false;
+      this.#stored(null);
+    }
     if (!WAITING.test(state.step)) this.#stopOtp();
     else if (!this.#otp) this.#startOtp();
   }
 
   hostDisconnected(): void {
     this.#stopOtp();
+  }
+
+  /**
+   * After a reload: back at the code step of the verification the server still holds,
+   * sending nothing (or at "Send a new code" if its time ran out). Once, from the first phone step.
+   */
+  async resume(): Promise<void> {
+    const status = await this.pending;
+    const { flow, display } = this.#options;
+    if (!status || status.status === 'none' || flow.state.step !== 'enter-phone') return;
+    // The number this tab sent to (see #remember), if it is the one the server masks; else the masked one.
+    const mine = this.#stored();
+    const e164 = mine?.endsWith(status.phone.slice(-4)) ? mine : status.phone;
+    const pending = status.status === 'pending';
+    flow.apply({ type: 'send' });
+    const times = pending ? { expiresIn: status.expiresIn, resendAfter: status.resendAfter } : { expiresIn: 0, resendAfter: 0 };
+    flow.apply({ type: 'sent', sent: { phone: e164 === mine ? display(e164) : e164, e164, channel: status.channel, ...times } });
+    if (pending) {
+      flow.countdown.start(status.resendAfter);
+      flow.expiry.start(status.expiresIn);
+    } else flow.apply({ type: 'expired' });
+  }
+
+  /**
+   * The number of this tab's pending verification, in sessionStorage (this tab only, gone
+   * when it closes, removed once the step ends): a reload resumes with the number whole
+   * (the server shows it masked). Storage may be off (private modes, sandboxed frames).
+   */
+  #stored(value?: string | null): string | undefined {
+    const key = `phone-verify ${this.#options.flow.client.endpoint}`;
+    try {
+      if (value === null) sessionStorage.removeItem(key);
+      else if (value) sessionStorage.setItem(key, value);
+      return sessionStorage.getItem(key) ?? undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Sets the code (`''` when a new one went out). */
