@@ -110,6 +110,8 @@ export type UserSummary = Record<string, unknown>;
 export interface VerifyResponse {
   status: 'approved';
   user: UserSummary;
+  /** The number just verified, in E.164: the form value, also after a reload resumed with the number masked. */
+  phone?: string;
   /** Where the application wants the browser to go next, if it said. */
   redirect?: string;
 }

@@ -219,6 +219,9 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
 
   router.post(Endpoints.verify, (req, res, next) => {
     requireSession(req);
+    // The number of the verification being checked (the login regenerates the session): the widget's form value,
+    // also when a reloaded page resumed with the number masked.
+    const verifiedPhone = req.session.phoneVerify?.phone;
     authenticator.authenticate(strategy.name, (error: unknown, user: User | false, info: unknown) => {
       if (error) return next(error);
       if (!user) {
@@ -230,6 +233,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
         // This runs in a session-store callback, outside Express's reach: a throwing summarize would crash the process.
         try {
           const answer: VerifyResponse = { status: 'approved', user: summarize(user) };
+          if (verifiedPhone) answer.phone = verifiedPhone;
           if (options.successRedirect) answer.redirect = options.successRedirect;
           res.json(answer);
         } catch (error) {

@@ -73,7 +73,8 @@ describe('phoneVerifyRouter', () => {
       const verify = await agent.post('/auth/phone/verify').send({ code: codeFrom(outbox[0]) });
       expect(verify.status).toBe(200);
       expect(verify.headers['cache-control']).toBe('no-store');
-      expect(verify.body).toEqual({ status: 'approved', user: { id: 'u1' } });
+      // The verified number too (issue 13): the widget's form value, also after a reload resumed with it masked.
+      expect(verify.body).toEqual({ status: 'approved', user: { id: 'u1' }, phone: GB });
       const after = sessionCookie(verify);
       expect(after).toBeDefined();
       expect(after).not.toBe(before);
@@ -108,13 +109,13 @@ describe('phoneVerifyRouter', () => {
       const { agent, outbox } = createTestApp();
       const { res, code } = await startVerification(agent, outbox, { phone: '07400 123456', country: 'gb' });
       expect(res.body.phone).toBe(GB);
-      expect((await agent.post('/auth/phone/verify').send({ code })).body).toEqual({ status: 'approved', user: { id: 'u1' } });
+      expect((await agent.post('/auth/phone/verify').send({ code })).body).toEqual({ status: 'approved', user: { id: 'u1' }, phone: GB });
     });
 
     it('should use summarize and successRedirect', async () => {
       const { agent, outbox } = createTestApp({ router: { summarize: (u) => ({ name: `user ${u.id}` }), successRedirect: '/home' } });
       const { code } = await startVerification(agent, outbox);
-      expect((await agent.post('/auth/phone/verify').send({ code })).body).toEqual({ status: 'approved', user: { name: 'user u1' }, redirect: '/home' });
+      expect((await agent.post('/auth/phone/verify').send({ code })).body).toEqual({ status: 'approved', user: { name: 'user u1' }, phone: GB, redirect: '/home' });
     });
 
     it('should answer 500 internal_error, not crash or hang, when summarize throws', async () => {
@@ -198,7 +199,7 @@ describe('phoneVerifyRouter', () => {
 
       // Alice's verification is untouched: no attempt used, her code works.
       const aliceRes = await alice.post('/auth/phone/verify').send({ code: aliceCode });
-      expect(aliceRes.body).toEqual({ status: 'approved', user: { id: 'u1' } });
+      expect(aliceRes.body).toEqual({ status: 'approved', user: { id: 'u1' }, phone: GB });
       expect((await alice.get('/account')).body).toEqual({ signedIn: true, phone: GB });
     });
 

@@ -259,7 +259,6 @@ export class PhoneVerify extends FormAssociatedElement {
       disabled: () => this.isDisabled,
       root: () => this.renderRoot,
       adopt: this.#adopt,
-      display: (e164) => this.#phone.display(e164),
     }));
   }
 

@@ -41,24 +41,22 @@ export interface CodeStepOptions {
   root(): ParentNode;
   /** Adds the step's rules to the element's styles. */
   adopt(styles: CSSResult): void;
-  /** A number in E.164 as the phone field would show it. */
-  display(e164: string): string;
 }
 
 /**
  * The English of the code step's expiry sentences: they travel with this chunk, not the
  * first render (each shipped language has its own in its locale file).
  */
-const english = {
+export const codeStepEnglish = {
   expiresIn: 'Code expires in {time}',
   expiresSoon: 'The code expires in {time}.',
   codeExpired: 'This code has expired. Ask for a new one.',
   sendNewCode: 'Send a new code',
 };
 
-type CodeMessages = PhoneVerifyMessages & typeof english;
+type CodeMessages = PhoneVerifyMessages & typeof codeStepEnglish;
 
-const withEnglish = (m: PhoneVerifyMessages): CodeMessages => ({ ...english, ...m }) as CodeMessages;
+const withEnglish = (m: PhoneVerifyMessages): CodeMessages => ({ ...codeStepEnglish, ...m }) as CodeMessages;
 
 /** Steps in which the element waits for a code (not while one is being checked). */
 const WAITING = /^(enter-code|resending|canceling)$/;
@@ -78,8 +76,6 @@ export class CodeStepController implements ReactiveController {
   pending: Promise<StatusResponse | undefined>;
   /** `resume` has run (it runs once). */
   #resumed = false;
-  /** This tab's number is in sessionStorage. */
-  #remembered = false;
 
   constructor(host: ReactiveControllerHost, options: CodeStepOptions) {
     this.#host = host;
@@ -105,14 +101,6 @@ export class CodeStepController implements ReactiveController {
       this.#resumed = true;
       void this.resume();
     }
-    // Remember the number while a code is on its way; forget it once signed in or back at the phone step.
-    if ('sent' in state) {
-      this.#remembered = true;
-      if (!state.sent.e164.includes('•')) this.#stored(state.sent.e164);
-    } else if (this.#remembered) {
-      this.#remembered = false;
-      this.#stored(null);
-    }
     if (!WAITING.test(state.step)) this.#stopOtp();
     else if (!this.#otp) this.#startOtp();
   }
@@ -127,35 +115,18 @@ export class CodeStepController implements ReactiveController {
    */
   async resume(): Promise<void> {
     const status = await this.pending;
-    const { flow, display } = this.#options;
+    const { flow } = this.#options;
     if (!status || status.status === 'none' || flow.state.step !== 'enter-phone') return;
-    // The number this tab sent to (see #remember), if it is the one the server masks; else the masked one.
-    const mine = this.#stored();
-    const e164 = mine?.endsWith(status.phone.slice(-4)) ? mine : status.phone;
+    // The number as the server shows it, masked (+44 ••••••3456): the page keeps no copy of it (no storage);
+    // once the code is right, the server's answer gives the form its value.
     const pending = status.status === 'pending';
     flow.apply({ type: 'send' });
     const times = pending ? { expiresIn: status.expiresIn, resendAfter: status.resendAfter } : { expiresIn: 0, resendAfter: 0 };
-    flow.apply({ type: 'sent', sent: { phone: e164 === mine ? display(e164) : e164, e164, channel: status.channel, ...times } });
+    flow.apply({ type: 'sent', sent: { phone: status.phone, e164: '', channel: status.channel, ...times } });
     if (pending) {
       flow.countdown.start(status.resendAfter);
       flow.expiry.start(status.expiresIn);
     } else flow.apply({ type: 'expired' });
-  }
-
-  /**
-   * The number of this tab's pending verification, in sessionStorage (this tab only, gone
-   * when it closes, removed once the step ends): a reload resumes with the number whole
-   * (the server shows it masked). Storage may be off (private modes, sandboxed frames).
-   */
-  #stored(value?: string | null): string | undefined {
-    const key = `phone-verify ${this.#options.flow.client.endpoint}`;
-    try {
-      if (value === null) sessionStorage.removeItem(key);
-      else if (value) sessionStorage.setItem(key, value);
-      return sessionStorage.getItem(key) ?? undefined;
-    } catch {
-      return undefined;
-    }
   }
 
   /** Sets the code (`''` when a new one went out). */

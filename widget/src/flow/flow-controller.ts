@@ -152,7 +152,7 @@ export class FlowController implements ReactiveController {
   /** `POST /verify`; the cancelable success event may stop the redirect. */
   verify(code: string): void {
     this.#run('verify', (signal) => this.client.verify(code, signal), (answer) => {
-      this.apply({ type: 'verified', user: answer.user });
+      this.apply({ type: 'verified', user: answer.user, phone: answer.phone });
       const detail = answer.redirect ? { user: answer.user, redirect: answer.redirect } : { user: answer.user };
       if (this.#host.dispatchEvent(new PhoneVerifySuccessEvent(detail)) && answer.redirect) this.#hooks.navigate(answer.redirect);
     });

@@ -72,7 +72,7 @@ export type FlowEvent =
   | { type: 'load' | 'retry' | 'loaded' | 'send' | 'resend' | 'verify' | 'cancel' | 'restart' | 'ready' | 'expiring' | 'expired' }
   | { type: 'load-failed' | 'failed' | 'challenge' | 'invalid'; error: ShownError }
   | { type: 'sent'; sent: Sent }
-  | { type: 'verified'; user: UserSummary };
+  | { type: 'verified'; user: UserSummary; phone?: string | undefined };
 
 /** After these the pending verification is gone: the only way on is a new number. (After `expired` a new code for the same number is.) */
 const RESTART_CODES: ReadonlySet<string> = new Set(['too_many_attempts', 'no_pending_verification', 'forbidden']);
@@ -118,7 +118,7 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       return event.type === 'expired' ? { ...rest, notice: 'expired', expired: true } : { ...rest, notice: event.type === 'ready' ? 'ready' : 'expiring' };
     }
     case 'verified':
-      return code && step === 'verifying' ? { step: 'done', user: event.user, phone: code.sent.e164, focus: 'done' } : state;
+      return code && step === 'verifying' ? { step: 'done', user: event.user, phone: event.phone || code.sent.e164, focus: 'done' } : state;
     case 'restart':
       return step === 'loading' || step === 'error' ? state : { step: 'enter-phone', focus: 'phone' };
     case 'failed':
