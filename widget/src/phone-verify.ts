@@ -303,7 +303,7 @@ export class PhoneVerify extends FormAssociatedElement {
     this.#flow.start({ phone: phone.value.trim(), ...(country ? { country } : {}) }, (e164) => phone.display(e164), () => this.#loadCode());
   }
 
-  #renderStep(m: PhoneVerifyMessages): TemplateResult | typeof nothing {
+  #renderStep(m: PhoneVerifyMessages, error: string): TemplateResult | typeof nothing {
     const state = this.#flow.state;
     const disabled = this.isDisabled;
     const code = state.error?.code ?? '';
@@ -330,7 +330,7 @@ export class PhoneVerify extends FormAssociatedElement {
       case 'done':
         return html`<p id="done" part="done" class="done" tabindex="-1">${m.signedIn}</p>`;
     }
-    return this.#code?.render() ?? nothing;
+    return this.#code?.render(error) ?? nothing;
   }
 
   override render(): TemplateResult {
@@ -339,11 +339,12 @@ export class PhoneVerify extends FormAssociatedElement {
     const rtl = isRightToLeft(this.locale);
     // Named as the list names it (Intl), a refused country too.
     const countryName = (code: string) => regionName(code, this.#language.tag || 'en');
+    // The code step shows its error right under the code field (issue 13); the others below the step.
     const error = errorText(state.error, m, this.locale, countryName, state.step === 'error', this.#flow.codeLength);
     return html`
       <div part="base" dir=${this.hasAttribute('dir') ? nothing : rtl ? 'rtl' : 'ltr'} lang=${this.#language.shipped}>
-        ${this.#renderStep(m)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
-        <div id="error" part="error" class="error" role="alert" tabindex="-1">${error}</div>
+        ${this.#renderStep(m, error)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
+        ${'sent' in state ? nothing : html`<div id="error" part="error" class="error" role="alert" tabindex="-1">${error}</div>`}
         <div class="visually-hidden" role="status">${this.#code?.notice()}</div>
         <div class="visually-hidden" role="status">${this.#combo?.notice}</div>
       </div>

@@ -74,6 +74,8 @@ export class CodeStepController implements ReactiveController {
   #otp: AbortController | undefined;
   /** `GET /status`, asked once when the chunk arrives: a code this session has on its way (the page was reloaded). */
   pending: Promise<StatusResponse | undefined>;
+  /** The code whose last minute was announced. */
+  #warned: unknown;
   /** `resume` has run (it runs once). */
   #resumed = false;
 
@@ -96,6 +98,12 @@ export class CodeStepController implements ReactiveController {
     input?.style.setProperty('--length', String(input.maxLength));
     const state = this.#options.flow.state;
     if (!('sent' in state)) this.value = '';
+    // A minute before the code expires, said once (the countdown itself is never read out every second).
+    const flow = this.#options.flow;
+    if ('sent' in state && state.sent !== this.#warned && state.sent.expiresIn > 90 && flow.expiry.remaining === 60) {
+      this.#warned = state.sent;
+      queueMicrotask(() => flow.apply({ type: 'expiring' }));
+    }
     // The first phone step: resume at the code step if a reloaded page left a code on its way.
     if (state.step === 'enter-phone' && !this.#resumed) {
       this.#resumed = true;
@@ -150,9 +158,12 @@ export class CodeStepController implements ReactiveController {
    */
   notice(): string {
     const state = this.#options.flow.state;
+    const m = withEnglish(this.#options.messages());
+    // A request under way is said too ("Checking…", "Sending…"), not only shown on a button.
+    if (state.step === 'verifying') return m.verifying;
+    if (state.step === 'resending') return m.sending;
     if (!('sent' in state) || !state.notice) return '';
     const { format, formatDuration, isolate } = this.#options.tools;
-    const m = withEnglish(this.#options.messages());
     const locale = this.#options.locale();
     if (state.notice === 'ready') return m.resendReady;
     if (state.notice === 'expired') return m.codeExpired;
@@ -162,20 +173,22 @@ export class CodeStepController implements ReactiveController {
     return resendAfter > 0 ? `${sent} ${format(m.resendNotice, { time: formatDuration(resendAfter, locale) })}` : sent;
   }
 
-  /** The step's template for the current state (a code step). */
-  render(): TemplateResult | undefined {
+  /** The step's template for the current state (a code step), with `error` (the shown error's sentence) under the field. */
+  render(error: string): TemplateResult | undefined {
     const { flow, tools, locale } = this.#options;
     const state = flow.state;
     if (!('sent' in state)) return undefined;
     const { format, formatDuration } = tools;
     const m = withEnglish(this.#options.messages());
     const sent = state.sent;
+    const [before, after = ''] = (sent.channel === 'voice' ? m.codeLabelVoice : m.codeLabel).split('{phone}');
     const disabled = this.#options.disabled();
     const busy = flow.busy || disabled;
     const code = state.error?.code ?? '';
     return renderCodeStep(tools.html, {
       m,
-      label: format(sent.channel === 'voice' ? m.codeLabelVoice : m.codeLabel, { phone: tools.isolate(sent.phone, locale()) }),
+      // The number in a span that never wraps: "+44 7400 123456" stays on one line on a phone.
+      label: tools.html`${before}<span class="number">${tools.isolate(sent.phone, locale())}</span>${after}`,
       // A live "Code expires in 4:12" (a description, not a live region: the status region speaks a minute before and at the end).
       hint: state.expired
         ? m.codeExpired
@@ -185,6 +198,8 @@ export class CodeStepController implements ReactiveController {
             ? format(m.expiresHint, { time: formatDuration(sent.expiresIn, locale()) })
             : '',
       expired: !!state.expired,
+      error,
+      pending: flow.busy,
       length: flow.codeLength,
       code: this.value,
       invalid: code === 'invalid_code' || code === 'code_incomplete',
@@ -212,6 +227,7 @@ export class CodeStepController implements ReactiveController {
     const length = this.#options.flow.codeLength;
     const digits = this.#options.tools.toAsciiDigits(input.value).replace(/\D/g, '').slice(0, length);
     if (digits !== input.value) input.value = digits;
+    this.#options.flow.apply({ type: 'edit' });
     this.set(digits);
     if (digits.length === length) this.submit();
   };
@@ -255,11 +271,15 @@ export class CodeStepController implements ReactiveController {
 interface CodeStepProps {
   m: CodeMessages;
   /** The field's label, number included. */
-  label: string;
+  label: TemplateResult;
   /** "Code expires in 4:12", "This code has expired…", or empty. */
   hint: string;
   /** The code's time is up: "Send a new code" instead of "Send again". */
   expired: boolean;
+  /** The error's sentence, shown (and announced) right under the code field. */
+  error: string;
+  /** A request of the step is under way (`aria-busy`). */
+  pending: boolean;
   length: number;
   code: string;
   invalid: boolean;
@@ -282,7 +302,7 @@ interface CodeStepProps {
 function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult {
   const m = p.m;
   return html`
-    <form part="form" novalidate @submit=${p.submit}>
+    <form part="form" novalidate aria-busy=${p.pending ? 'true' : 'false'} @submit=${p.submit}>
       <div class="field">
         <label for="code">${p.label}</label>
         <input
@@ -307,6 +327,7 @@ function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult 
           @input=${p.input}
           @paste=${p.paste}
         />
+        <div id="error" part="error" class="error" role="alert" tabindex="-1">${p.error}</div>
         <p id="code-hint" part="hint" class=${p.expired ? 'hint expired' : 'hint'}>${p.hint}</p>
       </div>
       <button part="submit" class="primary" type="submit" ?disabled=${p.busy}>${p.verifying ? m.verifying : m.verify}</button>

@@ -44,7 +44,6 @@ export class FlowController implements ReactiveController {
   readonly countdown: CountdownController;
   /** Seconds until the code expires ("Code expires in 4:12"). */
   readonly expiry: CountdownController;
-  #expiring: ReturnType<typeof setTimeout> | undefined;
   readonly #host: FlowHost;
   readonly #hooks: FlowHooks;
   readonly #pending = new Set<AbortController>();
@@ -105,7 +104,6 @@ export class FlowController implements ReactiveController {
     if (!('sent' in next) || next.expired) {
       this.countdown.stop();
       this.expiry.stop();
-      clearTimeout(this.#expiring);
     }
     this.#host.requestUpdate();
     return true;
@@ -176,13 +174,6 @@ export class FlowController implements ReactiveController {
     this.apply({ type: 'restart' });
   }
 
-  /** Counts the code's time down; says so once a minute before the end (not every second), and when it ends. */
-  #expire(seconds: number): void {
-    clearTimeout(this.#expiring);
-    this.expiry.start(seconds);
-    if (seconds > 90) this.#expiring = setTimeout(() => this.apply({ type: 'expiring' }), (seconds - 60) * 1000);
-  }
-
   #abortAll(): void {
     for (const request of this.#pending) request.abort();
     this.#pending.clear();
@@ -193,7 +184,7 @@ export class FlowController implements ReactiveController {
     const { channel, resendAfter } = answer;
     if (!this.apply({ type: 'sent', sent: { phone, e164: answer.phone, channel, expiresIn: answer.expiresIn, resendAfter } })) return;
     this.countdown.start(resendAfter);
-    this.#expire(answer.expiresIn);
+    this.expiry.start(answer.expiresIn);
     this.#hooks.sent();
     this.#host.dispatchEvent(new PhoneVerifySentEvent({ channel, resendAfter }));
   }

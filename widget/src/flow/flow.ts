@@ -65,11 +65,11 @@ export type FlowStep = FlowState['step'];
  * What happens to the flow. Requests begin with `load`/`retry` (configuration), `send`,
  * `resend`, `verify`, `cancel` and end with `loaded`/`load-failed`, `sent`, `verified`,
  * `failed` or `challenge` (the server wants the page's challenge first); `invalid` is a
- * check the element made itself, `restart` goes back to an empty phone step, `ready`
+ * check the element made itself, `edit` a change to the field (its error goes), `restart` goes back to an empty phone step, `ready`
  * says the resend countdown ended.
  */
 export type FlowEvent =
-  | { type: 'load' | 'retry' | 'loaded' | 'send' | 'resend' | 'verify' | 'cancel' | 'restart' | 'ready' | 'expiring' | 'expired' }
+  | { type: 'load' | 'retry' | 'loaded' | 'send' | 'resend' | 'verify' | 'cancel' | 'restart' | 'ready' | 'expiring' | 'expired' | 'edit' }
   | { type: 'load-failed' | 'failed' | 'challenge' | 'invalid'; error: ShownError }
   | { type: 'sent'; sent: Sent }
   | { type: 'verified'; user: UserSummary; phone?: string | undefined };
@@ -101,6 +101,11 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       return step === 'enter-phone' || step === 'enter-code' ? { ...state, error: event.error, focus: step === 'enter-phone' ? 'phone' : 'code' } : state;
     case 'send':
       return step === 'enter-phone' ? { step: 'sending' } : state;
+    case 'edit': {
+      // The field was edited: its error (and aria-invalid) goes; nothing else changes.
+      const { error: _gone, focus: _moved, ...rest } = state;
+      return state.error && (step === 'enter-phone' || step === 'enter-code') ? (rest as FlowState) : state;
+    }
     case 'sent':
       return step === 'sending' || step === 'resending' ? { step: 'enter-code', sent: event.sent, notice: 'sent', focus: 'code' } : state;
     case 'resend':
