@@ -62,6 +62,8 @@ export interface PhoneVerifyMessages {
   codeExpired?: string;
   /** The button that starts a new verification for the same number after the code expired. */
   sendNewCode?: string;
+  /** Said with the notice after a resend: an earlier message's code may no longer work (most providers send a new one). */
+  newestCode?: string;
   /** `country_not_allowed` when the server named the country: `{country}` (its name). */
   countryNotAllowed: string;
   /** Appended to `rate_limited` and `provider_unavailable` when the server says when: `{time}`. */

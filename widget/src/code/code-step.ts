@@ -52,6 +52,7 @@ export const codeStepEnglish = {
   expiresSoon: 'The code expires in {time}.',
   codeExpired: 'This code has expired. Ask for a new one.',
   sendNewCode: 'Send a new code',
+  newestCode: 'Use the newest code we sent.',
 };
 
 type CodeMessages = PhoneVerifyMessages & typeof codeStepEnglish;
@@ -74,6 +75,9 @@ export class CodeStepController implements ReactiveController {
   #otp: AbortController | undefined;
   /** `GET /status`, asked once when the chunk arrives: a code this session has on its way (the page was reloaded). */
   pending: Promise<StatusResponse | undefined>;
+  /** The code last shown, and the one a resend brought (a second code in one code step): see render. */
+  #seen: unknown;
+  #resent: unknown;
   /** The code whose last minute was announced. */
   #warned: unknown;
   /** `resume` has run (it runs once). */
@@ -97,7 +101,7 @@ export class CodeStepController implements ReactiveController {
     const input = this.#options.root().querySelector<HTMLInputElement>('#code');
     input?.style.setProperty('--length', String(input.maxLength));
     const state = this.#options.flow.state;
-    if (!('sent' in state)) this.value = '';
+    if (!('sent' in state)) this.value = this.#seen = '';
     // A minute before the code expires, said once (the countdown itself is never read out every second).
     const flow = this.#options.flow;
     if ('sent' in state && state.sent !== this.#warned && state.sent.expiresIn > 90 && flow.expiry.remaining === 60) {
@@ -169,7 +173,8 @@ export class CodeStepController implements ReactiveController {
     if (state.notice === 'expired') return m.codeExpired;
     if (state.notice === 'expiring') return format(m.expiresSoon, { time: formatDuration(60, locale) });
     const { phone, channel, resendAfter } = state.sent;
-    const sent = format(m.sentNotice, { phone: isolate(phone, locale), channel: m.channelName[channel] });
+    let sent = format(m.sentNotice, { phone: isolate(phone, locale), channel: m.channelName[channel] });
+    if (this.#resent === state.sent) sent += ` ${m.newestCode}`;
     return resendAfter > 0 ? `${sent} ${format(m.resendNotice, { time: formatDuration(resendAfter, locale) })}` : sent;
   }
 
@@ -181,6 +186,11 @@ export class CodeStepController implements ReactiveController {
     const { format, formatDuration } = tools;
     const m = withEnglish(this.#options.messages());
     const sent = state.sent;
+    // A second code in one code step came from a resend: most providers sent a new code, so the earlier one may not work.
+    if (sent !== this.#seen) {
+      if (this.#seen) this.#resent = sent;
+      this.#seen = sent;
+    }
     const [before, after = ''] = (sent.channel === 'voice' ? m.codeLabelVoice : m.codeLabel).split('{phone}');
     const disabled = this.#options.disabled();
     const busy = flow.busy || disabled;
@@ -193,7 +203,7 @@ export class CodeStepController implements ReactiveController {
       hint: state.expired
         ? m.codeExpired
         : flow.expiry.running
-          ? format(m.expiresIn, { time: tools.formatSeconds(flow.expiry.remaining) })
+          ? format(m.expiresIn, { time: tools.formatSeconds(flow.expiry.remaining) }) + (this.#resent === sent ? `. ${m.newestCode}` : '')
           : sent.expiresIn > 0
             ? format(m.expiresHint, { time: formatDuration(sent.expiresIn, locale()) })
             : '',

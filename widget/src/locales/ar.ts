@@ -38,6 +38,7 @@ const messages: PhoneVerifyMessages = {
   expiresSoon: 'تنتهي صلاحية الرمز بعد {time}.',
   codeExpired: 'انتهت صلاحية هذا الرمز. اطلب رمزًا جديدًا.',
   sendNewCode: 'إرسال رمز جديد',
+  newestCode: 'استخدم أحدث رمز أرسلناه.',
   countryNotAllowed: 'لا يمكننا إرسال رموز إلى أرقام من هذا البلد ({country}).',
   retryIn: 'حاول مرة أخرى بعد {time}.',
   notVerified: 'تحقق من رقم هاتفك.',

@@ -38,6 +38,7 @@ const messages: PhoneVerifyMessages = {
   expiresSoon: 'Der Code läuft in {time} ab.',
   codeExpired: 'Dieser Code ist abgelaufen. Fordern Sie einen neuen an.',
   sendNewCode: 'Neuen Code senden',
+  newestCode: 'Verwenden Sie den neuesten Code, den wir gesendet haben.',
   countryNotAllowed: 'An Nummern aus diesem Land ({country}) können wir keine Codes senden.',
   retryIn: 'Versuchen Sie es in {time} erneut.',
   notVerified: 'Bestätigen Sie Ihre Telefonnummer.',

@@ -38,6 +38,7 @@ const messages: PhoneVerifyMessages = {
   expiresSoon: 'El código caduca en {time}.',
   codeExpired: 'Este código ha caducado. Pide uno nuevo.',
   sendNewCode: 'Enviar un código nuevo',
+  newestCode: 'Usa el código más reciente que te enviamos.',
   countryNotAllowed: 'No podemos enviar códigos a números de este país ({country}).',
   retryIn: 'Inténtalo de nuevo en {time}.',
   notVerified: 'Verifica tu número de teléfono.',

@@ -38,6 +38,7 @@ const messages: PhoneVerifyMessages = {
   expiresSoon: 'Le code expire dans {time}.',
   codeExpired: 'Ce code a expiré. Demandez-en un nouveau.',
   sendNewCode: 'Envoyer un nouveau code',
+  newestCode: 'Utilisez le dernier code que nous avons envoyé.',
   countryNotAllowed: 'Nous ne pouvons pas envoyer de code aux numéros de ce pays ({country}).',
   retryIn: 'Réessayez dans {time}.',
   notVerified: 'Vérifiez votre numéro de téléphone.',

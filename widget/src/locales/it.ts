@@ -38,6 +38,7 @@ const messages: PhoneVerifyMessages = {
   expiresSoon: 'Il codice scade tra {time}.',
   codeExpired: 'Il codice è scaduto. Richiedine uno nuovo.',
   sendNewCode: 'Invia un nuovo codice',
+  newestCode: 'Usa l\'ultimo codice che ti abbiamo inviato.',
   countryNotAllowed: 'Non possiamo inviare codici ai numeri di questo paese ({country}).',
   retryIn: 'Riprova tra {time}.',
   notVerified: 'Verifica il tuo numero di telefono.',

@@ -38,6 +38,7 @@ const messages: PhoneVerifyMessages = {
   expiresSoon: 'コードはあと{time}で期限切れになります。',
   codeExpired: 'このコードは期限切れです。新しいコードをリクエストしてください。',
   sendNewCode: '新しいコードを送信',
+  newestCode: '最後に送信したコードを使用してください。',
   countryNotAllowed: 'この国・地域（{country}）の番号にはコードを送信できません。',
   retryIn: '{time}後にもう一度お試しください。',
   notVerified: '電話番号を確認してください。',

@@ -38,6 +38,7 @@ const messages: PhoneVerifyMessages = {
   expiresSoon: 'De code verloopt over {time}.',
   codeExpired: 'Deze code is verlopen. Vraag een nieuwe aan.',
   sendNewCode: 'Stuur een nieuwe code',
+  newestCode: 'Gebruik de nieuwste code die we hebben gestuurd.',
   countryNotAllowed: 'We kunnen geen codes sturen naar nummers uit dit land ({country}).',
   retryIn: 'Probeer het over {time} opnieuw.',
   notVerified: 'Bevestig je telefoonnummer.',

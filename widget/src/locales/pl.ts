@@ -38,6 +38,7 @@ const messages: PhoneVerifyMessages = {
   expiresSoon: 'Kod wygaśnie za {time}.',
   codeExpired: 'Ten kod wygasł. Poproś o nowy.',
   sendNewCode: 'Wyślij nowy kod',
+  newestCode: 'Użyj najnowszego kodu, który wysłaliśmy.',
   countryNotAllowed: 'Nie możemy wysyłać kodów na numery z tego kraju ({country}).',
   retryIn: 'Spróbuj ponownie za {time}.',
   notVerified: 'Potwierdź swój numer telefonu.',

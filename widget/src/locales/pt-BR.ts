@@ -38,6 +38,7 @@ const messages: PhoneVerifyMessages = {
   expiresSoon: 'O código expira em {time}.',
   codeExpired: 'Este código expirou. Peça um novo.',
   sendNewCode: 'Enviar um novo código',
+  newestCode: 'Use o código mais recente que enviamos.',
   countryNotAllowed: 'Não podemos enviar códigos para números deste país ({country}).',
   retryIn: 'Tente novamente em {time}.',
   notVerified: 'Verifique seu número de telefone.',

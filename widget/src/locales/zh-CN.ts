@@ -38,6 +38,7 @@ const messages: PhoneVerifyMessages = {
   expiresSoon: '验证码将在 {time}后过期。',
   codeExpired: '此验证码已过期。请重新获取。',
   sendNewCode: '发送新验证码',
+  newestCode: '请使用我们最新发送的验证码。',
   countryNotAllowed: '我们无法向该国家/地区（{country}）的号码发送验证码。',
   retryIn: '请在 {time}后重试。',
   notVerified: '请验证你的电话号码。',
