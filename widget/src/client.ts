@@ -131,7 +131,7 @@ export class PhoneVerifyClient {
     if (isErrorBody(data)) {
       const { code, message, retryAfter, attemptsLeft, country } = data.error;
       const details: { status: number; retryAfter?: number; attemptsLeft?: number; country?: string } = { status: response.status };
-      if (typeof country === 'string') details.country = country;
+      if (country) details.country = String(country);
       if (typeof retryAfter === 'number') details.retryAfter = retryAfter;
       if (typeof attemptsLeft === 'number') details.attemptsLeft = attemptsLeft;
       throw new PhoneVerifyRequestError(code, String(message), details);

@@ -326,6 +326,7 @@ export class PhoneVerify extends FormAssociatedElement {
           invalid: PHONE_FIELD_CODE.test(code),
           submit: (event) => void this.#handlePhoneSubmit(event),
           focus: () => this.#loadChunks(),
+          edit: () => this.#flow.apply({ type: 'edit' }),
         });
       case 'done':
         return html`<p id="done" part="done" class="done" tabindex="-1">${m.signedIn}</p>`;

@@ -67,6 +67,21 @@ describe('errors at their field', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('should clear a phone error and aria-invalid as soon as the number is edited', async () => {
+    const el = await loaded();
+    const input = part<HTMLInputElement>(el, 'phone-input');
+    input.focus();
+    await sendKeys({ type: '+44 20 7123 4567' });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => errorText(el) !== '', 'no error');
+    expect(input.getAttribute('aria-invalid')).to.equal('true');
+    await sendKeys({ press: 'Backspace' });
+    await el.updateComplete;
+    expect(errorText(el)).to.equal('');
+    expect(input.getAttribute('aria-invalid')).to.equal('false');
+    await expect(el).to.be.accessible();
+  });
+
   it('should say a repeated error again, once each time', async () => {
     const el = await loaded();
     await sendTo(el, GB_MOBILE);

@@ -102,9 +102,9 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
     case 'send':
       return step === 'enter-phone' ? { step: 'sending' } : state;
     case 'edit': {
-      // The field was edited: its error (and aria-invalid) goes; nothing else changes.
+      // A field was edited (only the phone and code steps have one): its error (and aria-invalid) goes; nothing else changes.
       const { error: _gone, focus: _moved, ...rest } = state;
-      return state.error && (step === 'enter-phone' || step === 'enter-code') ? (rest as FlowState) : state;
+      return state.error ? (rest as FlowState) : state;
     }
     case 'sent':
       return step === 'sending' || step === 'resending' ? { step: 'enter-code', sent: event.sent, notice: 'sent', focus: 'code' } : state;

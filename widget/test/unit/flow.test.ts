@@ -79,6 +79,15 @@ describe('flow: transition', () => {
     });
   });
 
+  it('should drop the error (and its focus) when a field is edited, and change nothing without one', () => {
+    const wrong = run(codeStep(), { type: 'verify' }, { type: 'failed', error: { code: 'invalid_code', attemptsLeft: 2 } });
+    expect(transition(wrong, { type: 'edit' })).to.deep.equal({ step: 'enter-code', sent, notice: 'sent' });
+    const clean = codeStep();
+    expect(transition(clean, { type: 'edit' })).to.equal(clean);
+    const phone = transition({ step: 'enter-phone' }, { type: 'invalid', error: { code: 'phone_too_short' } });
+    expect(transition(phone, { type: 'edit' })).to.deep.equal({ step: 'enter-phone' });
+  });
+
   it('should say once a minute before the end and at the end, and take no other countdown notice once expired', () => {
     const expiring = transition(codeStep(), { type: 'expiring' });
     expect(expiring).to.include({ step: 'enter-code', notice: 'expiring' });
