@@ -34,6 +34,8 @@ export interface DemoOptions {
   store?: VerificationStore;
   /** Wrong codes allowed per verification (some providers allow fewer than the default 5). */
   maxAttempts?: number;
+  /** Seconds a code stays valid, 60–600 (`CODE_TTL`). Default: the plugin's 300. */
+  ttl?: number;
   /** Makes the rate limiters; pass Redis-backed ones for several processes. */
   createLimiter?: LimitsOptions['createLimiter'];
   /** Express's `trust proxy`: the number of proxies in front (never `true`). Default: none. */
@@ -75,6 +77,7 @@ export function createDemoApp(options: DemoOptions) {
       defaultCountry: 'GB',
       ...(options.store ? { store: options.store } : {}),
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+      ...(options.ttl ? { ttl: options.ttl } : {}),
       ...(options.createLimiter ? { limits: { createLimiter: options.createLimiter } } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     },
