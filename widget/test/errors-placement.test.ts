@@ -7,6 +7,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerify } from '../src/index.js';
 import { codeFor, errorText, GB_MOBILE, loaded, part, resetServer, screenshot, sendTo, stepIs } from './helpers.js';
+import { settled } from './settled.js';
 
 /** A wrong code for `code`, of the same length. */
 const wrong = (code: string): string => code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
@@ -48,7 +49,8 @@ describe('errors at their field', () => {
       expect(input.getAttribute('aria-invalid')).to.equal('true');
       // One error region at a time.
       expect(el.shadowRoot!.querySelectorAll('[role="alert"]')).to.have.length(1);
-      await expect(el).to.be.accessible();
+      await settled(el);
+    await expect(el).to.be.accessible();
       await screenshot(el, `code-error-${name}`);
     });
   }
@@ -64,6 +66,7 @@ describe('errors at their field', () => {
     await el.updateComplete;
     expect(errorText(el)).to.equal('');
     expect(part(el, 'code-input').getAttribute('aria-invalid')).to.equal('false');
+    await settled(el);
     await expect(el).to.be.accessible();
   });
 
@@ -79,6 +82,7 @@ describe('errors at their field', () => {
     await el.updateComplete;
     expect(errorText(el)).to.equal('');
     expect(input.getAttribute('aria-invalid')).to.equal('false');
+    await settled(el);
     await expect(el).to.be.accessible();
   });
 

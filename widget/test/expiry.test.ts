@@ -8,6 +8,7 @@
 import { expect, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { advanceClock, codeFor, focusedId, GB_MOBILE, loaded, outbox, part, resetServer, screenshot, stepIs, typeInto } from './helpers.js';
+import { settled } from './settled.js';
 
 /** Shortens the code's life in the answers of /start and /resend to `seconds`, as a server with a short TTL would say. Returns the undo. */
 function shortenTtl(seconds: number): () => void {
@@ -59,6 +60,7 @@ describe('expiry in place', () => {
     // Nothing above the buttons moved.
     expect(part(el, 'code-input').getBoundingClientRect().top).to.equal(field.top);
     expect(part(el, 'submit').getBoundingClientRect().top).to.equal(verify.top);
+    await settled(el);
     await expect(el).to.be.accessible();
     await screenshot(el, 'code-expired');
 
@@ -88,6 +90,7 @@ describe('expiry in place', () => {
     expect(part(el, 'resend').textContent!.trim()).to.equal('Envoyer un nouveau code');
     expect(part(el, 'hint').textContent).to.equal('Ce code a expiré. Demandez-en un nouveau.');
     expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent!.trim()).to.equal('Ce code a expiré. Demandez-en un nouveau.');
+    await settled(el);
     await expect(el).to.be.accessible();
   });
 });

@@ -7,6 +7,7 @@
 import { expect, html, waitUntil } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import { advanceClock, codeFor, errorText, GB_MOBILE, loaded, outbox, part, resetServer, screenshot, sendTo, stepIs, typeInto } from './helpers.js';
+import { settled } from './settled.js';
 
 for (const [size, width, height] of [
   ['phone', 390, 844],
@@ -32,7 +33,8 @@ for (const [size, width, height] of [
       // One line: the number's box is one line high.
       expect(label.getClientRects()).to.have.length(1);
       expect(part(el, 'hint').textContent).to.match(/^Code expires in/);
-      await expect(el).to.be.accessible();
+      await settled(el);
+    await expect(el).to.be.accessible();
       await screenshot(el, `flow-code-${size}`);
     });
 
@@ -43,7 +45,8 @@ for (const [size, width, height] of [
       typeInto(part<HTMLInputElement>(el, 'code-input'), code.replace(/\d$/, (d) => String((Number(d) + 1) % 10)));
       await waitUntil(() => errorText(el) !== '');
       await stepIs(el, 'enter-code');
-      await expect(el).to.be.accessible();
+      await settled(el);
+    await expect(el).to.be.accessible();
       await screenshot(el, `flow-code-error-${size}`);
     });
 
@@ -54,7 +57,8 @@ for (const [size, width, height] of [
       await advanceClock(61);
       typeInto(part<HTMLInputElement>(el, 'code-input'), code);
       await waitUntil(() => part(el, 'resend', true)?.textContent!.trim() === 'Send a new code');
-      await expect(el).to.be.accessible();
+      await settled(el);
+    await expect(el).to.be.accessible();
       await screenshot(el, `flow-expired-${size}`);
     });
 
@@ -65,7 +69,8 @@ for (const [size, width, height] of [
       part(el, 'resend').click();
       await waitUntil(async () => (await outbox(GB_MOBILE)).count === 2);
       await waitUntil(() => part(el, 'hint').textContent!.includes('newest'));
-      await expect(el).to.be.accessible();
+      await settled(el);
+    await expect(el).to.be.accessible();
       await screenshot(el, `flow-resent-${size}`);
     });
 
@@ -75,7 +80,8 @@ for (const [size, width, height] of [
       part(el, 'submit').click();
       await waitUntil(() => errorText(el) !== '');
       expect(errorText(el)).to.contain('Enter a mobile number');
-      await expect(el).to.be.accessible();
+      await settled(el);
+    await expect(el).to.be.accessible();
       await screenshot(el, `flow-landline-${size}`);
     });
   });

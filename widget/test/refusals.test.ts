@@ -5,6 +5,7 @@
 import { expect, html } from '@open-wc/testing';
 import type { PhoneVerify } from '../src/index.js';
 import { errorText, loaded, outbox, part, resetServer, stepIs, typeInto } from './helpers.js';
+import { settled } from './settled.js';
 
 async function submit(el: PhoneVerify, phone: string): Promise<void> {
   typeInto(part<HTMLInputElement>(el, 'phone-input'), phone);
@@ -23,6 +24,7 @@ describe('refusals', () => {
     expect(errorText(el)).not.to.contain('country');
     expect(part(el, 'phone-input').getAttribute('aria-invalid')).to.equal('true');
     expect((await outbox('+442071234567')).count).to.equal(0);
+    await settled(el);
     await expect(el).to.be.accessible();
   });
 
@@ -37,6 +39,7 @@ describe('refusals', () => {
     expect(errorText(de)).to.equal('An Nummern aus diesem Land (Frankreich) können wir keine Codes senden.');
     await submit(de, '+44 20 7123 4567');
     expect(errorText(de)).to.equal('An diese Art von Nummer können wir keine Codes senden. Geben Sie eine Mobilnummer ein.');
+    await settled(de);
     await expect(de).to.be.accessible();
   });
 });

@@ -7,6 +7,7 @@
 import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
 import type { PhoneVerify } from '../src/index.js';
 import { advanceClock, codeFor, focusedId, GB_MOBILE, labelFor, loaded, outbox, part, resetServer, screenshot, sendTo, stepIs, typeInto } from './helpers.js';
+import { settled } from './settled.js';
 
 /** What a reload leaves: the element gone, a new one made from the page's markup. */
 async function reload(markup = html`<phone-verify></phone-verify>`): Promise<PhoneVerify> {
@@ -36,6 +37,7 @@ describe('reload', () => {
     expect((await outbox(GB_MOBILE)).count).to.equal(1);
     expect(Object.keys(sessionStorage)).to.deep.equal([]);
     expect(Object.keys(localStorage)).to.deep.equal([]);
+    await settled(el);
     await expect(el).to.be.accessible();
     await screenshot(el, 'code-resumed');
     typeInto(part<HTMLInputElement>(el, 'code-input'), await codeFor(GB_MOBILE));

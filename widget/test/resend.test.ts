@@ -4,6 +4,7 @@
 
 import { expect, html, waitUntil } from '@open-wc/testing';
 import { codeFor, errorText, GB_MOBILE, loaded, outbox, part, resetServer, screenshot, sendTo, stepIs, typeInto } from './helpers.js';
+import { settled } from './settled.js';
 
 describe('after a resend', () => {
   beforeEach(resetServer);
@@ -20,6 +21,7 @@ describe('after a resend', () => {
     await waitUntil(() => part(el, 'hint').textContent!.endsWith('Use the newest code we sent.'), 'the hint does not say to use the newest code');
     const status = el.shadowRoot!.querySelector('[role="status"]')!.textContent!;
     expect(status).to.contain('Use the newest code we sent.');
+    await settled(el);
     await expect(el).to.be.accessible();
     await screenshot(el, 'code-resent');
     const newest = await codeFor(GB_MOBILE);
