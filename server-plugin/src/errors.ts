@@ -119,8 +119,10 @@ export const errors = {
   invalidRequest: (message: string, details: Pick<PhoneVerifyErrorDetails, 'status' | 'cause'> = {}) =>
     new PhoneVerifyError('invalid_request', message, details),
   invalidPhone: (message = 'Codes cannot be sent to that number.') => new PhoneVerifyError('invalid_phone', message),
-  countryNotAllowed: () => new PhoneVerifyError('country_not_allowed', 'Codes cannot be sent to numbers from that country.'),
-  numberTypeNotAllowed: () => new PhoneVerifyError('country_not_allowed', 'Codes cannot be sent to this kind of number; use a mobile number.'),
+  /** `country` (ISO 3166-1) and its English name, when the number has one: the widget names it in its own language. */
+  countryNotAllowed: (country?: string, name?: string) =>
+    new PhoneVerifyError('country_not_allowed', `Codes cannot be sent to ${country && name ? `numbers from ${name}` : 'numbers outside a country'}.`, country ? { country } : {}),
+  numberTypeNotAllowed: () => new PhoneVerifyError('number_type_not_allowed', 'Codes cannot be sent to this kind of number; enter a mobile number.'),
   channelUnavailable: (message: string) => new PhoneVerifyError('channel_unavailable', message),
   /** The channel is not one the service offers. */
   channelNotOffered: (channel: string, offered: readonly string[]) =>

@@ -73,12 +73,9 @@ export function parsePhone(input: string, country?: string): ParsedPhone {
  */
 export function assertSendable(parsed: ParsedPhone, countries: ReadonlySet<string> | '*', types: ReadonlySet<NumberType>): void {
   if (countries !== '*' && !(parsed.country && countries.has(parsed.country))) {
-    const named = parsed.country ? `numbers from ${englishName(parsed.country)}` : 'numbers outside a country';
-    throw new PhoneVerifyError('country_not_allowed', `Codes cannot be sent to ${named}.`, parsed.country ? { country: parsed.country } : {});
+    throw errors.countryNotAllowed(parsed.country, parsed.country ? englishName(parsed.country) : undefined);
   }
-  if (!(parsed.type && types.has(parsed.type))) {
-    throw new PhoneVerifyError('number_type_not_allowed', 'Codes cannot be sent to this kind of number; enter a mobile number.');
-  }
+  if (!(parsed.type && types.has(parsed.type))) throw errors.numberTypeNotAllowed();
 }
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
