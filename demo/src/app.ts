@@ -38,6 +38,8 @@ export interface DemoOptions {
   maxAttempts?: number;
   /** Where the send counts and the failure lock live; pass a RedisLimitStore for several processes. */
   limitStore?: LimitStore;
+  /** Seconds a code stays valid, 60–600 (`CODE_TTL`). Default: the plugin's 300. */
+  ttl?: number;
   /** Express's `trust proxy`: the number of proxies in front (never `true`). Default: none. */
   trustProxy?: number;
   logger?: Logger;
@@ -81,6 +83,7 @@ export function createDemoApp(options: DemoOptions) {
       defaultCountry: 'GB',
       ...(options.store ? { store: options.store } : {}),
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+      ...(options.ttl ? { ttl: options.ttl } : {}),
       ...(options.limitStore ? { limits: { store: options.limitStore } } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     },

@@ -3,7 +3,8 @@
 // built-in local provider and a fake phone panel: no account anywhere needed.
 // PROVIDER=textmagic|telnyx|messagebird|twilio|vonage|telegram runs it on that provider's sandbox instead;
 // REDIS_URL=redis://… keeps verifications, limits and sessions in Redis, so several
-// processes can serve one sign-in. TRUST_PROXY=1 behind one reverse proxy.
+// processes can serve one sign-in. TRUST_PROXY=1 behind one reverse proxy. HOST=0.0.0.0
+// listens beyond this machine (default 127.0.0.1); CODE_TTL=60 makes codes live 60 s (60–600).
 
 import { createDemoApp, type DemoOptions } from './app.js';
 import { DemoPhones } from './phone.js';
@@ -23,6 +24,15 @@ const phones = new DemoPhones();
 const backend = await demoBackend(kind, phones, redis?.codeSecret);
 const options: DemoOptions = { phones, provider: backend.provider, ...backend.policy };
 if (process.env.TRUST_PROXY) options.trustProxy = Number(process.env.TRUST_PROXY);
+if (process.env.CODE_TTL) {
+  // How long a code lives, to watch the widget's expiry in place without waiting 5 minutes (the plugin allows 60–600).
+  const ttl = Number(process.env.CODE_TTL);
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > 600) {
+    console.error(`CODE_TTL must be whole seconds from 60 to 600; got "${process.env.CODE_TTL}"`);
+    process.exit(2);
+  }
+  options.ttl = ttl;
+}
 if (redis) Object.assign(options, { store: redis.store, limitStore: redis.limitStore, sessionStore: redis.sessionStore, sessionSecret: redis.sessionSecret });
 else if (process.env.SESSION_SECRET) options.sessionSecret = process.env.SESSION_SECRET;
 const { app } = createDemoApp(options);

@@ -9,6 +9,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = {
   invalid_request: 400,
   invalid_phone: 400,
   country_not_allowed: 400,
+  number_type_not_allowed: 400,
   channel_unavailable: 400,
   rate_limited: 429,
   challenge_required: 429,
@@ -46,6 +47,8 @@ export interface PhoneVerifyErrorDetails {
   retryAfter?: number;
   /** Wrong codes left on the pending verification. */
   attemptsLeft?: number;
+  /** The country a `country_not_allowed` refusal is about (ISO alpha-2). */
+  country?: string;
   /** HTTP status, when it must differ from the code's usual one (e.g. 413 for a too-large body). */
   status?: number;
   /** What went wrong underneath; logged, never sent to the client. */
@@ -69,6 +72,7 @@ export class PhoneVerifyError extends Error {
   readonly attemptsLeft?: number;
   /** Set on provider failures; absent means the provider (or we) refused before acting. */
   readonly outcome?: ProviderOutcome;
+  readonly country?: string;
 
   constructor(code: ErrorCode, message: string, details: PhoneVerifyErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -78,6 +82,7 @@ export class PhoneVerifyError extends Error {
     if (details.retryAfter !== undefined) this.retryAfter = Math.max(1, Math.ceil(details.retryAfter));
     if (details.attemptsLeft !== undefined) this.attemptsLeft = details.attemptsLeft;
     if (details.outcome !== undefined) this.outcome = details.outcome;
+    if (details.country !== undefined) this.country = details.country;
   }
 
   /** The response body: code, message and the hints that apply; never the cause. */
@@ -85,6 +90,7 @@ export class PhoneVerifyError extends Error {
     const error: ErrorBody['error'] = { code: this.code, message: this.message };
     if (this.retryAfter !== undefined) error.retryAfter = this.retryAfter;
     if (this.attemptsLeft !== undefined) error.attemptsLeft = this.attemptsLeft;
+    if (this.country !== undefined) error.country = this.country;
     return { error };
   }
 }
@@ -113,8 +119,10 @@ export const errors = {
   invalidRequest: (message: string, details: Pick<PhoneVerifyErrorDetails, 'status' | 'cause'> = {}) =>
     new PhoneVerifyError('invalid_request', message, details),
   invalidPhone: (message = 'Codes cannot be sent to that number.') => new PhoneVerifyError('invalid_phone', message),
-  countryNotAllowed: () => new PhoneVerifyError('country_not_allowed', 'Codes cannot be sent to numbers from that country.'),
-  numberTypeNotAllowed: () => new PhoneVerifyError('country_not_allowed', 'Codes cannot be sent to this kind of number; use a mobile number.'),
+  /** `country` (ISO 3166-1) and its English name, when the number has one: the widget names it in its own language. */
+  countryNotAllowed: (country?: string, name?: string) =>
+    new PhoneVerifyError('country_not_allowed', `Codes cannot be sent to ${country && name ? `numbers from ${name}` : 'numbers outside a country'}.`, country ? { country } : {}),
+  numberTypeNotAllowed: () => new PhoneVerifyError('number_type_not_allowed', 'Codes cannot be sent to this kind of number; enter a mobile number.'),
   channelUnavailable: (message: string) => new PhoneVerifyError('channel_unavailable', message),
   /** The channel is not one the service offers. */
   channelNotOffered: (channel: string, offered: readonly string[]) =>

@@ -65,6 +65,25 @@ export function parsePhone(input: string, country?: string): ParsedPhone {
   return result;
 }
 
+/**
+ * Refuses a number the server does not send to, with the code that says why: its country
+ * (`country_not_allowed`, naming it) or its kind of line (`number_type_not_allowed`).
+ * Premium-rate and similar lines are how toll fraud turns sends into someone's income
+ * (OWASP Automated Threats OAT-019 / SMS pumping), so only the configured types pass.
+ */
+export function assertSendable(parsed: ParsedPhone, countries: ReadonlySet<string> | '*', types: ReadonlySet<NumberType>): void {
+  if (countries !== '*' && !(parsed.country && countries.has(parsed.country))) {
+    throw errors.countryNotAllowed(parsed.country, parsed.country ? englishName(parsed.country) : undefined);
+  }
+  if (!(parsed.type && types.has(parsed.type))) throw errors.numberTypeNotAllowed();
+}
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+function englishName(country: string): string {
+  return regionNames.of(country) ?? country;
+}
+
 /** The country of an E.164 number already known to be valid. */
 export function countryOf(e164: string): string | undefined {
   return parsePhoneNumberFromString(e164)?.country;

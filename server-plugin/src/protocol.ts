@@ -17,6 +17,8 @@ export const Endpoints = {
   resend: '/resend',
   verify: '/verify',
   cancel: '/cancel',
+  /** `GET`: whether this session has a verification waiting for its code (so a reloaded page resumes at the code step). */
+  status: '/status',
   /** `GET`, public and cacheable: the phone-number metadata for the allowed countries (`?type=mobile` for the mobile-only check). */
   metadata: '/metadata',
 } as const;
@@ -130,13 +132,24 @@ export interface VerifyResponse {
   user: UserSummary;
   /** `verify`: the phone proof, a compact JWS for your form handler's `verifyPhoneProof`. */
   proof?: string;
-  /** `verify` and `link`: the proven number in E.164. */
+  /** The proven number in E.164 (`verify`, `link`, and a sign-in: the form value, also after a reload resumed with the number masked). */
   phone?: string;
   /** `stepup`: when the session was stamped (ms since the epoch). */
   verifiedAt?: number;
   /** Where the application wants the browser to go next, if it said. */
   redirect?: string;
 }
+
+/**
+ * `GET /status`: this session's verification. `pending`: a code is on its way and may be
+ * checked (the widget resumes at its code step, sending nothing); `expired`: its time ran
+ * out and `POST /resend` starts a new one for the same number; `none`: nothing started
+ * (or it was used or canceled). The number is masked (`+44 ••••••3456`): the page shows it, the server keeps it.
+ */
+export type StatusResponse =
+  | { status: 'none' }
+  | { status: 'expired'; phone: string; channel: Channel }
+  | ({ status: 'pending' } & Omit<StartResponse, 'status'>);
 
 /** `POST /cancel`: drop the pending verification (e.g. "use another number"). */
 export interface CancelResponse {
@@ -149,8 +162,10 @@ export type ErrorCode =
   | 'invalid_request'
   /** The phone number cannot be read as a valid number. */
   | 'invalid_phone'
-  /** The number is from a country (or of a type) the server does not send to. */
+  /** The number is from a country the server does not send to; `country` names it when known. */
   | 'country_not_allowed'
+  /** The number is of a kind the server does not send to (a landline, premium rate, …): a mobile number is wanted. */
+  | 'number_type_not_allowed'
   /** The provider cannot deliver on the requested channel. */
   | 'channel_unavailable'
   /** Too many sends for this number, client or destination; see `retryAfter`. */
@@ -202,5 +217,7 @@ export interface ErrorBody {
     retryAfter?: number;
     /** Wrong codes left for the pending verification. */
     attemptsLeft?: number;
+    /** With `country_not_allowed`: the refused number's country (ISO 3166-1 alpha-2), so the message can name it. */
+    country?: string;
   };
 }

@@ -11,6 +11,7 @@ import { crossSiteGuard } from './guard.js';
 import { accountPhone, completeIntent, INTENT_OPTION_KEYS, readIntent, signedInUser, type IntentOptions } from './intents.js';
 import { metadataAnswers } from './metadata.js';
 import { checkOptionKeys } from './options.js';
+import { pendingStatus, rememberPending, resendOrRestart } from './pending.js';
 import { maskPhonesIn } from './phone.js';
 import { Endpoints, type Channel, type ErrorBody, type MetadataType, type UserSummary, type VerifyResponse } from './protocol.js';
 import type { SendContext } from './service.js';
@@ -251,9 +252,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
 
     const { verification, response } = await service.start(input, sendContext(req, true));
     const previous = req.session.phoneVerify;
-    req.session.phoneVerify = { id: verification.id, expiresAt: verification.expiresAt };
-    if (intent !== 'signin') req.session.phoneVerify.intent = intent;
-    if (purpose !== undefined) req.session.phoneVerify.purpose = purpose;
+    rememberPending(req, verification, { intent, purpose });
     // A new number replaces the old verification: its code must stop working.
     if (previous) await service.cancel(previous.id);
     res.json(response);
@@ -262,18 +261,25 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   router.post(Endpoints.resend, handle(async (req, res) => {
     requireSession(req);
     const body = jsonBody(req);
-    const pending = req.session.phoneVerify;
-    if (!pending) throw errors.nothingToResend();
     const input: Parameters<typeof service.resend>[1] = {};
     const channel = optionalChannel(body);
     const locale = optionalString(body, 'locale', 35);
     if (channel !== undefined) input.channel = channel;
     if (locale !== undefined) input.locale = locale;
-    res.json(await service.resend(pending.id, input, sendContext(req, false)));
+    // After expiry this starts a new verification for the same number (pending.ts).
+    res.json(await resendOrRestart(req, service, input, sendContext(req, false)));
+  }));
+
+  router.get(Endpoints.status, handle(async (req, res) => {
+    requireSession(req);
+    res.json(await pendingStatus(req, service));
   }));
 
   router.post(Endpoints.verify, (req, res, next) => {
     requireSession(req);
+    // The number of the verification being checked (the login regenerates the session): the widget's form value,
+    // also when a reloaded page resumed with the number masked.
+    const verifiedPhone = req.session.phoneVerify?.phone;
     const pendingBefore = req.session.phoneVerify;
     const intent = pendingBefore?.intent;
     if (intent !== undefined && intent !== 'signin') {
@@ -316,6 +322,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
         // This runs in a session-store callback, outside Express's reach: a throwing summarize would crash the process.
         try {
           const answer: VerifyResponse = { status: 'approved', user: summarize(user) };
+          if (verifiedPhone) answer.phone = verifiedPhone;
           if (options.successRedirect) answer.redirect = options.successRedirect;
           res.json(answer);
         } catch (error) {

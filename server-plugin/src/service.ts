@@ -8,7 +8,7 @@ import { readCode } from './code.js';
 import { errors, mayHaveActed, PhoneVerifyError, seconds } from './errors.js';
 import type { SendChallenge } from './limits.js';
 import { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
-import { countryOf, countryOptions, maskPhone, maskPhonesIn, parsePhone } from './phone.js';
+import { assertSendable, countryOf, countryOptions, maskPhone, maskPhonesIn, parsePhone } from './phone.js';
 import type { Channel, ConfigResponse, StartResponse } from './protocol.js';
 import type { PendingVerification, StartRequest, Started } from './providers/types.js';
 import { failClosedStore, type Verification, type VerificationStore } from './store.js';
@@ -89,13 +89,7 @@ export class VerificationService {
   async start(input: StartInput, context: SendContext = {}): Promise<{ verification: Verification; response: StartResponse }> {
     const s = this.settings;
     const parsed = parsePhone(input.phone, input.country ?? s.defaultCountry);
-    if (s.allowedCountries !== '*' && !(parsed.country && s.allowedCountries.has(parsed.country))) {
-      throw errors.countryNotAllowed();
-    }
-    if (!(parsed.type && s.allowedNumberTypes.has(parsed.type))) {
-      // Premium-rate and similar lines are how toll fraud turns our sends into someone's income.
-      throw errors.numberTypeNotAllowed();
-    }
+    assertSendable(parsed, s.allowedCountries, s.allowedNumberTypes);
     const channel = this.channel(input.channel);
     await s.limits.assertNotLocked(parsed.e164, 'start');
     if (context.beforeSend && (await context.beforeSend(parsed.e164)) === false) {
@@ -287,6 +281,12 @@ export class VerificationService {
    */
   async restore(verification: Verification): Promise<void> {
     if (verification.expiresAt > this.settings.clock()) await this.store.create(verification);
+  }
+
+  /** The pending verification as `/start` described it, its times as they are now; undefined once it is gone. */
+  async describePending(id: string): Promise<StartResponse | undefined> {
+    const verification = await this.store.get(id);
+    return verification && this.pending(verification);
   }
 
   /** Drop a pending verification. Safe to call for one that is already gone. */

@@ -11,7 +11,7 @@ import { errors, PhoneVerifyConfigError, PhoneVerifyError } from './errors.js';
 import type { Logger } from './logger.js';
 import type { PhoneVerifyOptions } from './options.js';
 import { PhoneProofs, type VerifyPhoneProofOptions } from './proof.js';
-import type { Intent } from './protocol.js';
+import type { Channel, Intent } from './protocol.js';
 import { VerificationService } from './service.js';
 import { failClosedStore, type Verification } from './store.js';
 
@@ -25,6 +25,9 @@ export interface PendingSessionData {
   intent?: Intent;
   /** `verify`: the purpose its proof will carry. */
   purpose?: string;
+  /** The number (E.164) and the channel of the latest send: "Send a new code" after expiry starts again with them. */
+  phone?: string;
+  channel?: Channel;
 }
 
 // passport-custom types its name as the literal 'custom'; a subclass needs its own.

@@ -74,7 +74,8 @@ describe('phoneVerifyRouter', () => {
       const verify = await agent.post('/auth/phone/verify').send({ code: codeFrom(outbox[0]) });
       expect(verify.status).toBe(200);
       expect(verify.headers['cache-control']).toBe('no-store');
-      expect(verify.body).toEqual({ status: 'approved', user: { id: 'u1' } });
+      // The verified number too (issue 13): the widget's form value, also after a reload resumed with it masked.
+      expect(verify.body).toEqual({ status: 'approved', user: { id: 'u1' }, phone: GB });
       const after = sessionCookie(verify);
       expect(after).toBeDefined();
       expect(after).not.toBe(before);
@@ -109,13 +110,13 @@ describe('phoneVerifyRouter', () => {
       const { agent, outbox } = createTestApp();
       const { res, code } = await startVerification(agent, outbox, { phone: '07400 123456', country: 'gb' });
       expect(res.body.phone).toBe(GB);
-      expect((await agent.post('/auth/phone/verify').send({ code })).body).toEqual({ status: 'approved', user: { id: 'u1' } });
+      expect((await agent.post('/auth/phone/verify').send({ code })).body).toEqual({ status: 'approved', user: { id: 'u1' }, phone: GB });
     });
 
     it('should use summarize and successRedirect', async () => {
       const { agent, outbox } = createTestApp({ router: { summarize: (u) => ({ name: `user ${u.id}` }), successRedirect: '/home' } });
       const { code } = await startVerification(agent, outbox);
-      expect((await agent.post('/auth/phone/verify').send({ code })).body).toEqual({ status: 'approved', user: { name: 'user u1' }, redirect: '/home' });
+      expect((await agent.post('/auth/phone/verify').send({ code })).body).toEqual({ status: 'approved', user: { name: 'user u1' }, phone: GB, redirect: '/home' });
     });
 
     it('should answer 500 internal_error, not crash or hang, when summarize throws', async () => {
@@ -199,7 +200,7 @@ describe('phoneVerifyRouter', () => {
 
       // Alice's verification is untouched: no attempt used, her code works.
       const aliceRes = await alice.post('/auth/phone/verify').send({ code: aliceCode });
-      expect(aliceRes.body).toEqual({ status: 'approved', user: { id: 'u1' } });
+      expect(aliceRes.body).toEqual({ status: 'approved', user: { id: 'u1' }, phone: GB });
       expect((await alice.get('/account')).body).toEqual({ signedIn: true, phone: GB });
     });
 
@@ -238,12 +239,18 @@ describe('phoneVerifyRouter', () => {
       expect((await agent.get('/account')).body.phone).toBe('+4915123456789');
     });
 
-    it('should answer 400 invalid_phone, 400 country_not_allowed and 400 channel_unavailable', async () => {
+    it('should answer 400 invalid_phone, 400 country_not_allowed naming the country, 400 number_type_not_allowed and 400 channel_unavailable', async () => {
       const { agent, outbox } = createTestApp();
       expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: '+447700900123' }), 400, { code: 'invalid_phone', message: 'That is not a valid phone number.' });
       expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: '+33612345678' }), 400, {
         code: 'country_not_allowed',
-        message: 'Codes cannot be sent to numbers from that country.',
+        message: 'Codes cannot be sent to numbers from France.',
+        country: 'FR',
+      });
+      // A UK landline with the UK allowed: the kind of line is refused, not the country.
+      expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: '+442071234567' }), 400, {
+        code: 'number_type_not_allowed',
+        message: 'Codes cannot be sent to this kind of number; enter a mobile number.',
       });
       expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: GB, channel: 'whatsapp' }), 400, {
         code: 'channel_unavailable',

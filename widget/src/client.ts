@@ -13,6 +13,7 @@ import {
   type ResendRequest,
   type StartRequest,
   type StartResponse,
+  type StatusResponse,
   type VerifyRequest,
   type VerifyResponse,
 } from '@phone-verify/server-plugin/protocol';
@@ -34,14 +35,17 @@ export class PhoneVerifyRequestError extends Error {
   readonly retryAfter: number | undefined;
   /** Wrong codes left, when the server said. */
   readonly attemptsLeft: number | undefined;
+  /** The refused number's country, with `country_not_allowed`. */
+  readonly country: string | undefined;
 
-  constructor(code: ClientErrorCode, message: string, details: { status?: number; retryAfter?: number; attemptsLeft?: number } = {}) {
+  constructor(code: ClientErrorCode, message: string, details: { status?: number; retryAfter?: number; attemptsLeft?: number; country?: string } = {}) {
     super(message);
     this.name = 'PhoneVerifyRequestError';
     this.code = code;
     this.status = details.status ?? 0;
     this.retryAfter = details.retryAfter;
     this.attemptsLeft = details.attemptsLeft;
+    this.country = details.country;
   }
 }
 
@@ -78,6 +82,11 @@ export class PhoneVerifyClient {
   verify(code: string, signal?: AbortSignal): Promise<VerifyResponse> {
     const body: VerifyRequest = { code };
     return this.request<VerifyResponse>('POST', Endpoints.verify, body, signal);
+  }
+
+  /** `GET /status`: whether this session has a code on its way (a reloaded page resumes there). */
+  status(): Promise<StatusResponse> {
+    return this.request<StatusResponse>('GET', Endpoints.status);
   }
 
   /** `POST /cancel`: drop the pending verification. */
@@ -120,8 +129,9 @@ export class PhoneVerifyClient {
     }
     if (response.ok && typeof data === 'object' && data !== null && !isErrorBody(data)) return data as T;
     if (isErrorBody(data)) {
-      const { code, message, retryAfter, attemptsLeft } = data.error;
-      const details: { status: number; retryAfter?: number; attemptsLeft?: number } = { status: response.status };
+      const { code, message, retryAfter, attemptsLeft, country } = data.error;
+      const details: { status: number; retryAfter?: number; attemptsLeft?: number; country?: string } = { status: response.status };
+      if (country) details.country = String(country);
       if (typeof retryAfter === 'number') details.retryAfter = retryAfter;
       if (typeof attemptsLeft === 'number') details.attemptsLeft = attemptsLeft;
       throw new PhoneVerifyRequestError(code, String(message), details);

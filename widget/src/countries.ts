@@ -20,6 +20,11 @@ function names(locale: string): Intl.DisplayNames | undefined {
   }
 }
 
+/** One country's name in `locale` (its ISO code when Intl cannot name it). */
+export function regionName(country: string, locale: string): string {
+  return names(locale)?.of(country) ?? country;
+}
+
 /** Lower case, accents dropped: `Åland` and `aland` match. */
 export function fold(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();

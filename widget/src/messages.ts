@@ -62,6 +62,20 @@ export interface PhoneVerifyMessages {
   resendNotice: string;
   /** Under the code field: `{time}` as "10 minutes". */
   expiresHint: string;
+  // The code step's expiry sentences: their English is in the code step's chunk
+  // (code/code-step.ts), so they are optional here; every shipped language has them.
+  /** Under the code field while it counts down: `{time}` as `4:12`. */
+  expiresIn?: string;
+  /** Announced a minute before the code expires: `{time}` as "1 minute". */
+  expiresSoon?: string;
+  /** Under the code field once the code's time is up (announced). */
+  codeExpired?: string;
+  /** The button that starts a new verification for the same number after the code expired. */
+  sendNewCode?: string;
+  /** Said with the notice after a resend: an earlier message's code may no longer work (most providers send a new one). */
+  newestCode?: string;
+  /** `country_not_allowed` when the server named the country: `{country}` (its name). */
+  countryNotAllowed: string;
   /** Appended to `rate_limited` and `provider_unavailable` when the server says when: `{time}`. */
   retryIn: string;
   /** The form validation message until the number is verified. */
@@ -120,6 +134,7 @@ export const defaultMessages: PhoneVerifyMessages = {
   phoneNotMobile: 'Enter a mobile number.',
   resendNotice: 'You can ask for a new code in {time}.',
   expiresHint: 'The code is valid for {time}.',
+  countryNotAllowed: 'We cannot send codes to numbers from {country}.',
   retryIn: 'Try again in {time}.',
   notVerified: 'Verify your phone number.',
   codeIncomplete: 'Enter all {count} digits of the code.',
@@ -130,6 +145,7 @@ export const defaultMessages: PhoneVerifyMessages = {
     invalid_request: 'Something went wrong with that request. Please try again.',
     invalid_phone: 'That does not look like a valid phone number. Check it and try again.',
     country_not_allowed: 'We cannot send codes to numbers from that country.',
+    number_type_not_allowed: 'We cannot send codes to this kind of number. Enter a mobile number.',
     channel_unavailable: 'That way of sending the code is not available.',
     rate_limited: 'Too many codes were requested. Please try again later.',
     challenge_required: "Please confirm you're a person to continue.",

@@ -11,13 +11,13 @@ import type { CodeStepController } from './code/code-step.js';
 import { formatSeconds } from './code/countdown.js';
 import type { ComboboxController } from './country/combobox.js';
 import { namedCountries, pickCountry } from './country/country-choice.js';
-import { filterCountries, type Country } from './countries.js';
+import { filterCountries, regionName, type Country } from './countries.js';
 import { FlowController } from './flow/flow-controller.js';
 import { publicStep, type FlowState, type FlowStep } from './flow/flow.js';
 import { FormAssociatedElement } from './form/form-associated.js';
 import { maskedTail, renderStepUpStep } from './intent-step.js';
 import { formatDuration, isRightToLeft } from './i18n.js';
-import { errorText, isolate, noticeText } from './i18n/flow-text.js';
+import { errorText, isolate } from './i18n/flow-text.js';
 import { LanguageController } from './i18n/language-controller.js';
 import { safeLocale } from './locale-tag.js';
 import { format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
@@ -36,8 +36,8 @@ export type PhoneVerifyState = FlowState;
 /** The step the element reports: `loading`, `error`, `enter-phone`, `sending`, `enter-code`, `verifying` or `done`. */
 export type PhoneVerifyStep = Exclude<FlowStep, 'resending' | 'canceling'>;
 
-/** Errors about what was typed in the phone field. */
-const PHONE_FIELD_CODE = /^(phone_|invalid_phone|country_not_allowed)/;
+/** Errors about what was typed in the phone field: `phone_*`, `invalid_phone`, `country_not_allowed`, `number_type_not_allowed`. */
+const PHONE_FIELD_CODE = /^(phone_|invalid_phone|country_|number_)/;
 
 /** The intents the server knows; an unknown `intent` attribute falls back to `signin`. */
 const INTENTS: readonly Intent[] = ['signin', 'verify', 'link', 'stepup'];
@@ -159,7 +159,8 @@ export class PhoneVerify extends FormAssociatedElement {
   readonly #language = new LanguageController(this);
   readonly #flow = new FlowController(this, {
     // The phone step shows in its language, with its country list (waited for up to 3 s).
-    ready: () => Promise.all([this.#language.ready, atMost(this.#loadCombo(), 3000)]),
+    // …and knowing whether a reloaded page left a code on its way (GET /status, asked by the code step's chunk).
+    ready: () => Promise.all([this.#language.ready, atMost(Promise.all([this.#loadCombo(), this.#loadCode().then((c) => c.pending)]), 3000)]),
     configured: (config) => void (this.country = pickCountry(config.countries, [this.defaultCountry, config.defaultCountry])),
     sent: () => this.#code?.set(''),
     navigate: (url) => this.navigate(url),
@@ -341,7 +342,7 @@ export class PhoneVerify extends FormAssociatedElement {
     return intent === 'verify' && this.purpose ? { intent, purpose: this.purpose } : { intent };
   }
 
-  #renderStep(m: PhoneVerifyMessages): TemplateResult | typeof nothing {
+  #renderStep(m: PhoneVerifyMessages, error: string): TemplateResult | typeof nothing {
     const state = this.#flow.state;
     const disabled = this.isDisabled;
     const code = state.error?.code ?? '';
@@ -367,24 +368,27 @@ export class PhoneVerify extends FormAssociatedElement {
           invalid: PHONE_FIELD_CODE.test(code),
           submit: (event) => void this.#handlePhoneSubmit(event),
           focus: () => this.#loadChunks(),
+          edit: () => this.#flow.apply({ type: 'edit' }),
         });
       case 'done':
         return html`<p id="done" part="done" class="done" tabindex="-1">${doneText(m, this.intent)}</p>`;
     }
-    return this.#code?.render() ?? nothing;
+    return this.#code?.render(error) ?? nothing;
   }
 
   override render(): TemplateResult {
     const m = this.#messages;
     const state = this.#flow.state;
     const rtl = isRightToLeft(this.locale);
-    const countryName = (code: string) => this.#countries.find((c) => c.country === code)?.name ?? code;
+    // Named as the list names it (Intl), a refused country too.
+    const countryName = (code: string) => regionName(code, this.#language.tag || 'en');
+    // The code step shows its error right under the code field (issue 13); the others below the step.
     const error = errorText(state.error, m, this.locale, countryName, state.step === 'error', this.#flow.codeLength);
     return html`
       <div part="base" dir=${this.hasAttribute('dir') ? nothing : rtl ? 'rtl' : 'ltr'} lang=${this.#language.shipped}>
-        ${this.#renderStep(m)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
-        <div id="error" part="error" class="error" role="alert" tabindex="-1">${error}</div>
-        <div class="visually-hidden" role="status">${noticeText(state, m, this.locale)}</div>
+        ${this.#renderStep(m, error)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
+        ${'sent' in state ? nothing : html`<div id="error" part="error" class="error" role="alert" tabindex="-1">${error}</div>`}
+        <div class="visually-hidden" role="status">${this.#code?.notice()}</div>
         <div class="visually-hidden" role="status">${this.#combo?.notice}</div>
       </div>
     `;

@@ -78,7 +78,8 @@ describe('<phone-verify> code step', () => {
   });
 
   describe('when the code has expired', () => {
-    it('should go back to the phone step with the number kept', async () => {
+    // Issue 13: the step stays, says so at the field, and offers "Send a new code" right there (expiry.test.ts).
+    it('should stay on the code step with "Send a new code" focused', async () => {
       const el = await loaded(html`<phone-verify endpoint="/auth/strict"></phone-verify>`);
       await sendTo(el, '+44 7400 123456');
       const code = await codeFor(GB_MOBILE);
@@ -86,10 +87,11 @@ describe('<phone-verify> code step', () => {
       const errored = oneEvent(el, 'phone-verify-error') as Promise<PhoneVerifyErrorEvent>;
       typeInto(part<HTMLInputElement>(el, 'code-input'), code);
       expect((await errored).detail.code).to.equal('expired');
-      await stepIs(el, 'enter-phone');
-      expect(errorText(el)).to.equal('That code has expired. Enter your number to get a new one.');
-      expect(part<HTMLInputElement>(el, 'phone-input').value).to.equal('+44 7400 123456');
-      expect(focusedId(el)).to.equal('phone');
+      await waitUntil(() => focusedId(el) === 'resend', 'focus did not reach "Send a new code"');
+      expect(el.step).to.equal('enter-code');
+      expect(part(el, 'hint').textContent).to.equal('This code has expired. Ask for a new one.');
+      expect(part(el, 'resend').textContent!.trim()).to.equal('Send a new code');
+      expect(errorText(el)).to.equal('');
     });
   });
 

@@ -5,6 +5,7 @@
 
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import { defaultMessages, type PhoneVerify, type PhoneVerifyMessages } from '../src/index.js';
+import { codeStepEnglish } from '../src/code/code-step.js';
 import { locales, resolveLocale } from '../src/i18n.js';
 import { codeFor, errorText, GB_MOBILE, labelFor, loaded, part, resetServer, spyFetch, stepIs, typeInto } from './helpers.js';
 
@@ -61,7 +62,8 @@ describe('<phone-verify> languages', () => {
     describe(`in ${locale}`, () => {
       it('should translate every message and keep its placeholders', async () => {
         const messages = (await load()).default;
-        expect(placeholders(messages)).to.deep.equal(placeholders(defaultMessages));
+        // English of the code step's expiry sentences travels with its chunk (issue 13).
+        expect(placeholders(messages)).to.deep.equal(placeholders({ ...codeStepEnglish, ...defaultMessages }));
         expect(messages.sendCode).to.not.equal(defaultMessages.sendCode);
         expect(messages.errors.rate_limited).to.not.equal(defaultMessages.errors.rate_limited);
       });

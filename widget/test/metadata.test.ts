@@ -75,7 +75,8 @@ describe('<phone-verify> formatting metadata', () => {
       spy.restore();
     }
     expect(spy.calls.some((c) => c.url.endsWith('/start'))).to.equal(true);
-    expect(errorText(el)).to.equal('We cannot send codes to numbers from that country.');
+    // Issue 13: the server names the country it refused.
+    expect(errorText(el)).to.equal('We cannot send codes to numbers from France.');
     expect(el.step).to.equal('enter-phone');
   });
 

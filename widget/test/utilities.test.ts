@@ -29,8 +29,8 @@ describe('formatSeconds', () => {
 describe('messages', () => {
   it('should have a message for every error code', () => {
     for (const text of Object.values(defaultMessages.errors)) expect(text).to.be.a('string').and.not.be.empty;
-    // 16 protocol codes, the 7 of the intents (already_signed_in … proof_wrong_purpose), 2 of the client.
-    expect(Object.keys(defaultMessages.errors)).to.have.length(25);
+    // 16 protocol codes, number_type_not_allowed (issue 13), the 7 of the intents (already_signed_in … proof_wrong_purpose), 2 of the client.
+    expect(Object.keys(defaultMessages.errors)).to.have.length(26);
   });
 
   it('should merge overrides key by key', () => {

@@ -7,6 +7,7 @@ import { PhoneVerifyError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import { maskPhone } from '../phone.js';
 import type { Channel } from '../protocol.js';
+import { fillText, localTexts } from './local-messages.js';
 import type { CheckResult, PendingVerification, StartRequest, Started, VerifyProvider } from './types.js';
 
 /**
@@ -50,15 +51,15 @@ export const consoleSender: Sender = (phone, message, channel) => {
   consoleLogger.info(`${channel} to ${maskPhone(phone)}: ${message}`);
 };
 
-/** The default message: short, with the code first so notification previews show it. */
+/** The default message, in the user's language (local-messages.ts): short, with the code first so notification previews show it. */
 function defaultMessage(brand: string, domain: string | undefined) {
-  return (code: string, { channel, minutes }: MessageContext): string => {
+  return (code: string, { channel, minutes, locale }: MessageContext): string => {
+    const texts = localTexts(locale);
     if (channel === 'voice') {
       // Spaced digits make a text-to-speech engine read them one by one.
-      const spoken = code.split('').join(' ');
-      return `Your ${brand} code is ${spoken}. Again: ${spoken}.`;
+      return fillText(texts.voice, { brand, spoken: code.split('').join(' ') });
     }
-    const text = `${code} is your ${brand} code. It expires in ${minutes} minutes. Do not share it.`;
+    const text = fillText(texts.sms, { code, brand, minutes });
     // web.dev "SMS OTP form best practices": the origin-bound line must come last.
     return domain ? `${text}\n\n@${domain} #${code}` : text;
   };

@@ -17,13 +17,13 @@ function fraudApp(config: Omit<TestAppOptions, 'provider'> = {}) {
 describe('toll fraud', () => {
   describe('destinations', () => {
     it.each([
-      ['a country outside allowedCountries', '+33612345678'],
-      ['a GB premium-rate number', '+448712345678'],
-      ['a US premium-rate number', '+19005551234'],
-      ['a GB fixed line', '+442071234567'],
-    ])('should refuse %s with 400 country_not_allowed before any provider call', async (_, phone) => {
+      ['a country outside allowedCountries', '+33612345678', 'country_not_allowed'],
+      ['a GB premium-rate number', '+448712345678', 'number_type_not_allowed'],
+      ['a US premium-rate number', '+19005551234', 'number_type_not_allowed'],
+      ['a GB fixed line', '+442071234567', 'number_type_not_allowed'],
+    ])('should refuse %s with 400 %s before any provider call', async (_, phone, code) => {
       const app = fraudApp();
-      expectError(await app.start(phone), 400, 'country_not_allowed');
+      expectError(await app.start(phone), 400, code);
       expect(app.calls.start).toBe(0);
       expect(Object.keys(await app.sessionData())).toHaveLength(0);
     });
@@ -31,14 +31,14 @@ describe('toll fraud', () => {
     it('should let allowedNumberTypes allow more kinds of line', async () => {
       const app = fraudApp({ options: { allowedNumberTypes: ['MOBILE', 'FIXED_LINE_OR_MOBILE', 'FIXED_LINE'] } });
       expect((await app.start('+442071234567')).status).toBe(200);
-      expectError(await app.start('+448712345678'), 400, 'country_not_allowed');
+      expectError(await app.start('+448712345678'), 400, 'number_type_not_allowed');
       expect(app.calls.start).toBe(1);
     });
 
     it("should send anywhere with '*', but still not to premium-rate lines", async () => {
       const app = fraudApp({ options: { allowedCountries: '*' } });
       expect((await app.start('+33612345678')).status).toBe(200);
-      expectError(await app.start('+448712345678'), 400, 'country_not_allowed');
+      expectError(await app.start('+448712345678'), 400, 'number_type_not_allowed');
       expect(app.calls.start).toBe(1);
     });
 

@@ -25,6 +25,15 @@ export const codeStepStyles = (css: typeof litCss): CSSResult => css`
     text-decoration: underline;
   }
 
+  label .number {
+    white-space: nowrap;
+  }
+
+  /* The error sits right under the code field, not below the buttons. */
+  .field .error {
+    margin: 0;
+  }
+
   .resend {
     display: flex;
     flex-wrap: wrap;

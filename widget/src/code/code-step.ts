@@ -7,7 +7,7 @@
 // the bundler keeps Lit and the rest in phone-verify.js instead of splitting out a
 // shared chunk.
 
-import type { Channel } from '@phone-verify/server-plugin/protocol';
+import type { Channel, StatusResponse } from '@phone-verify/server-plugin/protocol';
 import type { css, CSSResult, html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import { codeStepStyles } from './code-step.styles.js';
 import type { formatSeconds } from './countdown.js';
@@ -43,6 +43,22 @@ export interface CodeStepOptions {
   adopt(styles: CSSResult): void;
 }
 
+/**
+ * The English of the code step's expiry sentences: they travel with this chunk, not the
+ * first render (each shipped language has its own in its locale file).
+ */
+export const codeStepEnglish = {
+  expiresIn: 'Code expires in {time}',
+  expiresSoon: 'The code expires in {time}.',
+  codeExpired: 'This code has expired. Ask for a new one.',
+  sendNewCode: 'Send a new code',
+  newestCode: 'Use the newest code we sent.',
+};
+
+type CodeMessages = PhoneVerifyMessages & typeof codeStepEnglish;
+
+const withEnglish = (m: PhoneVerifyMessages): CodeMessages => ({ ...codeStepEnglish, ...m }) as CodeMessages;
+
 /** Steps in which the element waits for a code (not while one is being checked). */
 const WAITING = /^(enter-code|resending|canceling)$/;
 
@@ -57,10 +73,20 @@ export class CodeStepController implements ReactiveController {
   #host: ReactiveControllerHost;
   #options: CodeStepOptions;
   #otp: AbortController | undefined;
+  /** `GET /status`, asked once when the chunk arrives: a code this session has on its way (the page was reloaded). */
+  pending: Promise<StatusResponse | undefined>;
+  /** The code last shown, and the one a resend brought (a second code in one code step): see render. */
+  #seen: unknown;
+  #resent: unknown;
+  /** The code whose last minute was announced. */
+  #warned: unknown;
+  /** `resume` has run (it runs once). */
+  #resumed = false;
 
   constructor(host: ReactiveControllerHost, options: CodeStepOptions) {
     this.#host = host;
     this.#options = options;
+    this.pending = options.flow.client.status().catch(() => undefined);
     options.adopt(codeStepStyles(options.tools.css));
     host.addController(this);
   }
@@ -75,13 +101,44 @@ export class CodeStepController implements ReactiveController {
     const input = this.#options.root().querySelector<HTMLInputElement>('#code');
     input?.style.setProperty('--length', String(input.maxLength));
     const state = this.#options.flow.state;
-    if (!('sent' in state)) this.value = '';
+    if (!('sent' in state)) this.value = this.#seen = '';
+    // A minute before the code expires, said once (the countdown itself is never read out every second).
+    const flow = this.#options.flow;
+    if ('sent' in state && state.sent !== this.#warned && state.sent.expiresIn > 90 && flow.expiry.remaining === 60) {
+      this.#warned = state.sent;
+      queueMicrotask(() => flow.apply({ type: 'expiring' }));
+    }
+    // The first phone step: resume at the code step if a reloaded page left a code on its way.
+    if (state.step === 'enter-phone' && !this.#resumed) {
+      this.#resumed = true;
+      void this.resume();
+    }
     if (!WAITING.test(state.step)) this.#stopOtp();
     else if (!this.#otp) this.#startOtp();
   }
 
   hostDisconnected(): void {
     this.#stopOtp();
+  }
+
+  /**
+   * After a reload: back at the code step of the verification the server still holds,
+   * sending nothing (or at "Send a new code" if its time ran out). Once, from the first phone step.
+   */
+  async resume(): Promise<void> {
+    const status = await this.pending;
+    const { flow } = this.#options;
+    if (!status || status.status === 'none' || flow.state.step !== 'enter-phone') return;
+    // The number as the server shows it, masked (+44 ••••••3456): the page keeps no copy of it (no storage);
+    // once the code is right, the server's answer gives the form its value.
+    const pending = status.status === 'pending';
+    flow.apply({ type: 'send' });
+    const times = pending ? { expiresIn: status.expiresIn, resendAfter: status.resendAfter } : { expiresIn: 0, resendAfter: 0 };
+    flow.apply({ type: 'sent', sent: { phone: status.phone, e164: '', channel: status.channel, ...times } });
+    if (pending) {
+      flow.countdown.start(status.resendAfter);
+      flow.expiry.start(status.expiresIn);
+    } else flow.apply({ type: 'expired' });
   }
 
   /** Sets the code (`''` when a new one went out). */
@@ -98,31 +155,69 @@ export class CodeStepController implements ReactiveController {
     else flow.verify(this.value);
   }
 
-  /** The step's template for the current state (a code step). */
-  render(): TemplateResult | undefined {
+  /**
+   * What the status region says about the code: it went out (and when another may be
+   * asked for), another may be asked for now, it expires in a minute, it has expired.
+   * Said at those moments only, never every second of a countdown.
+   */
+  notice(): string {
+    const state = this.#options.flow.state;
+    const m = withEnglish(this.#options.messages());
+    // A request under way is said too ("Checking…", "Sending…"), not only shown on a button.
+    if (state.step === 'verifying') return m.verifying;
+    if (state.step === 'resending') return m.sending;
+    if (!('sent' in state) || !state.notice) return '';
+    const { format, formatDuration, isolate } = this.#options.tools;
+    const locale = this.#options.locale();
+    if (state.notice === 'ready') return m.resendReady;
+    if (state.notice === 'expired') return m.codeExpired;
+    if (state.notice === 'expiring') return format(m.expiresSoon, { time: formatDuration(60, locale) });
+    const { phone, channel, resendAfter } = state.sent;
+    let sent = format(m.sentNotice, { phone: isolate(phone, locale), channel: m.channelName[channel] });
+    if (this.#resent === state.sent) sent += ` ${m.newestCode}`;
+    return resendAfter > 0 ? `${sent} ${format(m.resendNotice, { time: formatDuration(resendAfter, locale) })}` : sent;
+  }
+
+  /** The step's template for the current state (a code step), with `error` (the shown error's sentence) under the field. */
+  render(error: string): TemplateResult | undefined {
     const { flow, tools, locale } = this.#options;
     const state = flow.state;
     if (!('sent' in state)) return undefined;
     const { format, formatDuration } = tools;
-    const m = this.#options.messages();
+    const m = withEnglish(this.#options.messages());
     const sent = state.sent;
+    // A second code in one code step came from a resend: most providers sent a new code, so the earlier one may not work.
+    if (sent !== this.#seen) {
+      if (this.#seen) this.#resent = sent;
+      this.#seen = sent;
+    }
+    const label = sent.channel === 'voice' ? m.codeLabelVoice : sent.channel === 'flashcall' ? m.codeLabelFlashcall : m.codeLabel;
+    const [before, after = ''] = format(label, { count: String(flow.codeLength) }).split('{phone}');
     const disabled = this.#options.disabled();
     const busy = flow.busy || disabled;
     const code = state.error?.code ?? '';
     return renderCodeStep(tools.html, {
       m,
-      label: format(sent.channel === 'voice' ? m.codeLabelVoice : sent.channel === 'flashcall' ? m.codeLabelFlashcall : m.codeLabel, {
-        phone: tools.isolate(sent.phone, locale()),
-        count: String(flow.codeLength),
-      }),
-      hint: sent.expiresIn > 0 ? format(m.expiresHint, { time: formatDuration(sent.expiresIn, locale()) }) : '',
+      // The number in a span that never wraps: "+44 7400 123456" stays on one line on a phone.
+      label: tools.html`${before}<span class="number">${tools.isolate(sent.phone, locale())}</span>${after}`,
+      // A live "Code expires in 4:12" (a description, not a live region: the status region speaks a minute before and at the end).
+      hint: state.expired
+        ? m.codeExpired
+        : flow.expiry.running
+          ? format(m.expiresIn, { time: tools.formatSeconds(flow.expiry.remaining) }) + (this.#resent === sent ? `. ${m.newestCode}` : '')
+          : sent.expiresIn > 0
+            ? format(m.expiresHint, { time: formatDuration(sent.expiresIn, locale()) })
+            : '',
+      expired: !!state.expired,
+      error,
+      pending: flow.busy,
       length: flow.codeLength,
       code: this.value,
       invalid: code === 'invalid_code' || code === 'code_incomplete',
       verifying: state.step === 'verifying',
       busy,
       disabled,
-      wait: flow.countdown.running ? format(m.resendIn, { time: tools.formatSeconds(flow.countdown.remaining) }) : '',
+      wait: flow.countdown.running && !state.expired ? format(m.resendIn, { time: tools.formatSeconds(flow.countdown.remaining) }) : '',
       channel: sent.channel,
       others: (flow.config?.channels ?? []).filter((c) => c !== sent.channel),
       submit: this.#submit,
@@ -143,6 +238,7 @@ export class CodeStepController implements ReactiveController {
     const length = this.#options.flow.codeLength;
     const digits = this.#options.tools.toAsciiDigits(input.value).replace(/\D/g, '').slice(0, length);
     if (digits !== input.value) input.value = digits;
+    this.#options.flow.apply({ type: 'edit' });
     this.set(digits);
     if (digits.length === length) this.submit();
   };
@@ -184,11 +280,17 @@ export class CodeStepController implements ReactiveController {
 }
 
 interface CodeStepProps {
-  m: PhoneVerifyMessages;
+  m: CodeMessages;
   /** The field's label, number included. */
-  label: string;
-  /** "The code is valid for 5 minutes", or empty. */
+  label: TemplateResult;
+  /** "Code expires in 4:12", "This code has expired…", or empty. */
   hint: string;
+  /** The code's time is up: "Send a new code" instead of "Send again". */
+  expired: boolean;
+  /** The error's sentence, shown (and announced) right under the code field. */
+  error: string;
+  /** A request of the step is under way (`aria-busy`). */
+  pending: boolean;
   length: number;
   code: string;
   invalid: boolean;
@@ -211,7 +313,7 @@ interface CodeStepProps {
 function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult {
   const m = p.m;
   return html`
-    <form part="form" novalidate @submit=${p.submit}>
+    <form part="form" novalidate aria-busy=${p.pending ? 'true' : 'false'} @submit=${p.submit}>
       <div class="field">
         <label for="code">${p.label}</label>
         <input
@@ -236,7 +338,8 @@ function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult 
           @input=${p.input}
           @paste=${p.paste}
         />
-        <p id="code-hint" part="hint" class="hint">${p.hint}</p>
+        <div id="error" part="error" class="error" role="alert" tabindex="-1">${p.error}</div>
+        <p id="code-hint" part="hint" class=${p.expired ? 'hint expired' : 'hint'}>${p.hint}</p>
       </div>
       <button part="submit" class="primary" type="submit" ?disabled=${p.busy}>${p.verifying ? m.verifying : m.verify}</button>
       <div class="resend">
@@ -245,6 +348,7 @@ function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult 
           : [p.channel, ...p.others].map(
               (channel) =>
                 html`<button
+                  id=${channel === p.channel ? 'resend' : `channel-${channel}`}
                   part=${channel === p.channel ? 'resend' : 'channel'}
                   class="secondary"
                   type="button"
@@ -252,7 +356,7 @@ function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult 
                   ?disabled=${p.busy}
                   @click=${() => p.resend(channel)}
                 >
-                  ${channel === p.channel ? m.resend : m.channelButton[channel]}
+                  ${channel === p.channel ? (p.expired ? m.sendNewCode : m.resend) : m.channelButton[channel]}
                 </button>`,
             )}
       </div>

@@ -41,6 +41,8 @@ export class FlowController implements ReactiveController {
   state: FlowState = { step: 'loading' };
   config: ConfigResponse | undefined;
   readonly countdown: CountdownController;
+  /** Seconds until the code expires ("Code expires in 4:12"). */
+  readonly expiry: CountdownController;
   readonly #host: FlowHost;
   readonly #hooks: FlowHooks;
   readonly #pending = new Set<AbortController>();
@@ -54,6 +56,10 @@ export class FlowController implements ReactiveController {
     this.#hooks = hooks;
     host.addController(this);
     this.countdown = new CountdownController(host, () => this.apply({ type: 'ready' }));
+    this.expiry = new CountdownController(host, () => {
+      this.countdown.stop();
+      this.apply({ type: 'expired' });
+    });
   }
 
   /** A request of the flow is pending: buttons are off. */
@@ -94,7 +100,10 @@ export class FlowController implements ReactiveController {
     const next = transition(this.state, event);
     if (next === this.state) return false;
     this.state = next;
-    if (!('sent' in next)) this.countdown.stop();
+    if (!('sent' in next) || next.expired) {
+      this.countdown.stop();
+      this.expiry.stop();
+    }
     this.#host.requestUpdate();
     return true;
   }
@@ -154,7 +163,7 @@ export class FlowController implements ReactiveController {
   /** `POST /verify`; the cancelable success event may stop the redirect. */
   verify(code: string): void {
     this.#run('verify', (signal) => this.client.verify(code, signal), (answer) => {
-      this.apply({ type: 'verified', user: answer.user, ...(answer.proof ? { proof: answer.proof } : {}) });
+      this.apply({ type: 'verified', user: answer.user, phone: answer.phone, ...(answer.proof ? { proof: answer.proof } : {}) });
       const detail: PhoneVerifySuccessDetail = { user: answer.user, intent: answer.intent ?? 'signin' };
       if (answer.redirect) detail.redirect = answer.redirect;
       if (answer.proof) detail.proof = answer.proof;
@@ -190,6 +199,7 @@ export class FlowController implements ReactiveController {
     const { channel, resendAfter } = answer;
     if (!this.apply({ type: 'sent', sent: { phone, e164: answer.phone, channel, expiresIn: answer.expiresIn, resendAfter } })) return;
     this.countdown.start(resendAfter);
+    this.expiry.start(answer.expiresIn);
     this.#hooks.sent();
     this.#host.dispatchEvent(new PhoneVerifySentEvent({ channel, resendAfter }));
   }
@@ -211,8 +221,9 @@ export class FlowController implements ReactiveController {
   /** Shows a failed request's message and tells the page (the code only, never the number). */
   #fail(caught: unknown, kind: 'load-failed' | 'failed' | 'resend'): void {
     const failure = toError(caught);
-    const { code, attemptsLeft, retryAfter } = failure;
+    const { code, attemptsLeft, retryAfter, country } = failure;
     const error: ShownError = { code };
+    if (country) error.country = country;
     if (attemptsLeft !== undefined) error.attemptsLeft = attemptsLeft;
     if (retryAfter !== undefined) error.retryAfter = retryAfter;
     const challenge = code === 'challenge_required';

@@ -33,7 +33,7 @@ export interface Sent {
 }
 
 /** Where focus goes once the state has rendered; `code-select` also selects the code so typing replaces it. */
-export type FocusTarget = 'phone' | 'code' | 'code-select' | 'error' | 'done';
+export type FocusTarget = 'phone' | 'code' | 'code-select' | 'error' | 'done' | 'resend';
 
 interface Common {
   error?: ShownError;
@@ -50,8 +50,12 @@ export type FlowState = Common &
     | { step: 'error'; error: ShownError }
     /** `challenge`: the server asked for the page's challenge before it sends a code. */
     | { step: 'enter-phone'; challenge?: true }
-    /** `notice`: what the status region says (a code went out, or another may be asked for). */
-    | { step: CodeStep; sent: Sent; notice?: 'sent' | 'ready'; challenge?: true }
+    /**
+     * `notice`: what the status region says (a code went out, another may be asked for, the
+     * code expires in a minute, it has expired). `expired`: the code's time is up; the step
+     * offers "Send a new code" (a new verification for the same number) in place.
+     */
+    | { step: CodeStep; sent: Sent; notice?: 'sent' | 'ready' | 'expiring' | 'expired'; challenge?: true; expired?: true }
     | { step: 'done'; user: UserSummary; phone: string; proof?: string }
   );
 
@@ -61,17 +65,17 @@ export type FlowStep = FlowState['step'];
  * What happens to the flow. Requests begin with `load`/`retry` (configuration), `send`,
  * `resend`, `verify`, `cancel` and end with `loaded`/`load-failed`, `sent`, `verified`,
  * `failed` or `challenge` (the server wants the page's challenge first); `invalid` is a
- * check the element made itself, `restart` goes back to an empty phone step, `ready`
+ * check the element made itself, `edit` a change to the field (its error goes), `restart` goes back to an empty phone step, `ready`
  * says the resend countdown ended.
  */
 export type FlowEvent =
-  | { type: 'load' | 'retry' | 'loaded' | 'send' | 'resend' | 'verify' | 'cancel' | 'restart' | 'ready' }
+  | { type: 'load' | 'retry' | 'loaded' | 'send' | 'resend' | 'verify' | 'cancel' | 'restart' | 'ready' | 'expiring' | 'expired' | 'edit' }
   | { type: 'load-failed' | 'failed' | 'challenge' | 'invalid'; error: ShownError }
   | { type: 'sent'; sent: Sent }
-  | { type: 'verified'; user: UserSummary; proof?: string };
+  | { type: 'verified'; user: UserSummary; phone?: string | undefined; proof?: string };
 
-/** After these the pending verification is gone: the only way on is a new number. */
-const RESTART_CODES: ReadonlySet<string> = new Set(['expired', 'too_many_attempts', 'no_pending_verification', 'forbidden']);
+/** After these the pending verification is gone: the only way on is a new number. (After `expired` a new code for the same number is.) */
+const RESTART_CODES: ReadonlySet<string> = new Set(['too_many_attempts', 'no_pending_verification', 'forbidden']);
 
 /** True while a request of the flow is pending. */
 export const isBusy = (step: FlowStep): boolean => step === 'sending' || step === 'resending' || step === 'verifying' || step === 'canceling';
@@ -82,6 +86,8 @@ export const publicStep = (step: FlowStep): FlowStep => (step === 'resending' ||
 export function transition(state: FlowState, event: FlowEvent): FlowState {
   const step = state.step;
   const code = 'sent' in state ? state : undefined;
+  // An expired code stays expired through a request that fails: only a new code ends it.
+  const expired = code?.expired ? { expired: true as const } : {};
   switch (event.type) {
     case 'load':
       return { step: 'loading' };
@@ -95,23 +101,30 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       return step === 'enter-phone' || step === 'enter-code' ? { ...state, error: event.error, focus: step === 'enter-phone' ? 'phone' : 'code' } : state;
     case 'send':
       return step === 'enter-phone' ? { step: 'sending' } : state;
+    case 'edit': {
+      // A field was edited (only the phone and code steps have one): its error (and aria-invalid) goes; nothing else changes.
+      const { error: _gone, focus: _moved, ...rest } = state;
+      return state.error ? (rest as FlowState) : state;
+    }
     case 'sent':
       return step === 'sending' || step === 'resending' ? { step: 'enter-code', sent: event.sent, notice: 'sent', focus: 'code' } : state;
     case 'resend':
     case 'verify':
     case 'cancel':
       return code && step === 'enter-code'
-        ? { step: event.type === 'resend' ? 'resending' : event.type === 'verify' ? 'verifying' : 'canceling', sent: code.sent, ...(code.notice ? { notice: code.notice } : {}) }
+        ? { step: event.type === 'resend' ? 'resending' : event.type === 'verify' ? 'verifying' : 'canceling', sent: code.sent, ...(code.notice ? { notice: code.notice } : {}), ...expired }
         : state;
-    case 'ready': {
-      if (!code || (step !== 'enter-code' && step !== 'resending')) return state;
-      // The focus was for when the code went out; the countdown ending moves nothing.
+    case 'ready':
+    case 'expiring':
+    case 'expired': {
+      if (!code || (step !== 'enter-code' && step !== 'resending') || code.expired) return state;
+      // The focus was for when the code went out; a countdown ending moves nothing.
       const { focus: _moved, ...rest } = code;
-      return { ...rest, notice: 'ready' };
+      return event.type === 'expired' ? { ...rest, notice: 'expired', expired: true } : { ...rest, notice: event.type === 'ready' ? 'ready' : 'expiring' };
     }
     case 'verified':
       return code && step === 'verifying'
-        ? { step: 'done', user: event.user, phone: code.sent.e164, ...(event.proof ? { proof: event.proof } : {}), focus: 'done' }
+        ? { step: 'done', user: event.user, phone: event.phone || code.sent.e164, ...(event.proof ? { proof: event.proof } : {}), focus: 'done' }
         : state;
     case 'restart':
       return step === 'loading' || step === 'error' ? state : { step: 'enter-phone', focus: 'phone' };
@@ -122,8 +135,10 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       if (step === 'sending') return { step: 'enter-phone', error, focus: 'phone', ...challenge };
       if (!code || (step !== 'resending' && step !== 'verifying')) return state;
       if (RESTART_CODES.has(error.code)) return { step: 'enter-phone', error, focus: 'phone' };
+      // The code ran out while it was being typed: "Send a new code" is right there, and focus goes to it.
+      if (error.code === 'expired') return { step: 'enter-code', sent: code.sent, notice: 'expired', expired: true, focus: 'resend' };
       const notice = code.notice ? { notice: code.notice } : {};
-      return { step: 'enter-code', sent: code.sent, error, focus: step === 'verifying' ? 'code-select' : 'code', ...notice, ...challenge };
+      return { step: 'enter-code', sent: code.sent, error, focus: step === 'verifying' ? 'code-select' : 'code', ...notice, ...challenge, ...expired };
     }
   }
 }

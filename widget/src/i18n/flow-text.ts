@@ -1,30 +1,22 @@
 // widget/src/i18n/flow-text.ts
 // The sentences the flow's state shows in the element's language: the error (with the
-// attempts left or the time to wait when the server said) and the status notice.
+// attempts left or the time to wait when the server said). The code step's status
+// notices are in its chunk (code/code-step.ts).
 
 import { formatDuration, isRightToLeft } from '../i18n.js';
 import { format, type PhoneVerifyMessages } from '../messages.js';
-import type { FlowState, ShownError } from '../flow/flow.js';
+import type { ShownError } from '../flow/flow.js';
 
 /** A number inside right-to-left text, kept left to right (Unicode bidi isolates). */
 export function isolate(phone: string, locale: string): string {
   return isRightToLeft(locale) ? `\u2066${phone}\u2069` : phone;
 }
 
-/** What the status region says: a code went out (and when another may be asked for), or another may be asked for now. */
-export function noticeText(state: FlowState, m: PhoneVerifyMessages, locale: string): string {
-  if (!('sent' in state) || !state.notice) return '';
-  if (state.notice === 'ready') return m.resendReady;
-  const { phone, channel, resendAfter } = state.sent;
-  const sent = format(m.sentNotice, { phone: isolate(phone, locale), channel: m.channelName[channel] });
-  return resendAfter > 0 ? `${sent} ${format(m.resendNotice, { time: formatDuration(resendAfter, locale) })}` : sent;
-}
-
 export function errorText(
   error: ShownError | undefined,
   m: PhoneVerifyMessages,
   locale: string,
-  /** The name of a country, for `phone_invalid`. */
+  /** The name of a country, for `phone_invalid` and `country_not_allowed`. */
   countryName: (code: string) => string,
   /** The configuration could not load: the sentence says so first. */
   unavailable: boolean,
@@ -44,6 +36,8 @@ export function errorText(
       return format(m.phoneInvalid, { country: countryName(error.country ?? '') });
     case 'code_incomplete':
       return format(m.codeIncomplete, { count: codeLength });
+    case 'country_not_allowed':
+      if (error.country) return format(m.countryNotAllowed, { country: countryName(error.country) });
   }
   let text = m.errors[error.code] ?? m.errors.internal_error;
   if (unavailable) text = `${m.configFailed} ${text}`;

@@ -12,12 +12,14 @@ export interface PhoneStepProps extends CountryProps {
   submit: (event: SubmitEvent) => void;
   /** Loads formatting on first focus, if it has not started yet. */
   focus: () => void;
+  /** The number or the country was edited: the error about them goes. */
+  edit: () => void;
 }
 
 export function renderPhoneStep(p: PhoneStepProps): TemplateResult {
   const { m, locked, disabled } = p;
   return html`
-    <form part="form" novalidate @submit=${p.submit}>
+    <form part="form" novalidate @submit=${p.submit} @input=${p.edit}>
       ${renderCountry(p)}
       <div class="field">
         <label for="phone">${m.phoneLabel}</label>

@@ -69,7 +69,43 @@ describe('flow: transition', () => {
     expect(wrong).to.deep.equal({ step: 'enter-code', sent, notice: 'sent', error: { code: 'invalid_code', attemptsLeft: 2 }, focus: 'code-select' });
   });
 
-  for (const code of ['expired', 'too_many_attempts', 'no_pending_verification', 'forbidden'] as const) {
+  it('should stay on the code step, expired, focus on "Send a new code", when a check answers expired', () => {
+    expect(run(codeStep(), { type: 'verify' }, { type: 'failed', error: { code: 'expired' } })).to.deep.equal({
+      step: 'enter-code',
+      sent,
+      notice: 'expired',
+      expired: true,
+      focus: 'resend',
+    });
+  });
+
+  it('should drop the error (and its focus) when a field is edited, and change nothing without one', () => {
+    const wrong = run(codeStep(), { type: 'verify' }, { type: 'failed', error: { code: 'invalid_code', attemptsLeft: 2 } });
+    expect(transition(wrong, { type: 'edit' })).to.deep.equal({ step: 'enter-code', sent, notice: 'sent' });
+    const clean = codeStep();
+    expect(transition(clean, { type: 'edit' })).to.equal(clean);
+    const phone = transition({ step: 'enter-phone' }, { type: 'invalid', error: { code: 'phone_too_short' } });
+    expect(transition(phone, { type: 'edit' })).to.deep.equal({ step: 'enter-phone' });
+  });
+
+  it('should say once a minute before the end and at the end, and take no other countdown notice once expired', () => {
+    const expiring = transition(codeStep(), { type: 'expiring' });
+    expect(expiring).to.include({ step: 'enter-code', notice: 'expiring' });
+    const expired = transition(expiring, { type: 'expired' });
+    expect(expired).to.include({ step: 'enter-code', notice: 'expired', expired: true });
+    expect(transition(expired, { type: 'ready' })).to.equal(expired);
+    expect(transition(expired, { type: 'expiring' })).to.equal(expired);
+    // While a check is pending the server's answer decides.
+    const verifying = transition(codeStep(), { type: 'verify' });
+    expect(transition(verifying, { type: 'expired' })).to.equal(verifying);
+    // A new code ends the expired state.
+    const resending = transition(expired, { type: 'resend' });
+    expect(resending.step).to.equal('resending');
+    const fresh = transition(resending, { type: 'sent', sent });
+    expect(fresh).to.deep.equal({ step: 'enter-code', sent, notice: 'sent', focus: 'code' });
+  });
+
+  for (const code of ['too_many_attempts', 'no_pending_verification', 'forbidden'] as const) {
     it(`should go back to the phone step when the verification is gone (${code})`, () => {
       expect(run(codeStep(), { type: 'verify' }, { type: 'failed', error: { code } })).to.deep.equal({ step: 'enter-phone', error: { code }, focus: 'phone' });
       expect(run(codeStep(), { type: 'resend' }, { type: 'failed', error: { code } })).to.deep.equal({ step: 'enter-phone', error: { code }, focus: 'phone' });
