@@ -56,7 +56,8 @@ export async function demoBackend(kind: ProviderKind, phones: DemoPhones, codeSe
   switch (kind) {
     case 'local':
       return {
-        provider: localProvider({ sender: phones.sender, brand: 'Demo', domain: 'localhost', ...(codeSecret ? { secret: codeSecret } : {}) }),
+        // WhatsApp too, so the widget shows its "Send on WhatsApp" choice (the phone panel shows what arrived where).
+        provider: localProvider({ sender: phones.sender, brand: 'Demo', domain: 'localhost', channels: ['sms', 'voice', 'whatsapp'], ...(codeSecret ? { secret: codeSecret } : {}) }),
         description: 'local provider (codes made here, shown on the demo phone)',
         close: async () => {},
       };

@@ -24,5 +24,7 @@ export async function redisBacking(url: string, secret = process.env.SESSION_SEC
     sessionSecret: shared,
     // The local provider's HMAC key, derived so it never equals the cookie-signing secret.
     codeSecret: createHash('sha256').update(`codes:${shared}`).digest('hex'),
+    // The sign-up proofs' HS256 key, derived the same way: any process checks a proof another made.
+    proofSecret: createHash('sha256').update(`proofs:${shared}`).digest('hex'),
   };
 }

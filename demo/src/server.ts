@@ -4,7 +4,8 @@
 // PROVIDER=textmagic|telnyx|messagebird|twilio|vonage|telegram runs it on that provider's sandbox instead;
 // REDIS_URL=redis://… keeps verifications, limits and sessions in Redis, so several
 // processes can serve one sign-in. TRUST_PROXY=1 behind one reverse proxy. HOST=0.0.0.0
-// listens beyond this machine (default 127.0.0.1); CODE_TTL=60 makes codes live 60 s (60–600).
+// listens beyond this machine (default 127.0.0.1); CODE_TTL=60 makes codes live 60 s (60–600);
+// SEND_LIMIT=20 lets a number be sent 20 codes per 10 minutes (default 5; a network four times that).
 
 import { createDemoApp, type DemoOptions } from './app.js';
 import { DemoPhones } from './phone.js';
@@ -33,7 +34,17 @@ if (process.env.CODE_TTL) {
   }
   options.ttl = ttl;
 }
-if (redis) Object.assign(options, { store: redis.store, limitStore: redis.limitStore, sessionStore: redis.sessionStore, sessionSecret: redis.sessionSecret });
+if (process.env.SEND_LIMIT) {
+  const limit = Number(process.env.SEND_LIMIT);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    console.error(`SEND_LIMIT must be a whole number of codes from 1 to 1000; got "${process.env.SEND_LIMIT}"`);
+    process.exit(2);
+  }
+  options.sendLimit = limit;
+}
+if (redis) {
+  Object.assign(options, { store: redis.store, limitStore: redis.limitStore, sessionStore: redis.sessionStore, sessionSecret: redis.sessionSecret, proofSecret: redis.proofSecret });
+}
 else if (process.env.SESSION_SECRET) options.sessionSecret = process.env.SESSION_SECRET;
 const { app } = createDemoApp(options);
 

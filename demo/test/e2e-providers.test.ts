@@ -97,7 +97,7 @@ describe('demo on the Telnyx sandbox: the profile offers flashcall', () => {
     await page.waitForFunction(() => document.querySelector('phone-verify')?.shadowRoot?.querySelector('input[autocomplete="one-time-code"]'));
     expect(await codeLabel()).toBe('We’re calling you now. Don’t answer — enter the last 6 digits of the number that calls');
     await typeCodeAndLand(caller!.slice(-6));
-    expect(await page.$eval('[data-testid="phone"]', (el) => el.textContent)).toBe('+447400123456');
+    expect(await page.$eval('[data-testid="phone"]', (el) => el.textContent)).toBe('+44 7400 123456');
     expect(errors).toEqual([]);
   });
 });
@@ -125,7 +125,7 @@ describe('demo on the Telegram Gateway sandbox', () => {
     const notice = await page.waitForFunction(() => document.querySelector('phone-verify')?.shadowRoot?.querySelector('[role="status"]')?.textContent?.trim());
     expect(await notice.jsonValue()).toMatch(/by text message/);
     await typeCodeAndLand(message.text.match(/\b(\d{6})\b/)![1]!);
-    expect(await page.$eval('[data-testid="phone"]', (el) => el.textContent)).toBe('+447400123457');
+    expect(await page.$eval('[data-testid="phone"]', (el) => el.textContent)).toBe('+44 7400 123457');
     // The browser logs the refused Telegram start (400 channel_unavailable); nothing else went wrong.
     expect(errors).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
   });

@@ -316,7 +316,7 @@ export class Client {
   }
 }
 
-/** `GET /account` shows this number. */
+/** `GET /account` shows this number (E.164 in its data-e164, formatted for people in its text). */
 export function showsNumber(reply: Reply, phone: string): boolean {
-  return reply.status === 200 && reply.text.includes(`data-testid="phone">${phone}<`);
+  return reply.status === 200 && reply.text.includes(`data-testid="phone" data-e164="${phone}">`);
 }
