@@ -54,6 +54,8 @@ export interface DemoOptions {
   limitStore?: LimitStore;
   /** Seconds a code stays valid, 60–600 (`CODE_TTL`). Default: the plugin's 300. */
   ttl?: number;
+  /** Seconds before "Send again" and the other channels are offered. Default: the plugin's 30 (tests pass 0). */
+  resendAfter?: number;
   /** Express's `trust proxy`: the number of proxies in front (never `true`). Default: none. */
   trustProxy?: number;
   logger?: Logger;
@@ -128,6 +130,7 @@ export function createDemoApp(options: DemoOptions) {
       ...(options.store ? { store: options.store } : {}),
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
       ...(options.ttl ? { ttl: options.ttl } : {}),
+      ...(options.resendAfter !== undefined ? { resendAfter: options.resendAfter } : {}),
       limits: {
         perPhone: perNumber,
         perPhoneClient: perNumber,
@@ -144,7 +147,7 @@ export function createDemoApp(options: DemoOptions) {
   const clock = strategy.service.settings.clock;
   const ttlSeconds = options.ttl ?? 300;
   const limitNote =
-    `You have reached this demo's send limit: ${sendLimit} codes per number and ${4 * sendLimit} per network (IP address) every 10 minutes. ` +
+    `You have reached this demo's send limit: ${sendLimit} ${sendLimit === 1 ? 'code' : 'codes'} per number and ${4 * sendLimit} per network (IP address) every 10 minutes. ` +
     `It clears by itself within 10 minutes; the message above says when. ` +
     (options.limitStore
       ? 'The counts are kept in Redis (REDIS_URL), so restarting does not clear them. '
