@@ -121,6 +121,8 @@ export function createDemoApp(options: DemoOptions) {
   const sendLimit = options.sendLimit ?? 5;
   const perNumber: LimitRule[] = [{ points: sendLimit, duration: LIMIT_WINDOW_SECONDS }];
   const perNetwork: LimitRule[] = [{ points: 4 * sendLimit, duration: LIMIT_WINDOW_SECONDS }];
+  // A number range (its last four digits left out) is where SMS pumping shows; never looser than the plugin's 30 per hour.
+  const perRange: LimitRule[] = [{ points: Math.max(30, 6 * sendLimit), duration: LIMIT_WINDOW_SECONDS }];
   const strategy = new PhoneVerifyStrategy<DemoUser>(
     {
       provider: options.provider,
@@ -135,7 +137,7 @@ export function createDemoApp(options: DemoOptions) {
         perPhone: perNumber,
         perPhoneClient: perNumber,
         perIp: perNetwork,
-        perPrefix: perNetwork,
+        perPrefix: perRange,
         ...(options.limitStore ? { store: options.limitStore } : {}),
       },
       // The sign-up form's proofs; no fixed audience, so they are made for the page's origin.

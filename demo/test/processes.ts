@@ -100,6 +100,8 @@ export class DemoProcess {
         SESSION_SECRET: options.sessionSecret ?? TEST_SECRET,
         TRUST_PROXY: '1',
         PROVIDER: 'local',
+        // The suites count sends against the plugin's own 3 per number (the demo's default is 5).
+        SEND_LIMIT: '3',
       };
       const child = spawn(process.execPath, [SERVER], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
       const demo = new DemoProcess(options.name ?? `demo:${port}`, port, child);
