@@ -22,5 +22,7 @@ document.addEventListener('phone-verify-sent', () => {
 document.addEventListener('phone-verify-success', (event) => {
   const done = event.target instanceof Element ? event.target.getAttribute('data-done') : null;
   if (done) location.assign(done);
-  else if (event.detail?.intent === 'verify') document.querySelector('#signup button[type="submit"]')?.focus();
 });
+
+// A refused sign-up says why at the top of the form: focus it so it is read first.
+document.getElementById('signup-error')?.focus();

@@ -155,7 +155,7 @@ export function accountPage(ctx: PageContext, user: { phone: string; name?: stri
     ${notice ? `<p class="notice" role="status">${escape(notice)}</p>` : ''}
     <dl class="facts">
       <dt>Phone number</dt>
-      <dd><strong data-testid="phone" data-e164="${escape(user.phone)}">${escape(formatPhone(user.phone))}</strong></dd>
+      <dd class="number"><strong data-testid="phone" data-e164="${escape(user.phone)}">${escape(formatPhone(user.phone))}</strong></dd>
       <dt>Account created</dt>
       <dd>${escape(new Date(user.createdAt).toISOString().slice(0, 16).replace('T', ' '))} UTC</dd>
     </dl>
@@ -163,7 +163,7 @@ export function accountPage(ctx: PageContext, user: { phone: string; name?: stri
       <a class="button" href="/account/number">Change number</a>
       <a class="button" href="/account/recovery-codes">Show recovery codes</a>
     </div>
-    <p class="hint">Both ask for a fresh code to your number first (a step-up), at most every 5 minutes.</p>
+    <p class="hint">Both first send a code to your number, to check it is you (a step-up); after one, both stay open for 5 minutes.</p>
     <form method="post" action="/logout">
       <button type="submit">Sign out</button>
     </form>
@@ -190,6 +190,12 @@ export function changeNumberPage(ctx: PageContext, phone: string): string {
   );
 }
 
+/** What the step-up page says it opens, by where it goes next. */
+const STEP_UP_TARGETS: Readonly<Record<string, string>> = {
+  '/account/recovery-codes': 'you see your recovery codes',
+  '/account/number': 'you change your number',
+};
+
 /** `intent="stepup"`: the account's number, masked, and one "Send code" step; then back to `next`. */
 export function stepUpPage(ctx: PageContext, phone: string, next: string): string {
   return layout(
@@ -198,7 +204,7 @@ export function stepUpPage(ctx: PageContext, phone: string, next: string): strin
     `<main class="demo">
   <section class="card" aria-labelledby="title">
     <h1 id="title">Confirm it’s you</h1>
-    <p class="lede">We'll send a code to your number <strong data-testid="masked-phone">${escape(maskedPhone(phone))}</strong> before you continue.</p>
+    <p class="lede">Before ${escape(STEP_UP_TARGETS[next] ?? 'you continue')}, prove you still have the number on your account, <strong data-testid="masked-phone">${escape(maskedPhone(phone))}</strong>.</p>
     ${widget(ctx, ` intent="stepup" data-done="${escape(next)}"`)}
     <p class="hint"><a href="/account">Not now</a></p>
   </section>
