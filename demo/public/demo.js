@@ -10,12 +10,13 @@ select?.addEventListener('change', () => {
 });
 
 // A send limit: the widget says "try again in …"; the note says why, and how to reset it.
+// Its text is put into a live region that is already there, so a screen reader reads it.
 const note = document.getElementById('limit-note');
 document.addEventListener('phone-verify-error', (event) => {
-  if (note && event.detail?.code === 'rate_limited') note.hidden = false;
+  if (note && event.detail?.code === 'rate_limited') note.textContent = note.dataset.note ?? '';
 });
 document.addEventListener('phone-verify-sent', () => {
-  if (note) note.hidden = true;
+  if (note) note.textContent = '';
 });
 
 // link and stepup: back to where the page says (the server checked that address).

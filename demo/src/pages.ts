@@ -84,7 +84,7 @@ ${body}
 /** The widget with the chosen language; `attributes` are already safe (ours, never a visitor's). */
 function widget(ctx: PageContext, attributes = ''): string {
   return `<phone-verify endpoint="/auth/phone" lang="${escape(ctx.lang)}"${attributes}></phone-verify>
-    <p id="limit-note" class="note" role="status" hidden>${escape(ctx.limitNote)}</p>`;
+    <p id="limit-note" class="note" role="status" data-note="${escape(ctx.limitNote)}"></p>`;
 }
 
 /** The fake phone beside every page with a widget: the codes this browser asked for arrive here. */

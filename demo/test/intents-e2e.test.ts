@@ -204,14 +204,14 @@ for (const engine of ['chromium', 'firefox'] as const satisfies readonly Engine[
       it('should say what happened, when it clears and how to reset it', async () => {
         await page.goto(`${demo.baseUrl}/`);
         await widgetReady();
-        expect(await page.evaluate(() => document.getElementById('limit-note')?.hidden)).toBe(true);
+        expect(await page.evaluate(() => document.getElementById('limit-note')?.textContent)).toBe('');
         await page.type(`${WIDGET} >>> input[autocomplete="tel"]`, '07400 123461');
         await page.click(`${WIDGET} >>> button[part="submit"]`);
         await nextMessage();
         await page.click(`${WIDGET} >>> button[part="back"]`);
         await page.waitFor(() => Boolean(document.querySelector('phone-verify')?.shadowRoot?.querySelector('input[autocomplete="tel"]')));
         await page.click(`${WIDGET} >>> button[part="submit"]`);
-        await page.waitFor(() => document.getElementById('limit-note')?.hidden === false);
+        await page.waitFor(() => document.getElementById('limit-note')?.textContent !== '');
         const note = await page.evaluate(() => document.getElementById('limit-note')?.textContent ?? '');
         expect(note).toContain('1 code per number and 4 per network');
         expect(note).toContain('within 10 minutes');
