@@ -159,6 +159,26 @@ describe('the sign-up page', () => {
     expectRefusalPage(await signUp(b.agent, { name: 'Ada', proof }), 409, 'This number already has an account');
   });
 
+  it('should send someone signed in to their account without using the proof up', async () => {
+    const b = await browser();
+    const proof = await proofFor(b, '+447400123456');
+    const signedIn = await browser();
+    await signIn(signedIn, '+447400123457');
+    // Someone signed in cannot turn a proof into a second account and switch to it.
+    const res = await signUp(signedIn.agent, { name: 'Ada', proof });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/account');
+    expect((await signUp(b.agent, { name: 'Ada', proof })).status).toBe(303);
+  });
+
+  it('should render only a language the widget ships from the switch cookie', async () => {
+    const b = await browser();
+    expect((await b.agent.get('/signup').set('Cookie', 'demo_lang=pt-BR')).text).toContain('<phone-verify endpoint="/auth/phone" lang="pt-BR"');
+    const odd = await b.agent.get('/signup').set('Cookie', 'demo_lang=%22%3E%3Cscript%3E');
+    expect(odd.text).toContain('<phone-verify endpoint="/auth/phone" lang="en"');
+    expect(odd.text).not.toContain('<script>');
+  });
+
   it('should answer an unreadable form with a 4xx, not a 500', async () => {
     const b = await browser();
     const res = await b.agent.post('/signup').type('form').send(`name=${'a'.repeat(9000)}`);
