@@ -1,9 +1,11 @@
 // server-plugin/test/support/index.ts
 // What every test suite of the repository shares (plugin, demo, benchmarks): one clock,
-// one Verification fixture, one wrong code, one redis-server launcher.
+// one Verification fixture, one wrong code, the default config as GET /config describes it,
+// one redis-server launcher.
 
 export { ManualClock } from '../../src/testing/clock.js';
 export { aVerification, FIXTURE_TTL_MS } from './verification.js';
 export { wrongCode } from './codes.js';
+export { DEFAULT_CONFIG, GB_DE_US_COUNTRIES } from './config.js';
 export { RedisServer, findRedisServer, type RedisServerOptions } from './redis-server.mjs';
 export { ready, useRedis, type RedisFixture } from './redis.js';
