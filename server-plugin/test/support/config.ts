@@ -1,7 +1,7 @@
 // server-plugin/test/support/config.ts
-// What GET /config (VerificationService.describe()) answers with the default options, and
-// the country list of the test apps' allowedCountries ['GB', 'DE', 'US']: one spelling
-// for the router's and the service's tests.
+// The protocol's answers under the default options, spelled once for the router's and the
+// service's tests: GET /config (VerificationService.describe()), the country list of the
+// test apps' allowedCountries ['GB', 'DE', 'US'], and a first start's pending answer.
 
 /** describe() with every default option; a test spreads it and names what it changed. */
 export const DEFAULT_CONFIG = {
@@ -18,3 +18,15 @@ export const GB_DE_US_COUNTRIES = [
   { country: 'GB', callingCode: '44' },
   { country: 'US', callingCode: '1' },
 ] as const;
+
+/** The answer to a first SMS start for +447400123456 under the default options. */
+export const FIRST_PENDING_GB = {
+  status: 'pending',
+  phone: '+447400123456',
+  channel: 'sms',
+  codeLength: 6,
+  expiresIn: 300,
+  resendAfter: 30,
+  sendsLeft: 2,
+  attemptsLeft: 5,
+} as const;

@@ -6,6 +6,6 @@
 export { ManualClock } from '../../src/testing/clock.js';
 export { aVerification, FIXTURE_TTL_MS } from './verification.js';
 export { wrongCode } from './codes.js';
-export { DEFAULT_CONFIG, GB_DE_US_COUNTRIES } from './config.js';
+export { DEFAULT_CONFIG, FIRST_PENDING_GB, GB_DE_US_COUNTRIES } from './config.js';
 export { RedisServer, findRedisServer, type RedisServerOptions } from './redis-server.mjs';
 export { ready, useRedis, type RedisFixture } from './redis.js';
