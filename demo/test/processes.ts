@@ -7,27 +7,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../server-plugin/test/support/ports.mjs';
 
 const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** What every test process signs sessions and derives the local provider's HMAC key from. */
 export const TEST_SECRET = 'phone-verify multi-process test secret';
-
-/** A port nobody listens on right now (it may be taken before the child binds it: spawn retries). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('could not find a free port');
-  return address.port;
-}
 
 export interface DemoProcessOptions {
   redisUrl: string;
