@@ -195,6 +195,16 @@ export function describeProviderContract<S extends ProviderSandbox, O extends Ht
       expect(await provider.check(pending, lastCode())).toEqual({ status: 'expired' });
     });
 
+    it('a fault on cancel → provider_unavailable, and the cancel can be retried', async () => {
+      if (!provider.cancel) return;
+      const pending = await started(provider);
+      clock.advance(31);
+      sandbox.fail({ kind: '500' });
+      await rejectsWith(provider.cancel(pending), 'provider_unavailable');
+      await provider.cancel(pending);
+      expect(await provider.check(pending, lastCode())).toEqual({ status: 'expired' });
+    });
+
     describe('through VerificationService', () => {
       it('start → wrong → right: consumed once', async () => {
         const s = service();
