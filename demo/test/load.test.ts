@@ -28,6 +28,8 @@ function random(): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 const pick = (): DemoProcess => demos[random() < 0.5 ? 0 : 1];
+/** Process A for even `i`, B for odd: alternating. */
+const alternate = (i: number): DemoProcess => (i % 2 === 0 ? demos[0] : demos[1]);
 const other = (demo: DemoProcess): DemoProcess => (demo === demos[0] ? demos[1] : demos[0]);
 
 /**
@@ -146,7 +148,7 @@ describe('adversarial, across both processes at once', () => {
         const victim = new Client(`10.201.${n}.7`);
         const code = await startAndRead(victim, pick(), phone);
         // 20 guesses at once, each on its own connection, alternating processes.
-        const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => victim.clone(`10.202.${n}.${i}`).verify(demos[i % 2], wrongCode(code, i + 1))));
+        const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => victim.clone(`10.202.${n}.${i}`).verify(alternate(i), wrongCode(code, i + 1))));
         const codes = replies.map((r) => r.json?.error?.code);
         expect(replies.every((r) => r.status >= 400 && r.status < 500), replies.map((r) => r.text).join('\n')).toBe(true);
         // Judged and wrong, with attempts left: exactly 4, one per count; the 5th judged one ends it.
@@ -174,7 +176,7 @@ describe('adversarial, across both processes at once', () => {
         const owner = new Client(`10.203.${n}.7`);
         const code = await startAndRead(owner, pick(), phone);
         const copies = Array.from({ length: 10 }, () => owner.clone());
-        const replies = await Promise.all(copies.map((copy, i) => copy.verify(demos[i % 2], code)));
+        const replies = await Promise.all(copies.map((copy, i) => copy.verify(alternate(i), code)));
         const approved = replies.flatMap((r, i) => (r.status === 200 ? [i] : []));
         expect(approved, replies.map((r) => r.text).join('\n')).toHaveLength(1);
         for (const reply of replies) {
