@@ -65,13 +65,6 @@ async function pool<T>(count: number, limit: number, task: (i: number) => Promis
 const failures = (results: PromiseSettledResult<unknown>[]) =>
   results.flatMap((r, i) => (r.status === 'rejected' ? [`flow ${i}: ${(r.reason as Error)?.stack ?? String(r.reason)}`] : []));
 
-/** Starts a verification for `phone` on `demo` and reads its code off that process's phone. */
-async function startAndRead(client: Client, demo: DemoProcess, phone: string): Promise<string> {
-  const started = await client.start(demo, phone);
-  if (started.status !== 200 || started.json?.phone !== phone) throw new Error(`start ${phone} on ${demo.name}: ${started.status} ${started.text}`);
-  return client.readCode(demo, phone);
-}
-
 beforeAll(async () => {
   redis = await RedisServer.launch();
   inspect = new Redis(redis.url, { maxRetriesPerRequest: 1 });
@@ -104,7 +97,7 @@ describe(`load: ${FLOWS} sign-ins, ${CONCURRENCY} at a time, across two processe
 
       step(await client.get(pick(), '/'), 'GET /', 200);
       const sender = pick();
-      const code = await startAndRead(client, sender, phone);
+      const code = await client.startAndRead(sender, phone);
       // The cookie as it was before sign-in: a replay with it must get nowhere.
       const before = client.clone();
       const verifier = other(sender);
@@ -146,7 +139,7 @@ describe('adversarial, across both processes at once', () => {
     await Promise.all(
       numbers.map(async (phone, n) => {
         const victim = new Client(`10.201.${n}.7`);
-        const code = await startAndRead(victim, pick(), phone);
+        const code = await victim.startAndRead(pick(), phone);
         // 20 guesses at once, each on its own connection, alternating processes.
         const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => victim.clone(`10.202.${n}.${i}`).verify(alternate(i), wrongCode(code, i + 1))));
         const codes = replies.map((r) => r.json?.error?.code);
@@ -174,7 +167,7 @@ describe('adversarial, across both processes at once', () => {
     await Promise.all(
       numbers.map(async (phone, n) => {
         const owner = new Client(`10.203.${n}.7`);
-        const code = await startAndRead(owner, pick(), phone);
+        const code = await owner.startAndRead(pick(), phone);
         const copies = Array.from({ length: 10 }, () => owner.clone());
         const replies = await Promise.all(copies.map((copy, i) => copy.verify(alternate(i), code)));
         const approved = replies.flatMap((r, i) => (r.status === 200 ? [i] : []));

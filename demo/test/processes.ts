@@ -301,6 +301,15 @@ export class Client {
     if (message.to !== phone) throw new Error(`the message on ${demo.name}'s phone is for ${message.to}, not ${phone}`);
     return message.code;
   }
+
+  /** Starts a verification for `phone` on `demo` (pending for that number, or an error saying what came back) and reads its code off that process's phone. */
+  async startAndRead(demo: DemoProcess, phone: string): Promise<string> {
+    const started = await this.start(demo, phone);
+    if (started.status !== 200 || started.json?.status !== 'pending' || started.json?.phone !== phone) {
+      throw new Error(`start ${phone} on ${demo.name}: ${started.status} ${started.text}`);
+    }
+    return this.readCode(demo, phone);
+  }
 }
 
 /** `GET /account` shows this number. */
