@@ -108,7 +108,7 @@ export class Client {
     const headers: Record<string, string> = { 'x-phone-verify': '1' };
     if (this.cookie) headers.cookie = this.cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(this.base + path, { method, headers, body: body === undefined ? null : JSON.stringify(body) });
     const set = res.headers.getSetCookie().map((c) => c.split(';')[0]!);
     if (set.length > 0) this.cookie = set.join('; ');
     const text = await res.text();

@@ -28,6 +28,8 @@ function random(): number {
   return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
 }
 const pick = (): DemoProcess => demos[random() < 0.5 ? 0 : 1];
+/** Process A for even `i`, B for odd: alternating. */
+const alternate = (i: number): DemoProcess => (i % 2 === 0 ? demos[0] : demos[1]);
 const other = (demo: DemoProcess): DemoProcess => (demo === demos[0] ? demos[1] : demos[0]);
 
 /**
@@ -63,13 +65,6 @@ async function pool<T>(count: number, limit: number, task: (i: number) => Promis
 const failures = (results: PromiseSettledResult<unknown>[]) =>
   results.flatMap((r, i) => (r.status === 'rejected' ? [`flow ${i}: ${(r.reason as Error)?.stack ?? String(r.reason)}`] : []));
 
-/** Starts a verification for `phone` on `demo` and reads its code off that process's phone. */
-async function startAndRead(client: Client, demo: DemoProcess, phone: string): Promise<string> {
-  const started = await client.start(demo, phone);
-  if (started.status !== 200 || started.json?.phone !== phone) throw new Error(`start ${phone} on ${demo.name}: ${started.status} ${started.text}`);
-  return client.readCode(demo, phone);
-}
-
 beforeAll(async () => {
   redis = await RedisServer.launch();
   inspect = new Redis(redis.url, { maxRetriesPerRequest: 1 });
@@ -102,7 +97,7 @@ describe(`load: ${FLOWS} sign-ins, ${CONCURRENCY} at a time, across two processe
 
       step(await client.get(pick(), '/'), 'GET /', 200);
       const sender = pick();
-      const code = await startAndRead(client, sender, phone);
+      const code = await client.startAndRead(sender, phone);
       // The cookie as it was before sign-in: a replay with it must get nowhere.
       const before = client.clone();
       const verifier = other(sender);
@@ -144,9 +139,9 @@ describe('adversarial, across both processes at once', () => {
     await Promise.all(
       numbers.map(async (phone, n) => {
         const victim = new Client(`10.201.${n}.7`);
-        const code = await startAndRead(victim, pick(), phone);
+        const code = await victim.startAndRead(pick(), phone);
         // 20 guesses at once, each on its own connection, alternating processes.
-        const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => victim.clone(`10.202.${n}.${i}`).verify(demos[i % 2], wrongCode(code, i + 1))));
+        const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => victim.clone(`10.202.${n}.${i}`).verify(alternate(i), wrongCode(code, i + 1))));
         const codes = replies.map((r) => r.json?.error?.code);
         expect(replies.every((r) => r.status >= 400 && r.status < 500), replies.map((r) => r.text).join('\n')).toBe(true);
         // Judged and wrong, with attempts left: exactly 4, one per count; the 5th judged one ends it.
@@ -172,9 +167,9 @@ describe('adversarial, across both processes at once', () => {
     await Promise.all(
       numbers.map(async (phone, n) => {
         const owner = new Client(`10.203.${n}.7`);
-        const code = await startAndRead(owner, pick(), phone);
+        const code = await owner.startAndRead(pick(), phone);
         const copies = Array.from({ length: 10 }, () => owner.clone());
-        const replies = await Promise.all(copies.map((copy, i) => copy.verify(demos[i % 2], code)));
+        const replies = await Promise.all(copies.map((copy, i) => copy.verify(alternate(i), code)));
         const approved = replies.flatMap((r, i) => (r.status === 200 ? [i] : []));
         expect(approved, replies.map((r) => r.text).join('\n')).toHaveLength(1);
         for (const reply of replies) {

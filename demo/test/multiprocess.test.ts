@@ -49,14 +49,6 @@ function expectUnavailable(reply: Reply, what: string): void {
   expect(reply.ms, `${what} took ${Math.round(reply.ms)} ms`).toBeLessThan(5000);
 }
 
-/** Starts a verification on `demo` and reads its code off that process's phone. */
-async function startAndRead(client: Client, demo: DemoProcess, phone: string): Promise<string> {
-  const started = await client.start(demo, phone);
-  expect(started.status, started.text).toBe(200);
-  expect(started.json).toMatchObject({ status: 'pending', phone });
-  return client.readCode(demo, phone);
-}
-
 beforeAll(async () => {
   // appendonly yes, appendfsync always: what is acknowledged survives a restart.
   redis = await RedisServer.launch({ persistence: true });
@@ -83,7 +75,7 @@ describe('two demo processes on one Redis', () => {
     const phone = '+447411123456';
     const alice = browser();
     expect((await alice.get(a, '/')).status).toBe(200);
-    const code = await startAndRead(alice, a, phone);
+    const code = await alice.startAndRead(a, phone);
 
     const verified = await alice.verify(b, code);
     expect(verified.status, verified.text).toBe(200);
@@ -110,8 +102,8 @@ describe('two demo processes on one Redis', () => {
   it('a process killed mid-flow (SIGKILL) loses nothing: the sign-in completes on its replacement, or on B', async () => {
     const first = browser();
     const second = browser();
-    const firstCode = await startAndRead(first, a, '+447411200001');
-    const secondCode = await startAndRead(second, a, '+447422200002');
+    const firstCode = await first.startAndRead(a, '+447411200001');
+    const secondCode = await second.startAndRead(a, '+447422200002');
 
     await a.kill('SIGKILL');
     expect(a.running).toBe(false);
@@ -130,7 +122,7 @@ describe('two demo processes on one Redis', () => {
   it('a verification started before a Redis restart (appendonly, appendfsync always) is verified after it, no process restarted', async () => {
     const phone = '+447411300003';
     const carol = browser();
-    const code = await startAndRead(carol, a, phone);
+    const code = await carol.startAndRead(a, phone);
 
     await redis.stop();
     await redis.start();
@@ -148,7 +140,7 @@ describe('two demo processes on one Redis', () => {
   it('Redis stopped: start and verify answer 503 provider_unavailable within seconds; Redis back: the same processes work again', async () => {
     const phone = '+447411400004';
     const dave = browser();
-    const code = await startAndRead(dave, a, phone);
+    const code = await dave.startAndRead(a, phone);
     const c = await fleet.spawn('C');
 
     await redis.stop();
@@ -184,7 +176,7 @@ describe('two demo processes on one Redis', () => {
 
   it('Redis frozen (SIGSTOP, connections open, no answers): 503 within the command timeout, never a hang; thawed: works again', async () => {
     const erin = browser();
-    const code = await startAndRead(erin, b, '+447411500005');
+    const code = await erin.startAndRead(b, '+447411500005');
 
     redis.pause();
     const replies = await Promise.all(
@@ -211,7 +203,7 @@ describe('Redis paused during sign-ins (issue 12: a stalled session store made 5
         const person = browser();
         const demo = i % 2 ? b : a;
         const phone = `+4474118${String(i).padStart(5, '0')}`;
-        return { person, demo, phone, code: await startAndRead(person, demo, phone) };
+        return { person, demo, phone, code: await person.startAndRead(demo, phone) };
       }),
     );
     // The verifies leave over 48 ms; Redis freezes 20 ms in, for longer than the command timeout, so
@@ -267,7 +259,7 @@ describe('limits are shared across processes', () => {
   it('wrong codes are counted across processes: 5 wrong split over A and B, then the right code is refused', async () => {
     const phone = '+447411700007';
     const frank = browser();
-    const code = await startAndRead(frank, a, phone);
+    const code = await frank.startAndRead(a, phone);
     const answers: Array<[string, unknown]> = [];
     for (let i = 0; i < 5; i++) {
       const demo = i % 2 ? b : a;

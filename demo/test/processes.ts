@@ -7,27 +7,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../server-plugin/test/support/ports.mjs';
 
 const SERVER = fileURLToPath(new URL('../dist/server.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** What every test process signs sessions and derives the local provider's HMAC key from. */
 export const TEST_SECRET = 'phone-verify multi-process test secret';
-
-/** A port nobody listens on right now (it may be taken before the child binds it: spawn retries). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('could not find a free port');
-  return address.port;
-}
 
 export interface DemoProcessOptions {
   redisUrl: string;
@@ -315,6 +302,15 @@ export class Client {
     const message = await this.readMessage(demo);
     if (message.to !== phone) throw new Error(`the message on ${demo.name}'s phone is for ${message.to}, not ${phone}`);
     return message.code;
+  }
+
+  /** Starts a verification for `phone` on `demo` (pending for that number, or an error saying what came back) and reads its code off that process's phone. */
+  async startAndRead(demo: DemoProcess, phone: string): Promise<string> {
+    const started = await this.start(demo, phone);
+    if (started.status !== 200 || started.json?.status !== 'pending' || started.json?.phone !== phone) {
+      throw new Error(`start ${phone} on ${demo.name}: ${started.status} ${started.text}`);
+    }
+    return this.readCode(demo, phone);
   }
 }
 

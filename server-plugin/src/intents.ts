@@ -70,7 +70,7 @@ export function readIntent<User>(
 
 /** The signed-in user, or `forbidden`: `link` and `stepup` are for someone already signed in. */
 export function signedInUser<User>(req: Request): User {
-  const user = (req as { user?: User }).user;
+  const user = (req as Request & { user?: User }).user;
   if (!user) throw errors.signInFirst();
   return user;
 }

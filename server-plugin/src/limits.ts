@@ -32,7 +32,7 @@ export interface FailureRule {
 
 export interface LimitsOptions {
   /** Sends to one number, from everyone. Default 3 per 10 minutes and 5 per hour (Twilio 60203, Telnyx guide). */
-  perPhone?: LimitRule[];
+  perPhone?: LimitRule[] | undefined;
   /**
    * Sends to one number from one client network. Default: the same as `perPhone`. When the
    * number's total is used up by other clients, this client is challenged (with `challenge`
@@ -40,11 +40,11 @@ export interface LimitsOptions {
    */
   perPhoneClient?: LimitRule[];
   /** Sends asked for by one client IP (IPv6 by /56). Default 10 per hour. */
-  perIp?: LimitRule[];
+  perIp?: LimitRule[] | undefined;
   /** Sends to one number range: the number without its last 4 digits. Default 30 per hour. */
-  perPrefix?: LimitRule[];
+  perPrefix?: LimitRule[] | undefined;
   /** Sends in all, a ceiling on what an attack can cost. Default 1000 per hour. */
-  global?: LimitRule[];
+  global?: LimitRule[] | undefined;
   /** Sends one client network may make through passed challenges. Default 3 per hour: tighter than `perIp`. */
   challenged?: LimitRule[];
   /**
@@ -61,9 +61,9 @@ export interface SendKeys {
   /** E.164 */
   phone: string;
   /** The client's address as Express saw it (mind `trust proxy`). */
-  ip?: string;
+  ip?: string | undefined;
   /** The number's ISO country, for the breaker. */
-  country?: string;
+  country?: string | undefined;
   /** Which step asks; for the events. Default `start`. */
   step?: SendStep;
 }

@@ -37,7 +37,7 @@ export interface PhoneVerifyOptions {
   /** Told of every send, refusal, challenge, lock, breaker change and provider failure (see `PhoneVerifyEvent`). */
   onEvent?: EventHandler;
   /** Where pending verifications live. Default: a `MemoryStore` (one process only). */
-  store?: VerificationStore;
+  store?: VerificationStore | undefined;
   /** Digits per code, 6–10. Default 6 (NIST 800-63B-4 §3.1.3.2: at least 6). */
   codeLength?: number;
   /** Seconds a code stays valid, 60–600. Default 300 (NIST: at most 10 minutes). */

@@ -54,7 +54,7 @@ export function parsePhone(input: string, country?: string): ParsedPhone {
     throw errors.invalidPhone(`Unknown country "${country}".`);
   }
   const defaultCountry = country as CountryCode | undefined;
-  const parsed = parsePhoneNumberFromString(text, { defaultCountry, extract: false });
+  const parsed = parsePhoneNumberFromString(text, { ...(defaultCountry && { defaultCountry }), extract: false });
   if (!parsed || !parsed.isValid()) {
     throw errors.invalidPhone(whyInvalid(text, defaultCountry));
   }

@@ -126,7 +126,7 @@ const handle =
  * cheat sheet): read from the first session, since the router cannot see the
  * session middleware's options.
  */
-function sessionCookieProblems(cookie: { httpOnly?: boolean; sameSite?: unknown; secure?: unknown }, production: boolean): string[] {
+function sessionCookieProblems(cookie: { httpOnly?: boolean | undefined; sameSite?: unknown; secure?: unknown }, production: boolean): string[] {
   const problems: string[] = [];
   if (cookie.httpOnly === false) problems.push('httpOnly is false, so page scripts can read the session id');
   if (cookie.sameSite !== 'lax' && cookie.sameSite !== 'strict' && cookie.sameSite !== true) {
@@ -294,7 +294,7 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
             // Your link or phoneOf failed (a database down?): nothing was done, so the code must work again.
             if (!(error instanceof PhoneVerifyError)) {
               await service.restore(verified).catch(() => undefined);
-              req.session.phoneVerify = pendingBefore;
+              if (pendingBefore) req.session.phoneVerify = pendingBefore;
             }
             throw error;
           }

@@ -200,7 +200,7 @@ async function authenticatePhone<User>(
     // Your verify failed (a database down?): nobody signed in, so the code must work again.
     consumed.delete(req);
     await service.restore(verified).catch(() => undefined);
-    req.session.phoneVerify = pending;
+    if (pending) req.session.phoneVerify = pending;
     throw error;
   }
   if (!user) return { user: false, info: errors.cannotSignIn() };

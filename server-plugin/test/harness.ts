@@ -5,7 +5,7 @@
 import express from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
-import supertest from 'supertest';
+import type supertest from 'supertest';
 import {
   localProvider,
   MemoryStore,
@@ -22,7 +22,11 @@ import {
   VerificationService,
 } from '../src/index.js';
 import type { Channel } from '../src/protocol.js';
+import { browserAgent } from './support/http.js';
 import { ManualClock } from './support/index.js';
+
+// The HTTP helpers live in test/support; re-exported for the suites that import them from here.
+export { browserAgent, sessionCookie } from './support/http.js';
 
 export interface SentMessage {
   phone: string;
@@ -121,12 +125,6 @@ export function createTestApp(config: TestAppOptions = {}) {
   return { app, agent: browserAgent(app), outbox, clock, log, users, strategy, store, passport, sessionData };
 }
 
-/** The session cookie's value in a response, if it set one. */
-export function sessionCookie(res: { headers: Record<string, unknown> }): string | undefined {
-  const cookies = (res.headers['set-cookie'] as string[] | undefined) ?? [];
-  return cookies.map((c) => c.split(';')[0]!).find((c) => c.startsWith('sid='));
-}
-
 /** A local provider and a VerificationService around an outbox, a fake clock and a log spy, without HTTP. */
 export function createTestService(options: Partial<PhoneVerifyOptions> = {}, providerOptions: LocalProviderOptions = {}) {
   const outbox: SentMessage[] = [];
@@ -214,12 +212,4 @@ export async function strategyWithPending<U>(
   const session = { phoneVerify: { id: verification.id, expiresAt: verification.expiresAt } };
   const req = (body: unknown = { code }): Record<string, unknown> => ({ body, session });
   return { strategy, code, clock, log, req, verification, session };
-}
-
-/**
- * A client the way the widget is one: a cookie jar, and the request header the
- * cross-site guard requires on every POST.
- */
-export function browserAgent(app: Parameters<typeof supertest.agent>[0]): supertest.Agent {
-  return supertest.agent(app).set('x-phone-verify', '1');
 }

@@ -12,7 +12,7 @@ import {
   type VerifyProvider,
 } from '../src/index.js';
 import { createTestService, LogSpy } from './harness.js';
-import { ManualClock, wrongCode } from './support/index.js';
+import { DEFAULT_CONFIG, FIRST_PENDING_GB, GB_DE_US_COUNTRIES, ManualClock, wrongCode } from './support/index.js';
 
 const GB = '+447400123456';
 
@@ -54,21 +54,19 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** A local-provider service with one verification started for GB (its first code in the outbox). */
+async function startedOnGB() {
+  const test = createTestService();
+  const { verification } = await test.service.start({ phone: GB });
+  return { ...test, verification };
+}
+
 describe('VerificationService', () => {
   describe('start', () => {
     it('should send a code and answer pending with the limits', async () => {
       const { service, outbox } = createTestService();
       const { verification, response } = await service.start({ phone: '+44 7400 123456' });
-      expect(response).toEqual({
-        status: 'pending',
-        phone: GB,
-        channel: 'sms',
-        codeLength: 6,
-        expiresIn: 300,
-        resendAfter: 30,
-        sendsLeft: 2,
-        attemptsLeft: 5,
-      });
+      expect(response).toEqual(FIRST_PENDING_GB);
       expect(verification).toMatchObject({ phone: GB, channel: 'sms', provider: 'local', sends: 1, attempts: 0 });
       expect(verification.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
       expect(outbox).toEqual([{ phone: GB, channel: 'sms', text: expect.any(String) }]);
@@ -304,8 +302,7 @@ describe('VerificationService', () => {
 
   describe('resend', () => {
     it('should refuse within the cooldown with resend_too_soon and the seconds left', async () => {
-      const { service, clock, outbox } = createTestService();
-      const { verification } = await service.start({ phone: GB });
+      const { service, clock, outbox, verification } = await startedOnGB();
       clock.advance(10.5);
       const error = await failure(service.resend(verification.id));
       expect(error.toJSON()).toEqual({ error: { code: 'resend_too_soon', message: 'Wait a little before asking for another code.', retryAfter: 20 } });
@@ -314,21 +311,12 @@ describe('VerificationService', () => {
     });
 
     it('should send a new code after the cooldown; the old code stops working', async () => {
-      const { service, clock, outbox, lastCode } = createTestService();
-      const { verification } = await service.start({ phone: GB });
+      const { service, clock, outbox, lastCode, verification } = await startedOnGB();
       const oldCode = lastCode();
       clock.advance(30);
       const response = await service.resend(verification.id);
-      expect(response).toEqual({
-        status: 'pending',
-        phone: GB,
-        channel: 'sms',
-        codeLength: 6,
-        expiresIn: 270,
-        resendAfter: 30,
-        sendsLeft: 1,
-        attemptsLeft: 5,
-      });
+      // 30 s of the code's life gone, one send used up.
+      expect(response).toEqual({ ...FIRST_PENDING_GB, expiresIn: 270, sendsLeft: 1 });
       expect(outbox).toHaveLength(2);
       const newCode = lastCode();
       expect(newCode).not.toBe(oldCode);
@@ -337,32 +325,28 @@ describe('VerificationService', () => {
     });
 
     it('should tell the message the time left, not a fresh ttl', async () => {
-      const { service, clock, outbox } = createTestService();
-      const { verification } = await service.start({ phone: GB });
+      const { service, clock, outbox, verification } = await startedOnGB();
       clock.advance(200);
       await service.resend(verification.id);
       expect(outbox.at(-1)!.text).toContain('It expires in 2 minutes.');
     });
 
     it('should switch channel on resend', async () => {
-      const { service, clock, outbox } = createTestService();
-      const { verification } = await service.start({ phone: GB });
+      const { service, clock, outbox, verification } = await startedOnGB();
       clock.advance(30);
       await expect(service.resend(verification.id, { channel: 'voice' })).resolves.toMatchObject({ channel: 'voice' });
       expect(outbox.at(-1)!.channel).toBe('voice');
     });
 
     it('should refuse a channel the provider lacks before using up a send', async () => {
-      const { service, clock } = createTestService();
-      const { verification } = await service.start({ phone: GB });
+      const { service, clock, verification } = await startedOnGB();
       clock.advance(30);
       expect((await failure(service.resend(verification.id, { channel: 'whatsapp' }))).code).toBe('channel_unavailable');
       await expect(service.resend(verification.id)).resolves.toMatchObject({ sendsLeft: 1 });
     });
 
     it('should not reset the attempt count', async () => {
-      const { service, clock, lastCode } = createTestService();
-      const { verification } = await service.start({ phone: GB });
+      const { service, clock, lastCode, verification } = await startedOnGB();
       const wrong = wrongCode(lastCode());
       await failure(service.check(verification.id, wrong));
       await failure(service.check(verification.id, wrong));
@@ -372,8 +356,7 @@ describe('VerificationService', () => {
     });
 
     it('should not send a new code for a verification dead of wrong codes', async () => {
-      const { service, clock, lastCode, outbox } = createTestService();
-      const { verification } = await service.start({ phone: GB });
+      const { service, clock, lastCode, outbox, verification } = await startedOnGB();
       const code = lastCode();
       for (let i = 0; i < 5; i++) await failure(service.check(verification.id, wrongCode(code)));
       clock.advance(30);
@@ -383,8 +366,7 @@ describe('VerificationService', () => {
     });
 
     it('should allow 3 sends in all, then answer rate_limited until the verification expires', async () => {
-      const { service, clock, outbox } = createTestService();
-      const { verification } = await service.start({ phone: GB });
+      const { service, clock, outbox, verification } = await startedOnGB();
       clock.advance(30);
       await expect(service.resend(verification.id)).resolves.toMatchObject({ sendsLeft: 1 });
       clock.advance(30);
@@ -399,8 +381,7 @@ describe('VerificationService', () => {
     });
 
     it('should give the send back when the provider fails', async () => {
-      const { service, clock, control, outbox, log } = createTestService();
-      const { verification } = await service.start({ phone: GB });
+      const { service, clock, control, outbox, log, verification } = await startedOnGB();
       clock.advance(30);
       control.failSends = true;
       expect(await failure(service.resend(verification.id))).toMatchObject({ code: 'provider_unavailable', retryAfter: 5 });
@@ -412,8 +393,7 @@ describe('VerificationService', () => {
     });
 
     it('should keep the old code working when a resend fails', async () => {
-      const { service, clock, control, lastCode } = createTestService();
-      const { verification } = await service.start({ phone: GB });
+      const { service, clock, control, lastCode, verification } = await startedOnGB();
       const code = lastCode();
       clock.advance(30);
       control.failSends = true;
@@ -538,30 +518,19 @@ describe('VerificationService', () => {
     it('should match the options', () => {
       const { service } = createTestService({ codeLength: 8, ttl: 600, resendAfter: 45, maxAttempts: 3, allowedCountries: ['us', 'GB', 'DE'], defaultCountry: 'GB' });
       expect(service.describe()).toEqual({
-        channels: ['sms', 'voice'],
+        ...DEFAULT_CONFIG,
         codeLength: 8,
         resendAfter: 45,
         expiresIn: 600,
         maxAttempts: 3,
-        countries: [
-          { country: 'DE', callingCode: '49' },
-          { country: 'GB', callingCode: '44' },
-          { country: 'US', callingCode: '1' },
-        ],
+        countries: GB_DE_US_COUNTRIES,
         defaultCountry: 'GB',
       });
     });
 
     it('should match the defaults and leave defaultCountry out when there is none', () => {
       const { service } = createTestService({ allowedCountries: ['GB'] });
-      expect(service.describe()).toEqual({
-        channels: ['sms', 'voice'],
-        codeLength: 6,
-        resendAfter: 30,
-        expiresIn: 300,
-        maxAttempts: 5,
-        countries: [{ country: 'GB', callingCode: '44' }],
-      });
+      expect(service.describe()).toEqual({ ...DEFAULT_CONFIG, countries: [{ country: 'GB', callingCode: '44' }] });
     });
 
     it("should list every country for '*'", () => {

@@ -51,6 +51,17 @@ function errorText(body: unknown): string | undefined {
   return [first.code, first.title, first.detail].filter((x) => typeof x === 'string' && x !== '').join(' ');
 }
 
+/** The HTTP client for Telnyx's v2 API (Bearer API key), shared by the adapter and the profile reader. */
+function telnyxClient(apiKey: string, options: HttpProviderOptions): HttpClient {
+  return new HttpClient({
+    provider: 'telnyx',
+    baseUrl: options.baseUrl ?? 'https://api.telnyx.com',
+    timeoutMs: timeoutMs('telnyx', options.timeout),
+    logger: options.logger ?? consoleLogger,
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+}
+
 /** Create a provider that proxies to Telnyx Verify. */
 export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
   const name = 'telnyx';
@@ -61,13 +72,7 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
     if (!Object.hasOwn(TELNYX_TYPE, channel)) throw new TypeError(`${name}: Telnyx Verify delivers by sms, voice, flashcall or whatsapp, not ${String(channel)}`);
   }
   const codeLength = options.codeLength ?? 6;
-  const http = new HttpClient({
-    provider: name,
-    baseUrl: options.baseUrl ?? 'https://api.telnyx.com',
-    timeoutMs: timeoutMs(name, options.timeout),
-    logger: options.logger ?? consoleLogger,
-    headers: { authorization: `Bearer ${apiKey}` },
-  });
+  const http = telnyxClient(apiKey, options);
 
   return {
     name,
@@ -201,13 +206,7 @@ export async function telnyxProfileChannels(options: TelnyxProfileOptions): Prom
   const name = 'telnyx';
   const apiKey = requireString(name, 'apiKey', options?.apiKey);
   const verifyProfileId = requireString(name, 'verifyProfileId', options.verifyProfileId);
-  const http = new HttpClient({
-    provider: name,
-    baseUrl: options.baseUrl ?? 'https://api.telnyx.com',
-    timeoutMs: timeoutMs(name, options.timeout),
-    logger: options.logger ?? consoleLogger,
-    headers: { authorization: `Bearer ${apiKey}` },
-  });
+  const http = telnyxClient(apiKey, options);
   const what = 'read verify profile';
   const res = await http.send({ method: 'GET', path: `/v2/verify_profiles/${encodeURIComponent(verifyProfileId)}`, what });
   if (res.status !== 200) throw http.unexpected(res, what, errorText(res.body));

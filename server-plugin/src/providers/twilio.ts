@@ -59,7 +59,7 @@ const MAX_SEND_ATTEMPTS = 60203;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Twilio's `{code, message, more_info, status}`. */
-function errorOf(body: unknown): { code?: number; message?: string } {
+function errorOf(body: unknown): { code?: number | undefined; message?: string | undefined } {
   if (!isObject(body)) return {};
   return {
     code: typeof body.code === 'number' ? body.code : undefined,

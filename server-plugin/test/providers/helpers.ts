@@ -1,6 +1,6 @@
 // server-plugin/test/providers/helpers.ts
 // What the provider tests share: a log spy, reading codes out of sandbox messages,
-// and asserting on PhoneVerifyErrors.
+// and asserting on PhoneVerifyErrors (and test/support's JSON fetch for the sandboxes).
 
 import { expect } from 'vitest';
 import { PhoneVerifyError } from '../../src/errors.js';
@@ -11,6 +11,7 @@ export const GB = '+447400123456';
 export const DE = '+4915123456789';
 
 export { LogSpy } from '../harness.js';
+export { call } from '../support/http.js';
 
 /** The code in a sandbox message (the first run of 4 to 10 digits). */
 export function codeIn(message: OutboxMessage | undefined): string {
@@ -35,29 +36,6 @@ export async function rejectsWith(promise: Promise<unknown>, code: string): Prom
   expect(caught, `expected a ${code} rejection`).toBeInstanceOf(PhoneVerifyError);
   expect((caught as PhoneVerifyError).code).toBe(code);
   return caught as PhoneVerifyError;
-}
-
-/** A fetch against a sandbox with JSON in and out. */
-export async function call(
-  url: string,
-  method: string,
-  headers: Record<string, string>,
-  body?: unknown,
-): Promise<{ status: number; body: any; headers: Headers }> {
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (body !== undefined) {
-    (init.headers as Record<string, string>)['content-type'] = 'application/json';
-    init.body = JSON.stringify(body);
-  }
-  const res = await fetch(url, init);
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    /* not JSON: keep the text */
-  }
-  return { status: res.status, body: parsed, headers: res.headers };
 }
 
 /**

@@ -23,7 +23,7 @@ export interface ProviderSubject<S extends ProviderSandbox, O extends HttpProvid
   adapter(sandbox: S, context: { clock: ManualClock; log: LogSpy }, overrides?: Partial<O>): VerifyProvider;
   /** Service options the provider needs (Vonage: maxAttempts 3). */
   serviceOptions?: Partial<PhoneVerifyOptions>;
-  /** Seconds a code lives there when asked for 300: ours, unless the provider fixes its own (Twilio: 600). */
+  /** Seconds a code lives there when asked for 120: ours, unless the provider fixes its own (Twilio 600, Textmagic 300). */
   validitySeconds?: number;
 }
 
@@ -137,9 +137,10 @@ export function describeProviderContract<S extends ProviderSandbox, O extends Ht
       });
 
       it('reports expired once the code has lived its time (our ttl, where the provider takes one)', async () => {
-        const pending = await started(provider, startRequest({ ttlSeconds: 300 }));
+        // 120 s, not the default 300, so that a provider ignoring our ttl cannot pass on its own default.
+        const pending = await started(provider, startRequest({ ttlSeconds: 120 }));
         const code = lastCode();
-        const validity = subject.validitySeconds ?? 300;
+        const validity = subject.validitySeconds ?? 120;
         clock.advance(validity - 1);
         expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
         clock.advance(1);
@@ -190,6 +191,16 @@ export function describeProviderContract<S extends ProviderSandbox, O extends Ht
       const pending = await started(provider);
       clock.advance(31); // Textmagic cancels only 30 s after the send.
       await provider.cancel(pending);
+      await provider.cancel(pending);
+      expect(await provider.check(pending, lastCode())).toEqual({ status: 'expired' });
+    });
+
+    it('a fault on cancel → provider_unavailable, and the cancel can be retried', async () => {
+      if (!provider.cancel) return;
+      const pending = await started(provider);
+      clock.advance(31);
+      sandbox.fail({ kind: '500' });
+      await rejectsWith(provider.cancel(pending), 'provider_unavailable');
       await provider.cancel(pending);
       expect(await provider.check(pending, lastCode())).toEqual({ status: 'expired' });
     });

@@ -125,33 +125,26 @@ describe('TelnyxSandbox: list by phone number', () => {
   });
 });
 
+/** Seed 002, "Step 1: Create a Verify Profile": its request body. */
+const SEED_PROFILE = {
+  name: 'foobar-en-v1',
+  language: 'en-US',
+  webhook_url: 'https://example.net/hook_1',
+  webhook_failover_url: 'https://backup.example.net/hook_2',
+  call: { default_verification_timeout_secs: 90 },
+  sms: { messaging_template: 'My custom template. Your code is: {code}' },
+  whatsapp: { app_name: 'FooBar', default_verification_timeout_secs: 60 },
+};
+
 describe('TelnyxSandbox: verify profiles', () => {
   const profiles = (method: string, body?: unknown, path = '') => call(`${url}/v2/verify_profiles${path}`, method, auth, body);
 
   it('creates the seed’s profile, its request verbatim (POST 200 {data}), and reads it back (GET by id)', async () => {
-    // Seed 002, "Step 1: Create a Verify Profile".
-    const created = await profiles('POST', {
-      name: 'foobar-en-v1',
-      language: 'en-US',
-      webhook_url: 'https://example.net/hook_1',
-      webhook_failover_url: 'https://backup.example.net/hook_2',
-      call: { default_verification_timeout_secs: 90 },
-      sms: { messaging_template: 'My custom template. Your code is: {code}' },
-      whatsapp: { app_name: 'FooBar', default_verification_timeout_secs: 60 },
-    });
+    const created = await profiles('POST', SEED_PROFILE);
     expect(created.status).toBe(200);
     const data = created.body.data;
-    expect(data).toMatchObject({
-      record_type: 'verification_profile',
-      name: 'foobar-en-v1',
-      language: 'en-US',
-      webhook_url: 'https://example.net/hook_1',
-      webhook_failover_url: 'https://backup.example.net/hook_2',
-      call: { default_verification_timeout_secs: 90 },
-      sms: { messaging_template: 'My custom template. Your code is: {code}' },
-      whatsapp: { app_name: 'FooBar', default_verification_timeout_secs: 60 },
-      flashcall: null,
-    });
+    // Echoed back verbatim, with what the seed left out unset (null).
+    expect(data).toMatchObject({ record_type: 'verification_profile', ...SEED_PROFILE, flashcall: null });
     expect(data.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(data.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/);
     const read = await profiles('GET', undefined, `/${data.id}`);

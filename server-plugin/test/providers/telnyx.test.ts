@@ -34,16 +34,6 @@ describe('telnyxProvider', () => {
     expect(await provider.check(pending, codeIn(fx.sandbox.outbox[0]))).toEqual({ status: 'approved' });
   });
 
-  it('reports expired once timeout_secs has passed', async () => {
-    const provider = adapter();
-    const pending = await started(provider, startRequest({ ttlSeconds: 120 }));
-    const code = codeIn(fx.sandbox.outbox[0]);
-    fx.clock.advance(119);
-    expect(await provider.check(pending, wrongCode(code))).toEqual({ status: 'wrong' });
-    fx.clock.advance(1);
-    expect(await provider.check(pending, code)).toEqual({ status: 'expired' });
-  });
-
   it('maps channels: voice → call, whatsapp → whatsapp; a switch sends a new code and only it works', async () => {
     const provider = adapter({ channels: ['sms', 'voice', 'whatsapp'] });
     expect(provider.channels).toEqual(['sms', 'voice', 'whatsapp']);

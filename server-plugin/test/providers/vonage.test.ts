@@ -174,17 +174,6 @@ describe('vonageProvider', () => {
     expect(fx.log.lines).toEqual([expect.stringMatching(/^error vonage rejected start \(sms\) \(HTTP 422\).*workflow\[0\]\.from/)]);
   });
 
-  describe('faults', () => {
-    it('500 on cancel → provider_unavailable, and the cancel can be retried', async () => {
-      const provider = adapter();
-      const pending = await started(provider);
-      fx.sandbox.fail({ kind: '500' });
-      await rejectsWith(provider.cancel!(pending), 'provider_unavailable');
-      await provider.cancel!(pending);
-      expect(await provider.check(pending, codeIn(fx.sandbox.outbox[0]))).toEqual({ status: 'expired' });
-    });
-  });
-
   it('refuses at start-up the service’s default 5 attempts: Vonage ends a request at the third wrong code (ERR_PV_MAX_ATTEMPTS)', () => {
     expect(adapter().maxAttempts).toBe(3);
     expect(() => new VerificationService({ provider: adapter(), allowedCountries: ['GB'], clock: fx.clock.now, logger: fx.log })).toThrow(

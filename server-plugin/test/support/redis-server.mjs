@@ -7,10 +7,11 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { freePort } from './ports.mjs';
 
 const INSTALL_HINT = 'redis-server is needed for the Redis tests: apt-get install redis-server (Debian/Ubuntu) or put it on PATH';
 
@@ -35,19 +36,6 @@ export function findRedisServer() {
     }
   }
   throw new Error(`${INSTALL_HINT} (not found in /usr/bin or PATH)`);
-}
-
-/** A port nobody listens on right now (it may be taken again before we use it: callers retry). */
-async function freePort() {
-  const server = createServer();
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise((resolve) => server.close(() => resolve()));
-  if (!address || typeof address === 'string') throw new Error('could not find a free port');
-  return address.port;
 }
 
 /**
