@@ -169,6 +169,7 @@ function encode(v: Verification): string[] {
     'lastSentAt', finite('lastSentAt', v.lastSentAt),
     'sends', integer('sends', v.sends),
     'attempts', integer('attempts', v.attempts),
+    ...(v.country === undefined ? [] : ['country', v.country]),
   ];
 }
 
@@ -180,7 +181,9 @@ function decode(reply: unknown): Verification {
     if (!fields.has(name)) throw new Error(`phone-verify: verification record in Redis lacks "${name}"`);
   }
   const number = (name: (typeof NUMBER_FIELDS)[number]): number => Number(fields.get(name));
+  const country = fields.get('country');
   return {
+    ...(country === undefined ? {} : { country }),
     id: fields.get('id')!,
     phone: fields.get('phone')!,
     channel: fields.get('channel') as Channel,

@@ -14,6 +14,12 @@ export interface Verification {
   id: string;
   /** E.164 */
   phone: string;
+  /**
+   * The number's ISO country, as read when it was started (absent for non-geographic numbers,
+   * and in records written before it was kept): the breaker counts a sign-in under it without
+   * parsing the number again.
+   */
+  country?: string;
   /** Channel of the latest send. */
   channel: Channel;
   /** Name of the provider that started it: checks always go back to that one. */
@@ -146,12 +152,12 @@ export class MemoryStore implements VerificationStore {
   }
 
   async create(verification: Verification): Promise<void> {
-    this.entries.set(verification.id, structuredClone(verification));
+    this.entries.set(verification.id, copyOf(verification));
   }
 
   async get(id: string): Promise<Verification | undefined> {
     const verification = this.live(id);
-    return verification && structuredClone(verification);
+    return verification && copyOf(verification);
   }
 
   async reserveSend(id: string, rules: SendRules): Promise<SendReservation> {
@@ -165,7 +171,7 @@ export class MemoryStore implements VerificationStore {
     const release = { sentAt: rules.now, previousSentAt: verification.lastSentAt };
     verification.sends += 1;
     verification.lastSentAt = rules.now;
-    return { ok: true, verification: structuredClone(verification), release };
+    return { ok: true, verification: copyOf(verification), release };
   }
 
   async releaseSend(id: string, release: SendRelease): Promise<void> {
@@ -177,7 +183,7 @@ export class MemoryStore implements VerificationStore {
 
   async updateDelivery(id: string, delivery: Pick<Verification, 'channel' | 'state'>): Promise<void> {
     const verification = this.live(id);
-    if (verification) Object.assign(verification, structuredClone(delivery));
+    if (verification) Object.assign(verification, { channel: delivery.channel, state: { ...delivery.state } });
   }
 
   async addAttempt(id: string, delta: 1 | -1 = 1): Promise<number | undefined> {
@@ -237,6 +243,16 @@ export class MemoryStore implements VerificationStore {
     }
     return verification;
   }
+}
+
+/**
+ * A copy the caller may change without changing the stored entry (what Redis gives by
+ * parsing). Every field is a primitive but `state`, whose values are primitives too
+ * (ProviderState), so one spread each is a whole copy: several times cheaper than
+ * structuredClone, which showed in the /start and /verify profiles.
+ */
+function copyOf(verification: Verification): Verification {
+  return { ...verification, state: { ...verification.state } };
 }
 
 /**
