@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { breakerKeys } from './breaker.js';
 import { readCode } from './code.js';
 import { errors, mayHaveActed, PhoneVerifyError, seconds } from './errors.js';
-import type { SendChallenge } from './limits.js';
+import type { SendAdmission, SendChallenge } from './limits.js';
 import { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
 import { assertSendable, countryOf, countryOptions, maskPhone, maskPhonesIn, parsePhone } from './phone.js';
 import type { Channel, ConfigResponse, StartResponse } from './protocol.js';
@@ -47,6 +47,18 @@ const FAILED: Readonly<Record<ProviderCall, string>> = {
   check: 'The code could not be checked; try again shortly.',
   cancel: 'The verification could not be canceled.',
 };
+
+/**
+ * Whether a provider's definite refusal of a send says something about the number: any
+ * answer but an outage's (`provider_unavailable`, the same for every number). Telegram's
+ * "not a Telegram user" (`channel_unavailable`), a provider's "not a mobile" or "sent too
+ * often" differ from number to number, so refunding them in full would let anyone ask,
+ * for free and without end, which numbers are on Telegram. They are charged to the asking
+ * network's own quota (`limits.perIp`), and given back to the number, which did nothing.
+ */
+function answersAboutTheNumber(error: unknown): boolean {
+  return error instanceof PhoneVerifyError && error.code !== 'provider_unavailable';
+}
 
 export class VerificationService {
   readonly settings: Settings;
@@ -110,6 +122,7 @@ export class VerificationService {
       // 128 random bits: never guessable, never taken from a request (the session holds it).
       id: randomBytes(16).toString('base64url'),
       phone: parsed.e164,
+      ...(parsed.country === undefined ? {} : { country: parsed.country }),
       channel,
       provider: s.provider.name,
       state: {},
@@ -128,8 +141,9 @@ export class VerificationService {
         // still cost money and reached a phone): it stays counted, and the breaker hears of it.
         await admission.sent();
       } else {
-        // A send that certainly did not happen must not use up anyone's allowance.
-        await admission.refund();
+        // A send that certainly did not happen must not use up the number's allowance. A refusal about
+        // this number costs the asking network one send all the same (see answersAboutTheNumber).
+        await admission.refund({ chargeNetwork: answersAboutTheNumber(error) });
       }
       // The provider kept the superseded code live because it would not cancel it yet (Textmagic's
       // first 30 s): that wait, not the code's whole life, is what stands between the user and a start.
@@ -164,12 +178,12 @@ export class VerificationService {
       throw errors.exhausted();
     }
     let started: Started;
-    let refund = async (): Promise<void> => {};
+    let refund: SendAdmission['refund'] = async () => {};
     let sent = async (): Promise<void> => {};
     try {
       // NIST 800-63B-4 §3.1.3.2: a new code must not reset the failures; a locked number gets none.
       await s.limits.assertNotLocked(reserved.phone, 'resend');
-      const admission = await s.limits.admitSend({ phone: reserved.phone, ip: context.ip, country: countryOf(reserved.phone), step: 'resend' }, context.challenge);
+      const admission = await s.limits.admitSend({ phone: reserved.phone, ip: context.ip, country: reserved.country ?? countryOf(reserved.phone), step: 'resend' }, context.challenge);
       ({ refund, sent } = admission);
       const request = this.request(reserved, channel, input.locale);
       const { provider } = s;
@@ -183,7 +197,7 @@ export class VerificationService {
       } else {
         // A send that certainly did not happen must not use up the user's allowance.
         await this.store.releaseSend(id, reservation.release);
-        await refund();
+        await refund({ chargeNetwork: answersAboutTheNumber(error) });
       }
       throw error;
     }
@@ -252,7 +266,9 @@ export class VerificationService {
           throw errors.gone();
         }
         // Both best effort and independent: sent together, one round trip's wait instead of two.
-        await Promise.all([s.limits.clearFailures(consumed.phone), s.breaker.recordVerified(breakerKeys(consumed.phone, countryOf(consumed.phone)))]);
+        // The country kept at start: parsing the number again cost a sign-in more than all our other work on it.
+        const country = consumed.country ?? countryOf(consumed.phone);
+        await Promise.all([s.limits.clearFailures(consumed.phone), s.breaker.recordVerified(breakerKeys(consumed.phone, country))]);
         return consumed;
       }
       case 'expired':
