@@ -116,6 +116,11 @@ return 1
   phoneVerifyAddAttempt: `${LIVE}
 return redis.call('HINCRBY', key, 'attempts', ARGV[2])
 `,
+  /** ARGV: now. Reply: the flat HGETALL after counting one more attempt; nil if missing. */
+  phoneVerifyCountAttempt: `${LIVE}
+redis.call('HINCRBY', key, 'attempts', 1)
+return redis.call('HGETALL', key)
+`,
   /** ARGV: now. Reply: the flat HGETALL, the key deleted in the same step; nil if missing. */
   phoneVerifyConsume: `${LIVE}
 local record = redis.call('HGETALL', key)
@@ -299,6 +304,11 @@ export class RedisStore implements VerificationStore {
     if (delta !== 1 && delta !== -1) throw new TypeError('addAttempt delta must be 1 or -1');
     const reply = await this.run('phoneVerifyAddAttempt', id, this.now(), String(delta));
     return reply === null ? undefined : Number(reply);
+  }
+
+  async countAttempt(id: string): Promise<Verification | undefined> {
+    const reply = await this.run('phoneVerifyCountAttempt', id, this.now());
+    return reply ? decode(reply) : undefined;
   }
 
   async consume(id: string): Promise<Verification | undefined> {

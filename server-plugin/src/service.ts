@@ -214,25 +214,22 @@ export class VerificationService {
     const s = this.settings;
     // Before anything is counted: what is not a code costs no attempt; other scripts' digits are read as digits.
     const digits = readCode(code, s.codeLength);
-    const verification = await this.store.get(id);
+    // Counted before the code is looked at, atomically: of 50 parallel guesses, at most maxAttempts
+    // are judged. Counted and read in one step where the store can (one Redis round trip, not two).
+    const verification = await this.countAttempt(id);
     if (!verification) throw errors.gone();
+    const { attempts } = verification;
     // A verification dead of wrong guesses says so before the number's lock does (it began with them).
-    if (verification.attempts >= s.maxAttempts) throw errors.exhausted();
+    if (attempts > s.maxAttempts) throw errors.exhausted();
     // Security fix: the number's failure is reserved atomically before the code is judged (and given
     // back unless the code turns out wrong), so parallel guesses on several verifications of one
     // number cannot all slip past a separate lock check. The reservation is the lock check too: a
-    // number locked by wrong codes is refused here, before its code is looked at, and the lock's
-    // count does not grow (one Redis round trip, not two).
-    const releaseFailure = await s.limits.reserveFailure(verification.phone);
-    // Counted before the code is looked at, atomically: of 50 parallel guesses, at most maxAttempts are judged.
-    const attempts = await this.store.addAttempt(id).catch(async (error: unknown) => {
-      await releaseFailure();
+    // number locked by wrong codes is refused here, before its code is looked at, and neither the
+    // lock's count nor the verification's attempts grow (the attempt just counted is given back).
+    const releaseFailure = await s.limits.reserveFailure(verification.phone).catch(async (error: unknown) => {
+      await this.store.addAttempt(id, -1).catch(() => undefined);
       throw error;
     });
-    if (attempts === undefined || attempts > s.maxAttempts) {
-      await releaseFailure();
-      throw attempts === undefined ? errors.gone() : errors.exhausted();
-    }
 
     let result;
     try {
@@ -289,6 +286,17 @@ export class VerificationService {
         throw errors.invalidCode(attemptsLeft);
       }
     }
+  }
+
+  /** One more check counted on the verification, and the verification as it now is (undefined once gone). */
+  private async countAttempt(id: string): Promise<Verification | undefined> {
+    if (this.store.countAttempt) return this.store.countAttempt(id);
+    // A store without countAttempt (written before it): the read, then the count.
+    const verification = await this.store.get(id);
+    if (!verification) return undefined;
+    if (verification.attempts >= this.settings.maxAttempts) return { ...verification, attempts: verification.attempts + 1 };
+    const attempts = await this.store.addAttempt(id);
+    return attempts === undefined ? undefined : { ...verification, attempts };
   }
 
   /**
