@@ -76,13 +76,13 @@ export function lockedForMs(record: FailureRecord | undefined, policy: FailurePo
 }
 
 export interface MemoryLimitStoreOptions {
-  /** Writes between sweeps of expired entries. Default 1000. */
+  /** Writes between sweeps of expired entries, at least (a sweep also waits for as many writes as there are entries). Default 1000. */
   sweepEvery?: number;
 }
 
 /**
  * Counts in this process. A refused `take` or `reserveFailure` adds no entry; expired
- * entries are dropped on sight and in a sweep every `sweepEvery` writes, so the maps
+ * entries are dropped on sight and in a sweep every `sweepEvery` writes or more, so the maps
  * hold at most what the limits let through.
  */
 export class MemoryLimitStore implements LimitStore {
@@ -101,13 +101,17 @@ export class MemoryLimitStore implements LimitStore {
   }
 
   async take(counters: readonly Counter[], now: number): Promise<TakeResult> {
+    // Each key looked up once (the states are kept for the writes): nothing is written unless all pass.
+    const states = new Array<CounterState | undefined>(counters.length);
     for (let i = 0; i < counters.length; i++) {
       const c = counters[i]!;
-      const state = this.live(c.key, now);
+      const state = (states[i] = this.live(c.key, now));
       if (state && state.count + 1 > c.limit) return { ok: false, refused: i, retryAfterMs: state.resetAt - now };
     }
-    for (const c of counters) {
-      const state = this.live(c.key, now);
+    for (let i = 0; i < counters.length; i++) {
+      const c = counters[i]!;
+      // A key new to this call may have been created by an earlier counter of the same call.
+      const state = states[i] ?? this.counters.get(c.key);
       if (state) state.count += 1;
       else this.counters.set(c.key, { count: 1, resetAt: now + c.windowMs });
     }
@@ -174,7 +178,11 @@ export class MemoryLimitStore implements LimitStore {
   }
 
   private wrote(now: number): void {
-    if (++this.writes % this.sweepEvery !== 0) return;
+    // A sweep walks every entry, so it waits for as many writes as there are entries (and at
+    // least `sweepEvery`): its cost per write stays constant however many numbers are counted,
+    // and the maps hold at most about twice what is live.
+    if (++this.writes < Math.max(this.sweepEvery, this.size)) return;
+    this.writes = 0;
     for (const [key, state] of this.counters) if (state.resetAt <= now) this.counters.delete(key);
     for (const [key, run] of this.runs) if (run.forgetAt <= now) this.runs.delete(key);
   }

@@ -77,10 +77,21 @@ export interface SendChallenge {
   verify: (token: string) => boolean | Promise<boolean>;
 }
 
+/** How a refund treats the asking client's own network. */
+export interface RefundOptions {
+  /**
+   * Keep the count on the client network's own quotas (`perIp`, `challenged`) and give back
+   * the rest. For a refusal that tells the client something about the number (not on
+   * Telegram, a landline to the provider): refunded in full, every start would be a free
+   * question, and a script could ask about any number of numbers (an enumeration oracle).
+   */
+  chargeNetwork?: boolean;
+}
+
 /** A send let through: record it once it happened, or refund it if it certainly did not. */
 export interface SendAdmission {
-  /** Give every count back (the provider refused; nothing was sent). */
-  refund(): Promise<void>;
+  /** Give the counts back (the provider refused; nothing was sent): all of them, or all but the network's. */
+  refund(options?: RefundOptions): Promise<void>;
   /** The send happened: count it for the breaker and tell `onEvent`. */
   sent(): Promise<void>;
 }
@@ -355,11 +366,12 @@ export class Limits {
   private admission(counters: Rule[], keys: string[], who: SendKeys, challenged: boolean): SendAdmission {
     let settled = false;
     return {
-      refund: async () => {
+      refund: async ({ chargeNetwork = false }: RefundOptions = {}) => {
         if (settled) return;
         settled = true;
+        const given = chargeNetwork ? counters.filter((c) => !NETWORK_QUOTAS.has(c.reason)) : counters;
         try {
-          await this.store.give(counters, this.clock());
+          await this.store.give(given, this.clock());
         } catch (error) {
           this.logger.warn(`could not give back a send count: ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
         }
@@ -386,4 +398,7 @@ export class Limits {
 }
 
 const failureKey = (phone: string): string => `failures:${phone}`;
+
+/** The counters that are the asking network's alone (not the number's, its range's or the world's). */
+const NETWORK_QUOTAS: ReadonlySet<RefusalReason> = new Set<RefusalReason>(['per_ip', 'challenged']);
 

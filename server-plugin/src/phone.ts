@@ -55,12 +55,14 @@ export function parsePhone(input: string, country?: string): ParsedPhone {
   }
   const defaultCountry = country as CountryCode | undefined;
   const parsed = parsePhoneNumberFromString(text, { ...(defaultCountry && { defaultCountry }), extract: false });
-  if (!parsed || !parsed.isValid()) {
+  // The type first: with the full metadata a number that has a type is valid (isValid is
+  // "getType() !== undefined" there), so the type patterns run once, not twice.
+  const type = parsed?.getType();
+  if (!parsed || (type === undefined && !parsed.isValid())) {
     throw errors.invalidPhone(whyInvalid(text, defaultCountry));
   }
   const result: ParsedPhone = { e164: parsed.number };
   if (parsed.country) result.country = parsed.country;
-  const type = parsed.getType();
   if (type) result.type = type;
   return result;
 }

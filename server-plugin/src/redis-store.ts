@@ -116,6 +116,11 @@ return 1
   phoneVerifyAddAttempt: `${LIVE}
 return redis.call('HINCRBY', key, 'attempts', ARGV[2])
 `,
+  /** ARGV: now. Reply: the flat HGETALL after counting one more attempt; nil if missing. */
+  phoneVerifyCountAttempt: `${LIVE}
+redis.call('HINCRBY', key, 'attempts', 1)
+return redis.call('HGETALL', key)
+`,
   /** ARGV: now. Reply: the flat HGETALL, the key deleted in the same step; nil if missing. */
   phoneVerifyConsume: `${LIVE}
 local record = redis.call('HGETALL', key)
@@ -169,6 +174,7 @@ function encode(v: Verification): string[] {
     'lastSentAt', finite('lastSentAt', v.lastSentAt),
     'sends', integer('sends', v.sends),
     'attempts', integer('attempts', v.attempts),
+    ...(v.country === undefined ? [] : ['country', v.country]),
   ];
 }
 
@@ -180,7 +186,9 @@ function decode(reply: unknown): Verification {
     if (!fields.has(name)) throw new Error(`phone-verify: verification record in Redis lacks "${name}"`);
   }
   const number = (name: (typeof NUMBER_FIELDS)[number]): number => Number(fields.get(name));
+  const country = fields.get('country');
   return {
+    ...(country === undefined ? {} : { country }),
     id: fields.get('id')!,
     phone: fields.get('phone')!,
     channel: fields.get('channel') as Channel,
@@ -296,6 +304,11 @@ export class RedisStore implements VerificationStore {
     if (delta !== 1 && delta !== -1) throw new TypeError('addAttempt delta must be 1 or -1');
     const reply = await this.run('phoneVerifyAddAttempt', id, this.now(), String(delta));
     return reply === null ? undefined : Number(reply);
+  }
+
+  async countAttempt(id: string): Promise<Verification | undefined> {
+    const reply = await this.run('phoneVerifyCountAttempt', id, this.now());
+    return reply ? decode(reply) : undefined;
   }
 
   async consume(id: string): Promise<Verification | undefined> {

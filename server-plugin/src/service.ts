@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { breakerKeys } from './breaker.js';
 import { readCode } from './code.js';
 import { errors, mayHaveActed, PhoneVerifyError, seconds } from './errors.js';
-import type { SendChallenge } from './limits.js';
+import type { SendAdmission, SendChallenge } from './limits.js';
 import { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
 import { assertSendable, countryOf, countryOptions, maskPhone, maskPhonesIn, parsePhone } from './phone.js';
 import type { Channel, ConfigResponse, StartResponse } from './protocol.js';
@@ -47,6 +47,18 @@ const FAILED: Readonly<Record<ProviderCall, string>> = {
   check: 'The code could not be checked; try again shortly.',
   cancel: 'The verification could not be canceled.',
 };
+
+/**
+ * Whether a provider's definite refusal of a send says something about the number: any
+ * answer but an outage's (`provider_unavailable`, the same for every number). Telegram's
+ * "not a Telegram user" (`channel_unavailable`), a provider's "not a mobile" or "sent too
+ * often" differ from number to number, so refunding them in full would let anyone ask,
+ * for free and without end, which numbers are on Telegram. They are charged to the asking
+ * network's own quota (`limits.perIp`), and given back to the number, which did nothing.
+ */
+function answersAboutTheNumber(error: unknown): boolean {
+  return error instanceof PhoneVerifyError && error.code !== 'provider_unavailable';
+}
 
 export class VerificationService {
   readonly settings: Settings;
@@ -110,6 +122,7 @@ export class VerificationService {
       // 128 random bits: never guessable, never taken from a request (the session holds it).
       id: randomBytes(16).toString('base64url'),
       phone: parsed.e164,
+      ...(parsed.country === undefined ? {} : { country: parsed.country }),
       channel,
       provider: s.provider.name,
       state: {},
@@ -128,8 +141,9 @@ export class VerificationService {
         // still cost money and reached a phone): it stays counted, and the breaker hears of it.
         await admission.sent();
       } else {
-        // A send that certainly did not happen must not use up anyone's allowance.
-        await admission.refund();
+        // A send that certainly did not happen must not use up the number's allowance. A refusal about
+        // this number costs the asking network one send all the same (see answersAboutTheNumber).
+        await admission.refund({ chargeNetwork: answersAboutTheNumber(error) });
       }
       // The provider kept the superseded code live because it would not cancel it yet (Textmagic's
       // first 30 s): that wait, not the code's whole life, is what stands between the user and a start.
@@ -164,12 +178,12 @@ export class VerificationService {
       throw errors.exhausted();
     }
     let started: Started;
-    let refund = async (): Promise<void> => {};
+    let refund: SendAdmission['refund'] = async () => {};
     let sent = async (): Promise<void> => {};
     try {
       // NIST 800-63B-4 §3.1.3.2: a new code must not reset the failures; a locked number gets none.
       await s.limits.assertNotLocked(reserved.phone, 'resend');
-      const admission = await s.limits.admitSend({ phone: reserved.phone, ip: context.ip, country: countryOf(reserved.phone), step: 'resend' }, context.challenge);
+      const admission = await s.limits.admitSend({ phone: reserved.phone, ip: context.ip, country: reserved.country ?? countryOf(reserved.phone), step: 'resend' }, context.challenge);
       ({ refund, sent } = admission);
       const request = this.request(reserved, channel, input.locale);
       const { provider } = s;
@@ -183,7 +197,7 @@ export class VerificationService {
       } else {
         // A send that certainly did not happen must not use up the user's allowance.
         await this.store.releaseSend(id, reservation.release);
-        await refund();
+        await refund({ chargeNetwork: answersAboutTheNumber(error) });
       }
       throw error;
     }
@@ -200,25 +214,22 @@ export class VerificationService {
     const s = this.settings;
     // Before anything is counted: what is not a code costs no attempt; other scripts' digits are read as digits.
     const digits = readCode(code, s.codeLength);
-    const verification = await this.store.get(id);
+    // Counted before the code is looked at, atomically: of 50 parallel guesses, at most maxAttempts
+    // are judged. Counted and read in one step where the store can (one Redis round trip, not two).
+    const verification = await this.countAttempt(id);
     if (!verification) throw errors.gone();
+    const { attempts } = verification;
     // A verification dead of wrong guesses says so before the number's lock does (it began with them).
-    if (verification.attempts >= s.maxAttempts) throw errors.exhausted();
+    if (attempts > s.maxAttempts) throw errors.exhausted();
     // Security fix: the number's failure is reserved atomically before the code is judged (and given
     // back unless the code turns out wrong), so parallel guesses on several verifications of one
     // number cannot all slip past a separate lock check. The reservation is the lock check too: a
-    // number locked by wrong codes is refused here, before its code is looked at, and the lock's
-    // count does not grow (one Redis round trip, not two).
-    const releaseFailure = await s.limits.reserveFailure(verification.phone);
-    // Counted before the code is looked at, atomically: of 50 parallel guesses, at most maxAttempts are judged.
-    const attempts = await this.store.addAttempt(id).catch(async (error: unknown) => {
-      await releaseFailure();
+    // number locked by wrong codes is refused here, before its code is looked at, and neither the
+    // lock's count nor the verification's attempts grow (the attempt just counted is given back).
+    const releaseFailure = await s.limits.reserveFailure(verification.phone).catch(async (error: unknown) => {
+      await this.store.addAttempt(id, -1).catch(() => undefined);
       throw error;
     });
-    if (attempts === undefined || attempts > s.maxAttempts) {
-      await releaseFailure();
-      throw attempts === undefined ? errors.gone() : errors.exhausted();
-    }
 
     let result;
     try {
@@ -252,7 +263,9 @@ export class VerificationService {
           throw errors.gone();
         }
         // Both best effort and independent: sent together, one round trip's wait instead of two.
-        await Promise.all([s.limits.clearFailures(consumed.phone), s.breaker.recordVerified(breakerKeys(consumed.phone, countryOf(consumed.phone)))]);
+        // The country kept at start: parsing the number again cost a sign-in more than all our other work on it.
+        const country = consumed.country ?? countryOf(consumed.phone);
+        await Promise.all([s.limits.clearFailures(consumed.phone), s.breaker.recordVerified(breakerKeys(consumed.phone, country))]);
         return consumed;
       }
       case 'expired':
@@ -273,6 +286,17 @@ export class VerificationService {
         throw errors.invalidCode(attemptsLeft);
       }
     }
+  }
+
+  /** One more check counted on the verification, and the verification as it now is (undefined once gone). */
+  private async countAttempt(id: string): Promise<Verification | undefined> {
+    if (this.store.countAttempt) return this.store.countAttempt(id);
+    // A store without countAttempt (written before it): the read, then the count.
+    const verification = await this.store.get(id);
+    if (!verification) return undefined;
+    if (verification.attempts >= this.settings.maxAttempts) return { ...verification, attempts: verification.attempts + 1 };
+    const attempts = await this.store.addAttempt(id);
+    return attempts === undefined ? undefined : { ...verification, attempts };
   }
 
   /**

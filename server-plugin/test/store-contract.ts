@@ -237,6 +237,34 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
       });
     });
 
+    describe('countAttempt', () => {
+      it('should count one more check and give back the verification with that count', async () => {
+        const { store, verification } = await setup();
+        await store.create(verification('v1', { attempts: 2 }));
+        await expect(store.countAttempt!('v1')).resolves.toEqual(verification('v1', { attempts: 3 }));
+        expect((await store.get('v1'))!.attempts).toBe(3);
+        await expect(store.addAttempt('v1', -1)).resolves.toBe(2);
+      });
+
+      it('should give many parallel callers distinct consecutive counts', async () => {
+        const { store, verification } = await setup();
+        await store.create(verification());
+        const seen = await Promise.all(Array.from({ length: 50 }, () => store.countAttempt!('v1')));
+        expect(seen.map((v) => v!.attempts).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+      });
+
+      it('should answer undefined for a missing or expired id, and hand out a copy', async () => {
+        const { store, verification, clock } = await setup();
+        await expect(store.countAttempt!('nope')).resolves.toBeUndefined();
+        await store.create(verification('v1', { state: { ref: 'r1' } }));
+        const seen = (await store.countAttempt!('v1'))!;
+        seen.state.ref = 'changed';
+        expect((await store.get('v1'))!.state).toEqual({ ref: 'r1' });
+        clock.advance(TTL / 1000 + 1);
+        await expect(store.countAttempt!('v1')).resolves.toBeUndefined();
+      });
+    });
+
     describe('consume', () => {
       it('should return the verification exactly once among parallel callers', async () => {
         const { store, verification, size } = await setup();

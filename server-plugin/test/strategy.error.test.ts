@@ -47,7 +47,9 @@ describe('PhoneVerifyStrategy', () => {
     it('should fail closed with provider_unavailable, not sign in and not throw', async () => {
       const error = new Error('redis down');
       const { strategy, req } = await strategyWithPending(async () => ({ id: 'u1' }));
-      strategy.service.settings.store.get = () => Promise.reject(error);
+      // The check reads the record through countAttempt where the store has it, through get where not.
+      const { store } = strategy.service.settings;
+      store.get = store.countAttempt = () => Promise.reject(error);
       const outcome = await runStrategy(strategy, req());
       expect(outcome).toMatchObject({ action: 'fail', challenge: { code: 'provider_unavailable', status: 503, retryAfter: 5 } });
     });

@@ -4,18 +4,27 @@
 
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { errors } from '../../src/errors.js';
 import type { LimitsOptions } from '../../src/limits.js';
+import { telegramProvider } from '../../src/providers/telegram.js';
+import type { VerifyProvider } from '../../src/providers/types.js';
+import { TelegramSandbox } from '../../src/testing/index.js';
 import { browserAgent, createTestApp } from '../harness.js';
 import { countingProvider, expectError, flakyLimitStore, gb, sequentially, wideLimits } from './helpers.js';
 
 const PHONE = '+447400123456';
 
-function sendsApp(limits: LimitsOptions, extra: { trustProxy?: number; maxSends?: number } = {}) {
+function sendsApp(limits: LimitsOptions, extra: { trustProxy?: number; maxSends?: number; providerTimeout?: number; provider?: VerifyProvider } = {}) {
   const counting = countingProvider();
   const test = createTestApp({
-    provider: counting.provider,
+    provider: extra.provider ?? counting.provider,
     ...(extra.trustProxy === undefined ? {} : { trustProxy: extra.trustProxy }),
-    options: { limits, breaker: { enabled: false }, ...(extra.maxSends ? { maxSends: extra.maxSends } : {}) },
+    options: {
+      limits,
+      breaker: { enabled: false },
+      ...(extra.maxSends ? { maxSends: extra.maxSends } : {}),
+      ...(extra.providerTimeout ? { providerTimeout: extra.providerTimeout } : {}),
+    },
   });
   /** A new browser behind the proxy at `ip` asks for a code to `phone`. */
   const startFrom = (ip: string | undefined, phone: string) => {
@@ -129,6 +138,70 @@ describe('sends: what a code costs', () => {
         [200, 0],
       ]);
       expectRateLimited(await app.startFrom(undefined, PHONE), 600);
+    });
+  });
+
+  describe('a send that may have happened', () => {
+    it('should keep a start the provider did not answer in time counted: the SMS may still go out', async () => {
+      // A provider that never answers: the one deadline (providerTimeout, 1 s) cuts it off.
+      const inner = countingProvider();
+      let hang = true;
+      let calls = 0;
+      const provider: VerifyProvider = {
+        ...inner.provider,
+        start: (request, signal) => {
+          calls += 1;
+          return hang ? new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))) : inner.provider.start(request, signal);
+        },
+      };
+      const app = sendsApp(wideLimits({ perPhone: [{ points: 2, duration: 600 }], perIp: [{ points: 3, duration: 3600 }] }), { trustProxy: 1, providerTimeout: 1, provider });
+      for (let i = 0; i < 2; i++) {
+        const error = expectError(await app.startFrom('203.0.113.7', PHONE), 503, 'provider_unavailable');
+        expect(error.message).toMatch(/in time/);
+      }
+      hang = false;
+      // The number's 2 per 10 minutes are used up by the two sends that may have happened…
+      expectRateLimited(await app.startFrom('198.51.100.9', PHONE), 600);
+      // …and so is one more of the network's 3 an hour.
+      expect((await app.startFrom('203.0.113.7', gb(1))).status).toBe(200);
+      expectRateLimited(await app.startFrom('203.0.113.7', gb(2)), 3600);
+      expect(calls).toBe(3);
+    });
+  });
+
+  describe('a provider that says no about the number (an enumeration oracle if it cost nothing)', () => {
+    it('should charge a refused start to the asking network, not to the number: Telegram-first /start answers who is on Telegram', async () => {
+      const TOKEN = 'AAEAAAAAtelegram-gateway-token';
+      // Only gb(0) uses Telegram; the rest are answered "not a Telegram user".
+      const sandbox = new TelegramSandbox({ token: TOKEN, users: [gb(0)] });
+      const url = await sandbox.listen();
+      try {
+        const app = sendsApp(wideLimits({ perIp: [{ points: 3, duration: 3600 }], perPhone: [{ points: 1, duration: 600 }] }), {
+          trustProxy: 1,
+          provider: telegramProvider({ token: TOKEN, baseUrl: url }),
+        });
+        const asks = (number: number) => app.startFrom('203.0.113.7', gb(number));
+        for (const number of [1, 2, 3]) expectError(await asks(number), 400, 'channel_unavailable');
+        const probes = sandbox.requests.length;
+        // Three questions answered; the fourth, about a number on Telegram or not, costs the network its quota.
+        expectRateLimited(await asks(0), 3600);
+        expectRateLimited(await asks(4), 3600);
+        expect(sandbox.requests.length).toBe(probes);
+        // The numbers asked about lost nothing: their owner (another network) still has their one send.
+        expectError(await app.startFrom('198.51.100.9', gb(1)), 400, 'channel_unavailable');
+        expect((await app.startFrom('198.51.100.10', gb(0))).status).toBe(200);
+      } finally {
+        await sandbox.close();
+      }
+    });
+
+    it('should still give everything back for an outage, which answers the same for every number', async () => {
+      const app = sendsApp(wideLimits({ perIp: [{ points: 2, duration: 3600 }] }), { trustProxy: 1 });
+      app.fail.start = () => errors.providerUnavailable('The verification service is not answering; try again shortly.', new Error('ECONNREFUSED'), undefined, 'refused');
+      for (let i = 0; i < 4; i++) expectError(await app.startFrom('203.0.113.7', gb(i)), 503, 'provider_unavailable');
+      delete app.fail.start;
+      for (let i = 0; i < 2; i++) expect((await app.startFrom('203.0.113.7', gb(i))).status).toBe(200);
+      expectRateLimited(await app.startFrom('203.0.113.7', gb(2)), 3600);
     });
   });
 
