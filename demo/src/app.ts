@@ -166,7 +166,7 @@ export function createDemoApp(options: DemoOptions) {
 
   /** The signed-in user is replaced in the session too: the demo's sessions carry the user whole. */
   const rememberUser = (req: Request, user: DemoUser): void => {
-    (req as { user?: DemoUser }).user = user;
+    req.user = user;
     const held = req.session as { passport?: { user?: DemoUser } };
     if (held.passport) held.passport.user = user;
   };
