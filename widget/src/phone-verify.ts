@@ -65,6 +65,7 @@ const challengeSlot = html`<slot name="challenge"></slot>`;
  * @attr purpose - With `intent="verify"`: what the proof is for (your word, e.g. `signup`); your server checks it.
  * @attr lang - The language, else the nearest ancestor's, else the document's: en (bundled), ar, de, es, fr, it, ja, nl, pl, pt-BR, zh-CN.
  * @attr disabled - Disables the element (reflected; a disabled `<fieldset>` or form disables it too, without the attribute).
+ * @attr step - Read-only: the current step, set by the element (as `step` and `:state(…)` name it).
  *
  * @slot challenge - The page's challenge (CAPTCHA), shown when the server answers `challenge_required`;
  *   pass its answer to `submitChallenge(token)`.
@@ -261,6 +262,14 @@ export class PhoneVerify extends FormAssociatedElement {
       const wanted = this.defaultCountry?.toUpperCase();
       if (wanted && config.countries.some((c) => c.country === wanted)) this.country = wanted;
     }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // The step on the host too: what watches the page with a MutationObserver (puppeteer's
+    // locators do) cannot see into the shadow root, so a look that found the element still
+    // loading would otherwise never be repeated. Read-only; style with `:state(…)`.
+    if (this.getAttribute('step') !== this.step) this.setAttribute('step', this.step);
   }
 
   /** Follows the server's `redirect` after sign-in (http and https only). */
