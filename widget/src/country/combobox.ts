@@ -5,10 +5,11 @@
 // root: country-template.ts renders the box, this controller its state and options.
 // Not needed for the first render, so it is its own chunk, fetched right after it and
 // awaited before the phone step shows (like code/code-step.ts, it imports nothing at
-// run time: Lit's `html` and `css` and the search come in through the options).
+// run time: Lit's `html` and `css` come in through the options).
 
 import type { css, CSSResult, html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
-import type { Country, filterCountries } from '../countries.js';
+import type { Country } from '../countries.js';
+import { filterCountries } from './search.js';
 import { comboboxStyles } from './combobox.styles.js';
 
 /** What the combobox reads from and tells the element around it. */
@@ -25,8 +26,6 @@ export interface ComboboxOptions {
   busy(): boolean;
   /** Where the options are rendered (the shadow root). */
   root(): ParentNode;
-  /** The search (countries.ts). */
-  search: typeof filterCountries;
   html: typeof litHtml;
   css: typeof css;
   /** Adds the list's rules to the element's styles. */
@@ -62,7 +61,7 @@ export class ComboboxController implements ReactiveController {
 
   /** The countries the list shows for the current filter. */
   get shown(): Country[] {
-    return this.#options.search(this.#options.countries(), this.filter);
+    return filterCountries(this.#options.countries(), this.filter);
   }
 
   /** The highlighted country, if the list is open and one is. */
