@@ -29,7 +29,9 @@ const later: LaterMessages = {
   attemptsLeftOne: '{count} attempt left.',
   attemptsLeftOther: '{count} attempts left.',
   countryNotAllowed: 'We cannot send codes to numbers from {country}.',
+  stepUpPrompt: 'We will send a code to the number on your account.',
   errors: {
+    invalid_request: 'Something went wrong with that request. Please try again.',
     phone_taken: 'This number belongs to another account.',
     already_signed_in: 'You are signed in to another account. Sign out first to use this number.',
     forbidden: 'This number cannot be used to sign in here.',

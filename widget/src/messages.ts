@@ -99,14 +99,14 @@ export type PhoneVerifyStrings = Partial<Omit<PhoneVerifyMessages, 'errors' | 'c
   channelName?: Partial<Record<Channel, string>>;
 };
 
-/** What the code step and the done step say, and the refused country: their English comes after the first render (messages-later.ts). */
-export type LaterKey = 'countryNotAllowed' | 'codeLabel' | 'codeLabelVoice' | 'codeLabelFlashcall' | 'verify' | 'verifying' | 'resendIn' | 'resend' | 'channelButton' | 'useAnotherNumber' | 'sentNotice' | 'channelName' | 'resendReady' | 'signedIn' | 'numberVerified' | 'numberLinked' | 'steppedUp' | 'resendNotice' | 'expiresHint' | 'codeIncomplete' | 'attemptsLeftOne' | 'attemptsLeftOther';
+/** What the code step, the done step and step-up's first step (intent-step.ts, with the code step) say, and the refused country: their English comes after the first render (messages-later.ts). */
+export type LaterKey = 'countryNotAllowed' | 'stepUpPrompt' | 'codeLabel' | 'codeLabelVoice' | 'codeLabelFlashcall' | 'verify' | 'verifying' | 'resendIn' | 'resend' | 'channelButton' | 'useAnotherNumber' | 'sentNotice' | 'channelName' | 'resendReady' | 'signedIn' | 'numberVerified' | 'numberLinked' | 'steppedUp' | 'resendNotice' | 'expiresHint' | 'codeIncomplete' | 'attemptsLeftOne' | 'attemptsLeftOther';
 /**
  * Error codes only a server's answer to a send or later brings (a send first waits for the
  * code step's chunk, and this English with it), or that never reach the element (a proof
  * checked by the page's server). Loading the configuration can fail with the others only.
  */
-export type LaterErrorCode = 'invalid_phone' | 'country_not_allowed' | 'number_type_not_allowed' | 'channel_unavailable' | 'challenge_required' | 'provider_error' | 'provider_unavailable' | 'forbidden' | 'already_signed_in' | 'phone_taken' | 'resend_too_soon' | 'no_pending_verification' | 'invalid_code' | 'expired' | 'too_many_attempts' | 'step_up_required' | 'proof_invalid' | 'proof_expired' | 'proof_used' | 'proof_wrong_purpose';
+export type LaterErrorCode = 'invalid_request' | 'invalid_phone' | 'country_not_allowed' | 'number_type_not_allowed' | 'channel_unavailable' | 'challenge_required' | 'provider_error' | 'provider_unavailable' | 'forbidden' | 'already_signed_in' | 'phone_taken' | 'resend_too_soon' | 'no_pending_verification' | 'invalid_code' | 'expired' | 'too_many_attempts' | 'step_up_required' | 'proof_invalid' | 'proof_expired' | 'proof_used' | 'proof_wrong_purpose';
 type ErrorTexts = PhoneVerifyMessages['errors'];
 /** The English the first render has: the phone step, loading, its own checks, and what loading the configuration can meet. */
 export type FirstMessages = Omit<PhoneVerifyMessages, LaterKey | 'errors'> & { errors: Omit<ErrorTexts, LaterErrorCode> };
@@ -123,7 +123,6 @@ const firstEnglish: FirstMessages = {
   phoneHint: 'We will send you a code. You can also type the number with its country code, like +44.',
   sendCode: 'Send code',
   sending: 'Sending…',
-  stepUpPrompt: 'We will send a code to the number on your account.',
   loading: 'Loading…',
   retry: 'Try again',
   phoneRequired: 'Enter your phone number.',
@@ -135,7 +134,6 @@ const firstEnglish: FirstMessages = {
   notVerified: 'Verify your phone number.',
   configFailed: 'Phone sign-in is not available right now.',
   errors: {
-    invalid_request: 'Something went wrong with that request. Please try again.',
     rate_limited: 'Too many codes were requested. Please try again later.',
     not_found: 'Phone sign-in is not set up at this address.',
     internal_error: 'Something went wrong on our side. Please try again.',
@@ -173,8 +171,7 @@ export function loadEnglish(): Promise<PhoneVerifyMessages> {
  * the first render and the rest is a chunk. A copy: changing it changes no element.
  */
 export async function defaultMessages(): Promise<PhoneVerifyMessages> {
-  const m = await loadEnglish();
-  return { ...m, errors: { ...m.errors }, channelButton: { ...m.channelButton }, channelName: { ...m.channelName } };
+  return structuredClone(await loadEnglish());
 }
 
 /** `base` (English as far as it has arrived, unless given) with a page's overrides on top. */
