@@ -51,6 +51,8 @@ export class ComboboxController implements ReactiveController {
   readonly #options: ComboboxOptions;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #scrolledTo = -1;
+  /** The box shows the chosen country's label again: select it, so typing searches anew instead of appending. */
+  #selectLabel = false;
 
   constructor(host: ReactiveControllerHost, options: ComboboxOptions) {
     this.#host = host;
@@ -96,6 +98,11 @@ export class ComboboxController implements ReactiveController {
   }
 
   hostUpdated(): void {
+    if (this.#selectLabel) {
+      this.#selectLabel = false;
+      const box = this.#options.root().querySelector<HTMLInputElement>('[role="combobox"]');
+      if (box?.matches(':focus')) box.select();
+    }
     // Keeps the highlighted option in view as the arrows move it.
     if (this.active === this.#scrolledTo) return;
     this.#scrolledTo = this.active;
@@ -151,11 +158,16 @@ export class ComboboxController implements ReactiveController {
         this.#pick(this.shown[this.active]);
         return;
       }
+      case 'Tab':
+        // Tab accepts the highlighted option (as Enter does), then moves on as usual.
+        if (this.open && this.shown[this.active]) this.#pick(this.shown[this.active]);
+        return;
       case 'Escape':
         if (!this.open) return;
         event.preventDefault();
         event.stopPropagation();
         this.close();
+        this.#selectLabel = true;
     }
   };
 
@@ -172,6 +184,7 @@ export class ComboboxController implements ReactiveController {
 
   #pick(country: Country | undefined): void {
     this.close();
+    this.#selectLabel = true;
     if (country) this.#options.choose(country);
   }
 
