@@ -143,10 +143,14 @@ async function withStaticImports(name, seen = new Set()) {
   return size;
 }
 
+const plus = (a, b) => ({ min: a.min + (b?.min ?? 0), gzip: a.gzip + (b?.gzip ?? 0) });
 const first = await withStaticImports('phone-verify.js');
 const [formatFile] = find(/^phone-verify-phone-format-.*\.js$/);
 const [codeFile] = find(/^phone-verify-code-step-.*\.js$/);
-const code = codeFile ? await read(codeFile) : undefined;
+// The code step comes with the rest of English and the intents' steps (widget/src/chunks.ts).
+const withCode = [...find(/^phone-verify-messages-later-.*\.js$/), ...find(/^phone-verify-intent-step-.*\.js$/)];
+let code = codeFile ? await read(codeFile) : undefined;
+for (const file of withCode) code = code && plus(code, await read(file));
 const [comboFile] = find(/^phone-verify-combobox-.*\.js$/);
 const combo = comboFile ? await read(comboFile) : undefined;
 const format = formatFile ? await read(formatFile) : undefined;
@@ -165,7 +169,6 @@ const demoMobile = sizeOf(demoAnswers('mobile').body);
 const allMetadata = sizeOf(allAnswers('min').body);
 const allMobile = sizeOf(allAnswers('mobile').body);
 
-const plus = (a, b) => ({ min: a.min + (b?.min ?? 0), gzip: a.gzip + (b?.gzip ?? 0) });
 const lazyCode = plus(plus(code ?? { min: 0, gzip: 0 }, combo), format);
 const whole = plus(plus(first, lazyCode), demoMetadata);
 const demo = DEMO_COUNTRIES.length;
@@ -174,7 +177,7 @@ const rows = [
   ['bare Lit element (same build)', bare],
   ['first render: phone-verify.js (Lit, en)', first, BUDGET_FIRST],
   ['first render, module build bundled by an app (Vite defaults)', app],
-  ['code step chunk (after first render)', code],
+  ['code step chunks (after first render; + rest of English, intents)', code],
   ['country list chunk (after first render)', combo],
   ['formatting chunk (libphonenumber-js core, no metadata)', format],
   ...locales.map(([locale, size]) => [`  locale ${locale}`, size]),

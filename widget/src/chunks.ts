@@ -1,11 +1,12 @@
 // widget/src/chunks.ts
 // The element's lazy chunks, each fetched once per page and asked again after a
 // failure: formatting (phone/phone-format.ts), the country list (country/combobox.ts)
-// and the code step (code/code-step.ts), and the styles the last two bring. None is
-// needed for the first render.
+// and the code step (code/code-step.ts, with intent-step.ts and the rest of English),
+// and the styles the country list and the code step bring. None is needed for the first render.
 
 import { adoptStyles, type CSSResult, type LitElement } from 'lit';
 import { PhoneVerifyRequestError } from './client.js';
+import { loadEnglish } from './messages.js';
 
 /** `load`, once: the same promise to every caller until it fails. */
 export function once<T>(load: () => Promise<T>): () => Promise<T> {
@@ -24,11 +25,18 @@ export function atMost(promise: Promise<unknown>, ms: number): Promise<unknown> 
 
 export const loadFormattingChunk = once(() => import('./phone/phone-format.js'));
 export const loadCombobox = once(() => import('./country/combobox.js'));
-/** A code step that cannot load is a network problem to the person: the message says so. */
+/**
+ * A code step that cannot load is a network problem to the person: the message says so.
+ * What shows from there on comes with it: the rest of English (messages-later.ts) and
+ * the intents' steps (intent-step.ts, also the first step of `intent="stepup"`).
+ */
 export const loadCodeStep = once(() =>
-  import('./code/code-step.js').catch(() => {
-    throw new PhoneVerifyRequestError('network_error', 'code step did not load');
-  }),
+  Promise.all([import('./code/code-step.js'), import('./intent-step.js'), loadEnglish()]).then(
+    ([code, intents]) => ({ code, intents }),
+    () => {
+      throw new PhoneVerifyRequestError('network_error', 'code step did not load');
+    },
+  ),
 );
 
 /**

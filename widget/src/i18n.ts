@@ -1,9 +1,10 @@
 // widget/src/i18n.ts
-// The element's small localisation mechanism: English is bundled (messages.ts); every
+// The element's small localisation mechanism: English is bundled (messages.ts, the rest
+// of it with the code step); every
 // other language is one message module in ./locales/, fetched on first use.
 
 import { safeLocale } from './locale-tag.js';
-import { defaultMessages, type PhoneVerifyMessages } from './messages.js';
+import { english, type PhoneVerifyMessages } from './messages.js';
 
 type Loader = () => Promise<{ default: PhoneVerifyMessages }>;
 
@@ -45,14 +46,14 @@ const cache = new Map<string, Promise<PhoneVerifyMessages>>();
 /** The messages of a shipped locale; English when it is `en`, unknown, or fails to load. */
 export function loadMessages(locale: string): Promise<PhoneVerifyMessages> {
   const loader = loaders[locale];
-  if (!loader) return Promise.resolve(defaultMessages);
+  if (!loader) return Promise.resolve(english);
   let messages = cache.get(locale);
   if (!messages) {
     messages = loader().then(
       (module) => module.default,
       () => {
         cache.delete(locale); // try again next time
-        return defaultMessages;
+        return english;
       },
     );
     cache.set(locale, messages);

@@ -1,6 +1,7 @@
 // widget/src/messages.ts
-// Every word the element shows, in English (bundled; other languages are lazy chunks
-// in ./locales/, see i18n.ts). Pages override any of them through the element's
+// Every word the element shows, in English: the first render's here, the rest in
+// messages-later.ts (a lazy chunk, fetched with the code step); other languages are lazy
+// chunks in ./locales/, see i18n.ts. Pages override any of them through the element's
 // `strings` property; `{name}` placeholders are filled in at render time.
 
 import type { Channel } from '@phone-verify/server-plugin/protocol';
@@ -98,7 +99,21 @@ export type PhoneVerifyStrings = Partial<Omit<PhoneVerifyMessages, 'errors' | 'c
   channelName?: Partial<Record<Channel, string>>;
 };
 
-export const defaultMessages: PhoneVerifyMessages = {
+/** What the code step, the done step and step-up's first step (intent-step.ts, with the code step) say, and the refused country: their English comes after the first render (messages-later.ts). */
+export type LaterKey = 'countryNotAllowed' | 'stepUpPrompt' | 'codeLabel' | 'codeLabelVoice' | 'codeLabelFlashcall' | 'verify' | 'verifying' | 'resendIn' | 'resend' | 'channelButton' | 'useAnotherNumber' | 'sentNotice' | 'channelName' | 'resendReady' | 'signedIn' | 'numberVerified' | 'numberLinked' | 'steppedUp' | 'resendNotice' | 'expiresHint' | 'codeIncomplete' | 'attemptsLeftOne' | 'attemptsLeftOther';
+/**
+ * Error codes only a server's answer to a send or later brings (a send first waits for the
+ * code step's chunk, and this English with it), or that never reach the element (a proof
+ * checked by the page's server). Loading the configuration can fail with the others only.
+ */
+export type LaterErrorCode = 'invalid_request' | 'invalid_phone' | 'country_not_allowed' | 'number_type_not_allowed' | 'channel_unavailable' | 'challenge_required' | 'provider_error' | 'provider_unavailable' | 'forbidden' | 'already_signed_in' | 'phone_taken' | 'resend_too_soon' | 'no_pending_verification' | 'invalid_code' | 'expired' | 'too_many_attempts' | 'step_up_required' | 'proof_invalid' | 'proof_expired' | 'proof_used' | 'proof_wrong_purpose';
+type ErrorTexts = PhoneVerifyMessages['errors'];
+/** The English the first render has: the phone step, loading, its own checks, and what loading the configuration can meet. */
+export type FirstMessages = Omit<PhoneVerifyMessages, LaterKey | 'errors'> & { errors: Omit<ErrorTexts, LaterErrorCode> };
+/** The rest of English, a lazy chunk fetched with the code step's. */
+export type LaterMessages = Pick<PhoneVerifyMessages, LaterKey> & { errors: Pick<ErrorTexts, LaterErrorCode> };
+
+const firstEnglish: FirstMessages = {
   countryLabel: 'Country',
   countryOption: '{name} (+{code})',
   countryToggle: 'Show countries',
@@ -108,23 +123,6 @@ export const defaultMessages: PhoneVerifyMessages = {
   phoneHint: 'We will send you a code. You can also type the number with its country code, like +44.',
   sendCode: 'Send code',
   sending: 'Sending…',
-  codeLabel: 'Enter the code sent to {phone}',
-  codeLabelVoice: 'Enter the code we are calling {phone} with',
-  codeLabelFlashcall: 'We’re calling you now. Don’t answer — enter the last {count} digits of the number that calls',
-  verify: 'Verify',
-  verifying: 'Checking…',
-  resendIn: 'Send again in {time}',
-  resend: 'Send again',
-  channelButton: { sms: 'Text me instead', voice: 'Call me instead', whatsapp: 'Send on WhatsApp', flashcall: 'Call me, I won’t answer', telegram: 'Send in Telegram' },
-  useAnotherNumber: 'Use another number',
-  sentNotice: 'We sent a code to {phone} by {channel}.',
-  channelName: { sms: 'text message', voice: 'phone call', whatsapp: 'WhatsApp', flashcall: 'missed call', telegram: 'Telegram' },
-  resendReady: 'You can ask for a new code now.',
-  signedIn: 'Your number is verified. You are signed in.',
-  numberVerified: 'Your number is verified.',
-  numberLinked: 'Your number is saved on your account.',
-  steppedUp: 'Your number is confirmed. You can continue.',
-  stepUpPrompt: 'We will send a code to the number on your account.',
   loading: 'Loading…',
   retry: 'Try again',
   phoneRequired: 'Enter your phone number.',
@@ -132,47 +130,52 @@ export const defaultMessages: PhoneVerifyMessages = {
   phoneTooLong: 'That number is too long.',
   phoneInvalid: 'That is not a valid number for {country}.',
   phoneNotMobile: 'Enter a mobile number.',
-  resendNotice: 'You can ask for a new code in {time}.',
-  expiresHint: 'The code is valid for {time}.',
-  countryNotAllowed: 'We cannot send codes to numbers from {country}.',
   retryIn: 'Try again in {time}.',
   notVerified: 'Verify your phone number.',
-  codeIncomplete: 'Enter all {count} digits of the code.',
-  attemptsLeftOne: '{count} attempt left.',
-  attemptsLeftOther: '{count} attempts left.',
   configFailed: 'Phone sign-in is not available right now.',
   errors: {
-    invalid_request: 'Something went wrong with that request. Please try again.',
-    invalid_phone: 'That does not look like a valid phone number. Check it and try again.',
-    country_not_allowed: 'We cannot send codes to numbers from that country.',
-    number_type_not_allowed: 'We cannot send codes to this kind of number. Enter a mobile number.',
-    channel_unavailable: 'That way of sending the code is not available.',
     rate_limited: 'Too many codes were requested. Please try again later.',
-    challenge_required: "Please confirm you're a person to continue.",
-    resend_too_soon: 'Please wait a little before asking for another code.',
-    no_pending_verification: 'That code is no longer waiting to be checked. Enter your number to get a new one.',
-    invalid_code: 'That code is not right.',
-    expired: 'That code has expired. Enter your number to get a new one.',
-    too_many_attempts: 'Too many wrong codes. Enter your number to get a new one.',
-    provider_error: 'Codes cannot be sent right now. Please try again later.',
-    provider_unavailable: 'The code could not be sent. Please try again in a few seconds.',
-    forbidden: 'This number cannot be used to sign in here.',
     not_found: 'Phone sign-in is not set up at this address.',
-    already_signed_in: 'You are signed in to another account. Sign out first to use this number.',
-    phone_taken: 'This number belongs to another account.',
-    step_up_required: 'Please verify your phone number again to continue.',
-    proof_invalid: 'This phone confirmation is not valid. Please verify your number again.',
-    proof_expired: 'This phone confirmation has expired. Please verify your number again.',
-    proof_used: 'This phone confirmation was already used. Please verify your number again.',
-    proof_wrong_purpose: 'This phone confirmation was made for something else. Please verify your number again.',
     internal_error: 'Something went wrong on our side. Please try again.',
     network_error: 'We could not reach the server. Check your connection and try again.',
     invalid_response: 'The server gave an unexpected answer. Please try again.',
   },
 };
 
-/** `base` (English unless given) with a page's overrides on top. */
-export function mergeMessages(strings: PhoneVerifyStrings | undefined, base: PhoneVerifyMessages = defaultMessages): PhoneVerifyMessages {
+/**
+ * English as far as it has arrived: the first render's messages, completed in place
+ * (same object, so whoever holds it sees the rest) once messages-later.ts has loaded,
+ * which the element asks for with the code step. Nothing shows a later key before that.
+ */
+export const english = firstEnglish as PhoneVerifyMessages;
+
+let complete: Promise<PhoneVerifyMessages> | undefined;
+
+/** Fetches the rest of English once (again after a failure) and adds it to `english`. */
+export function loadEnglish(): Promise<PhoneVerifyMessages> {
+  return (complete ??= import('./messages-later.js').then(
+    ({ default: { errors, ...rest } }) => {
+      Object.assign(english, rest);
+      Object.assign(english.errors, errors);
+      return english;
+    },
+    (error: unknown) => {
+      complete = undefined;
+      throw error;
+    },
+  ));
+}
+
+/**
+ * Every English message, complete: a lazy getter, since only the phone step's texts are in
+ * the first render and the rest is a chunk. A copy: changing it changes no element.
+ */
+export async function defaultMessages(): Promise<PhoneVerifyMessages> {
+  return structuredClone(await loadEnglish());
+}
+
+/** `base` (English as far as it has arrived, unless given) with a page's overrides on top. */
+export function mergeMessages(strings: PhoneVerifyStrings | undefined, base: PhoneVerifyMessages = english): PhoneVerifyMessages {
   if (!strings) return base;
   return {
     ...base,

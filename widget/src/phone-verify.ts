@@ -5,22 +5,22 @@
 // each a controller or template of its own. Importing this module registers nothing (see define.ts).
 
 import { css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
-import type { Intent, StartRequest } from '@phone-verify/server-plugin/protocol';
-import { atMost, chunkStyles, loadCodeStep, loadCombobox, loadFormattingChunk } from './chunks.js';
+import type { Intent } from '@phone-verify/server-plugin/protocol';
+import { atMost, chunkStyles, loadCodeStep, loadFormattingChunk } from './chunks.js';
 import type { CodeStepController } from './code/code-step.js';
 import { formatSeconds } from './code/countdown.js';
-import type { ComboboxController } from './country/combobox.js';
-import { namedCountries, pickCountry } from './country/country-choice.js';
-import { filterCountries, regionName, type Country } from './countries.js';
+import { CountryFieldController } from './country/country-field.js';
+import { regionName } from './countries.js';
 import { FlowController } from './flow/flow-controller.js';
 import { publicStep, type FlowState, type FlowStep } from './flow/flow.js';
 import { FormAssociatedElement } from './form/form-associated.js';
-import { maskedTail, renderStepUpStep } from './intent-step.js';
 import { formatDuration, isRightToLeft } from './i18n.js';
 import { errorText, isolate } from './i18n/flow-text.js';
 import { LanguageController } from './i18n/language-controller.js';
 import { safeLocale } from './locale-tag.js';
 import { format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
+import type * as IntentStepModule from './intent-step.js';
+import { intentFields, knownIntent } from './intents.js';
 import type { PhoneFormatter } from './phone/phone-format.js';
 import { PhoneInputController, type PhoneFormatting } from './phone/phone-input.js';
 import { renderPhoneStep } from './phone/phone-step.js';
@@ -36,19 +36,7 @@ export type PhoneVerifyState = FlowState;
 /** The step the element reports: `loading`, `error`, `enter-phone`, `sending`, `enter-code`, `verifying` or `done`. */
 export type PhoneVerifyStep = Exclude<FlowStep, 'resending' | 'canceling'>;
 
-/** Errors about what was typed in the phone field: `phone_*`, `invalid_phone`, `country_not_allowed`, `number_type_not_allowed`. */
-const PHONE_FIELD_CODE = /^(phone_|invalid_phone|country_|number_)/;
-
-/** The intents the server knows; an unknown `intent` attribute falls back to `signin`. */
-const INTENTS: readonly Intent[] = ['signin', 'verify', 'link', 'stepup'];
-
-/** What the done step says, by intent: only a sign-in says "signed in". */
-function doneText(m: PhoneVerifyMessages, intent: Intent): string {
-  if (intent === 'verify') return m.numberVerified;
-  if (intent === 'link') return m.numberLinked;
-  if (intent === 'stepup') return m.steppedUp;
-  return m.signedIn;
-}
+type IntentSteps = typeof IntentStepModule;
 
 /** Where the page's challenge (CAPTCHA) shows while the server asks for it. */
 const challengeSlot = html`<slot name="challenge"></slot>`;
@@ -65,6 +53,7 @@ const challengeSlot = html`<slot name="challenge"></slot>`;
  * @attr purpose - With `intent="verify"`: what the proof is for (your word, e.g. `signup`); your server checks it.
  * @attr lang - The language, else the nearest ancestor's, else the document's: en (bundled), ar, de, es, fr, it, ja, nl, pl, pt-BR, zh-CN.
  * @attr disabled - Disables the element (reflected; a disabled `<fieldset>` or form disables it too, without the attribute).
+ * @attr step - Read-only: the current step, set by the element (as `step` and `:state(…)` name it).
  *
  * @slot challenge - The page's challenge (CAPTCHA), shown when the server answers `challenge_required`;
  *   pass its answer to `submitChallenge(token)`.
@@ -129,7 +118,6 @@ export class PhoneVerify extends FormAssociatedElement {
     intent: { reflect: true },
     purpose: {},
     strings: { attribute: false },
-    country: { state: true },
   };
 
   /**
@@ -153,29 +141,33 @@ export class PhoneVerify extends FormAssociatedElement {
   declare purpose: string | undefined;
   /** Replacements for any of the messages of the current language (see `PhoneVerifyMessages`). */
   declare strings: PhoneVerifyStrings | undefined;
-  /** The selected country (ISO 3166-1 alpha-2). */
-  declare private country: string;
-
   readonly #language = new LanguageController(this);
   readonly #flow = new FlowController(this, {
-    // The phone step shows in its language, with its country list (waited for up to 3 s).
-    // …and knowing whether a reloaded page left a code on its way (GET /status, asked by the code step's chunk).
-    ready: () => Promise.all([this.#language.ready, atMost(Promise.all([this.#loadCombo(), this.#loadCode().then((c) => c.pending)]), 3000)]),
-    configured: (config) => void (this.country = pickCountry(config.countries, [this.defaultCountry, config.defaultCountry])),
+    // The phone step shows in its language, with its country list and knowing whether a reloaded page left a code on its way (GET /status, asked by the code step's chunk): these waited for up to 3 s.
+    ready: () => Promise.all([this.#language.ready, atMost(Promise.all([this.#country.load(), this.#loadCode().then((c) => c.pending)]), 3000)]),
+    configured: () => this.#country.pick(),
     sent: () => this.#code?.set(''),
     navigate: (url) => this.navigate(url),
   });
+  readonly #country: CountryFieldController = new CountryFieldController(this, {
+    config: () => this.#flow.config,
+    wanted: () => this.defaultCountry,
+    tag: () => this.#language.tag,
+    chosen: () => this.#phone.countryChosen(),
+    results: (count) => format(this.#messages.countryResults, { count }),
+    busy: () => this.#flow.busy,
+    root: () => this.renderRoot,
+    adopt: (styles) => this.#adopt(styles),
+  });
   readonly #phone = new PhoneInputController(this, {
-    country: () => this.country,
-    select: (country) => void (this.country = country),
+    country: () => this.#country.selected,
+    select: (country) => void (this.#country.selected = country),
     allowed: () => this.#flow.config?.countries ?? [],
   });
-  /** The country combobox and the code step, once their chunks have arrived. */
-  #combo: ComboboxController | undefined;
+  /** The code step, once its chunk has arrived. */
   #code: CodeStepController | undefined;
-  /** The mobile check of a submit is pending (only with `mobile-only`): a second submit waits for it. */
-  #checking = false;
-  readonly #named = namedCountries();
+  /** The intents' steps (step-up's first step, the done step), with the code step's chunk. */
+  #intents: IntentSteps | undefined;
   /** Adds the rules the country list's and the code step's chunks bring. */
   readonly #adopt = chunkStyles(this);
 
@@ -187,7 +179,6 @@ export class PhoneVerify extends FormAssociatedElement {
     this.intent = 'signin';
     this.purpose = undefined;
     this.strings = undefined;
-    this.country = '';
   }
 
   /** The current step: `loading`, `enter-phone`, `sending`, `enter-code`, `verifying`, `done` or `error`. */
@@ -202,7 +193,7 @@ export class PhoneVerify extends FormAssociatedElement {
 
   /** The selected country (ISO 3166-1 alpha-2), `''` before the configuration loads. */
   get selectedCountry(): string {
-    return this.country;
+    return this.#country.selected;
   }
 
   /** After success the verified number in E.164 (with `intent="verify"` the phone proof, which a form handler can trust), else `''`. Also the form value. */
@@ -223,10 +214,9 @@ export class PhoneVerify extends FormAssociatedElement {
   /** Back to the phone step with everything cleared, as `form.reset()` does to a field. */
   formResetCallback(): void {
     this.#phone.set('');
-    this.#combo?.close();
+    this.#country.combo?.close();
     this.#flow.reset();
-    const config = this.#flow.config;
-    if (config) this.country = pickCountry(config.countries, [this.defaultCountry, config.defaultCountry]);
+    this.#country.pick();
   }
 
   /** The custom states: the step (`:state(enter-code)`), and `disabled`. */
@@ -243,11 +233,6 @@ export class PhoneVerify extends FormAssociatedElement {
     return this.#phone.formatter;
   }
 
-  /** The allowed countries, named in the current language (recomputed when either changes). */
-  get #countries(): Country[] {
-    return this.#named(this.#flow.config, this.#language.tag || 'en');
-  }
-
   protected override firstUpdated(): void {
     // After the first render, so the chunks and the metadata never delay it.
     setTimeout(() => this.#loadChunks());
@@ -256,11 +241,14 @@ export class PhoneVerify extends FormAssociatedElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('endpoint') && changed.get('endpoint') !== undefined && this.isConnected) void this.#flow.load();
-    const config = this.#flow.config;
-    if (changed.has('defaultCountry') && config && this.#flow.state.step === 'enter-phone') {
-      const wanted = this.defaultCountry?.toUpperCase();
-      if (wanted && config.countries.some((c) => c.country === wanted)) this.country = wanted;
-    }
+    if (changed.has('defaultCountry') && this.#flow.state.step === 'enter-phone') this.#country.follow();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // The step on the host too: a MutationObserver on the page (puppeteer's locators use one) sees
+    // nothing in the shadow root, so a look made while loading would never be repeated. Read-only.
+    if (this.getAttribute('step') !== this.step) this.setAttribute('step', this.step);
   }
 
   /** Follows the server's `redirect` after sign-in (http and https only). */
@@ -275,8 +263,9 @@ export class PhoneVerify extends FormAssociatedElement {
 
   /** The code step's controller, made when its chunk arrives. */
   async #loadCode(): Promise<CodeStepController> {
-    const module = await loadCodeStep();
-    return (this.#code ??= new module.CodeStepController(this, {
+    const { code, intents } = await loadCodeStep();
+    this.#intents = intents;
+    return (this.#code ??= new code.CodeStepController(this, {
       flow: this.#flow,
       tools: { html, css, extractCode, toAsciiDigits, format, formatDuration, formatSeconds, isolate },
       messages: () => this.#messages,
@@ -287,65 +276,34 @@ export class PhoneVerify extends FormAssociatedElement {
     }));
   }
 
-  /** The combobox's controller, made when its chunk arrives. */
-  async #loadCombo(): Promise<ComboboxController> {
-    const module = await loadCombobox();
-    this.requestUpdate();
-    return (this.#combo ??= new module.ComboboxController(this, {
-      countries: () => this.#countries,
-      selected: () => this.country,
-      choose: (country) => {
-        this.country = country.country;
-        this.#phone.countryChosen();
-      },
-      results: (count) => format(this.#messages.countryResults, { count }),
-      busy: () => this.#flow.busy,
-      root: () => this.renderRoot,
-      search: filterCountries,
-      html,
-      css,
-      adopt: this.#adopt,
-    }));
-  }
-
   #loadChunks(): void {
-    this.#loadCombo().catch(() => undefined);
+    this.#country.load().catch(() => undefined);
     this.#loadCode().catch(() => undefined);
     this.#phone.load((this.constructor as typeof PhoneVerify).loadFormatting, this.#flow.client, this.mobileOnly);
   }
 
   async #handlePhoneSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    if (this.#flow.state.step !== 'enter-phone' || this.isDisabled || this.#checking) return;
     const phone = this.#phone;
-    const country = this.country;
-    let problem = phone.problem();
-    if (!problem && this.mobileOnly) {
-      this.#checking = true;
-      if (!(await phone.mobile().finally(() => (this.#checking = false)))) problem = { code: 'phone_not_mobile', country };
-    }
+    if (this.#flow.state.step !== 'enter-phone' || this.isDisabled || phone.checking) return;
+    const country = this.#country.selected;
+    // Synchronous unless `mobile-only` has to wait for the mobile check.
+    const problem = phone.problem() ?? (this.mobileOnly ? await phone.mobileProblem() : undefined);
     if (problem) return void this.#flow.apply({ type: 'invalid', error: problem });
-    this.#flow.start({ phone: phone.value.trim(), ...(country ? { country } : {}), ...this.#intentFields() }, (e164) => phone.display(e164), () => this.#loadCode());
+    this.#flow.start({ phone: phone.value.trim(), ...(country ? { country } : {}), ...intentFields(knownIntent(this.intent), this.purpose) }, (e164) => phone.display(e164), () => this.#loadCode());
   }
 
   /** Step-up sends no number: the server uses the account's, and the code step shows it masked. */
   #handleStepUpSubmit(event: SubmitEvent): void {
     event.preventDefault();
     if (this.#flow.state.step !== 'enter-phone' || this.isDisabled) return;
-    this.#flow.start({ phone: '', intent: 'stepup' }, maskedTail, () => this.#loadCode());
-  }
-
-  /** The start request's intent fields: none for a plain sign-in, so older servers see what they always saw. */
-  #intentFields(): Pick<StartRequest, 'intent' | 'purpose'> {
-    const intent = (INTENTS as readonly string[]).includes(this.intent) ? this.intent : 'signin';
-    if (intent === 'signin') return {};
-    return intent === 'verify' && this.purpose ? { intent, purpose: this.purpose } : { intent };
+    this.#flow.start({ phone: '', intent: 'stepup' }, (e164) => this.#intents!.maskedTail(e164), () => this.#loadCode());
   }
 
   #renderStep(m: PhoneVerifyMessages, error: string): TemplateResult | typeof nothing {
     const state = this.#flow.state;
     const disabled = this.isDisabled;
-    const code = state.error?.code ?? '';
+    const code = state.error?.code;
     switch (state.step) {
       case 'loading':
         return html`<p class="hint">${m.loading}</p>`;
@@ -353,25 +311,21 @@ export class PhoneVerify extends FormAssociatedElement {
         return html`<button part="retry" class="secondary" type="button" @click=${() => this.#flow.load(true)}>${m.retry}</button>`;
       case 'enter-phone':
       case 'sending':
-        if (this.intent === 'stepup') {
-          return renderStepUpStep({ m, locked: state.step === 'sending', disabled, submit: (event) => this.#handleStepUpSubmit(event) });
-        }
+        // Step-up's chunk is in before the step shows, unless it took over 3 s (then it shows on arrival).
+        if (knownIntent(this.intent) === 'stepup') return this.#intents?.renderStepUpStep(html, { m, locked: state.step === 'sending', disabled, submit: (e) => this.#handleStepUpSubmit(e) }) ?? nothing;
         return renderPhoneStep({
           m,
-          combo: this.#combo,
-          countries: this.#countries,
-          country: this.country,
-          label: (c) => format(m.countryOption, { name: c.name, code: c.callingCode }),
+          field: this.#country,
           locked: state.step === 'sending',
           disabled,
           phone: this.#phone,
-          invalid: PHONE_FIELD_CODE.test(code),
+          error: code,
           submit: (event) => void this.#handlePhoneSubmit(event),
           focus: () => this.#loadChunks(),
           edit: () => this.#flow.apply({ type: 'edit' }),
         });
       case 'done':
-        return html`<p id="done" part="done" class="done" tabindex="-1">${doneText(m, this.intent)}</p>`;
+        return this.#intents?.renderDone(html, m, knownIntent(this.intent)) ?? nothing;
     }
     return this.#code?.render(error) ?? nothing;
   }
@@ -389,7 +343,7 @@ export class PhoneVerify extends FormAssociatedElement {
         ${this.#renderStep(m, error)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
         ${'sent' in state ? nothing : html`<div id="error" part="error" class="error" role="alert" tabindex="-1">${error}</div>`}
         <div class="visually-hidden" role="status">${this.#code?.notice()}</div>
-        <div class="visually-hidden" role="status">${this.#combo?.notice}</div>
+        <div class="visually-hidden" role="status">${this.#country.combo?.notice}</div>
       </div>
     `;
   }

@@ -96,6 +96,45 @@ describe('<phone-verify> country picker', () => {
     expect(combobox(el).value).to.equal('United Kingdom (+44)');
   });
 
+  // Issue 13: "Germany (+49)fra" → "No country matches" after Escape or a choice.
+  it('should select the label after Escape and after a choice, so typing searches anew', async () => {
+    const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
+    const input = combobox(el);
+    input.focus();
+    await type(el, 'germ');
+    await press(el, 'Escape');
+    expect(input.value).to.equal('United Kingdom (+44)');
+    expect([input.selectionStart, input.selectionEnd]).to.deep.equal([0, input.value.length]);
+    await type(el, 'states');
+    expect(shown(el)).to.deep.equal(['US']);
+    await press(el, 'Enter');
+    expect(el.selectedCountry).to.equal('US');
+    expect(input.value).to.equal('United States (+1)');
+    expect([input.selectionStart, input.selectionEnd]).to.deep.equal([0, input.value.length]);
+    await type(el, 'germ');
+    expect(shown(el)).to.deep.equal(['DE']);
+  });
+
+  it('should accept the highlighted option with Tab and move on to the number', async () => {
+    const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
+    combobox(el).focus();
+    await type(el, 'germ');
+    await press(el, 'Tab');
+    expect(el.selectedCountry).to.equal('DE');
+    expect(combobox(el).getAttribute('aria-expanded')).to.equal('false');
+    expect(focusedId(el)).to.equal('phone');
+  });
+
+  it('should leave the country as it was when Tab leaves a list with nothing highlighted', async () => {
+    const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
+    combobox(el).focus();
+    await press(el, 'ArrowDown');
+    await type(el, 'zzz');
+    await press(el, 'Tab');
+    expect(el.selectedCountry).to.equal('GB');
+    expect(combobox(el).value).to.equal('United Kingdom (+44)');
+  });
+
   it('should search by name, ISO code and calling code', async () => {
     const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
     const input = combobox(el);

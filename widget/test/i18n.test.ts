@@ -62,10 +62,11 @@ describe('<phone-verify> languages', () => {
     describe(`in ${locale}`, () => {
       it('should translate every message and keep its placeholders', async () => {
         const messages = (await load()).default;
+        const english = await defaultMessages();
         // English of the code step's expiry sentences travels with its chunk (issue 13).
-        expect(placeholders(messages)).to.deep.equal(placeholders({ ...codeStepEnglish, ...defaultMessages }));
-        expect(messages.sendCode).to.not.equal(defaultMessages.sendCode);
-        expect(messages.errors.rate_limited).to.not.equal(defaultMessages.errors.rate_limited);
+        expect(placeholders(messages)).to.deep.equal(placeholders({ ...codeStepEnglish, ...english }));
+        expect(messages.sendCode).to.not.equal(english.sendCode);
+        expect(messages.errors.rate_limited).to.not.equal(english.errors.rate_limited);
       });
 
       it('should load and show its own words, for the form and for a server error', async () => {

@@ -42,6 +42,32 @@ describe('<phone-verify>', () => {
     sessionStorage.clear();
   });
 
+  // The readiness fault: puppeteer's locator looked once while the element was loading, then
+  // waited for a change in the page's DOM (a MutationObserver, blind to shadow roots) that never came.
+  it('should change its light DOM when each step shows, so a MutationObserver on the page sees the phone field arrive', async () => {
+    const el = document.createElement('phone-verify') as PhoneVerify;
+    const seen: string[] = [];
+    const observer = new MutationObserver(() => {
+      if (el.shadowRoot?.querySelector('input[autocomplete="tel"]') && !seen.includes('phone field')) seen.push('phone field');
+    });
+    observer.observe(document, { childList: true, subtree: true, attributes: true });
+    try {
+      document.body.append(el);
+      await stepIs(el, 'enter-phone');
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      expect(seen).to.deep.equal(['phone field']);
+      expect(el.getAttribute('step')).to.equal('enter-phone');
+      // Settled: nothing more is scheduled once the phone step is up.
+      expect(await el.updateComplete).to.equal(true);
+      expect(el.isUpdatePending).to.equal(false);
+      await sendTo(el, GB_MOBILE);
+      expect(el.getAttribute('step')).to.equal('enter-code');
+    } finally {
+      observer.disconnect();
+      el.remove();
+    }
+  });
+
   it('should pass accessibility tests on the phone step', async () => {
     const el = await loaded();
     expect(el.step).to.equal('enter-phone');

@@ -5,10 +5,11 @@
 // root: country-template.ts renders the box, this controller its state and options.
 // Not needed for the first render, so it is its own chunk, fetched right after it and
 // awaited before the phone step shows (like code/code-step.ts, it imports nothing at
-// run time: Lit's `html` and `css` and the search come in through the options).
+// run time: Lit's `html` and `css` come in through the options).
 
 import type { css, CSSResult, html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
-import type { Country, filterCountries } from '../countries.js';
+import type { Country } from '../countries.js';
+import { filterCountries } from './search.js';
 import { comboboxStyles } from './combobox.styles.js';
 
 /** What the combobox reads from and tells the element around it. */
@@ -25,8 +26,6 @@ export interface ComboboxOptions {
   busy(): boolean;
   /** Where the options are rendered (the shadow root). */
   root(): ParentNode;
-  /** The search (countries.ts). */
-  search: typeof filterCountries;
   html: typeof litHtml;
   css: typeof css;
   /** Adds the list's rules to the element's styles. */
@@ -52,6 +51,8 @@ export class ComboboxController implements ReactiveController {
   readonly #options: ComboboxOptions;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #scrolledTo = -1;
+  /** The box shows the chosen country's label again: select it, so typing searches anew instead of appending. */
+  #selectLabel = false;
 
   constructor(host: ReactiveControllerHost, options: ComboboxOptions) {
     this.#host = host;
@@ -62,7 +63,7 @@ export class ComboboxController implements ReactiveController {
 
   /** The countries the list shows for the current filter. */
   get shown(): Country[] {
-    return this.#options.search(this.#options.countries(), this.filter);
+    return filterCountries(this.#options.countries(), this.filter);
   }
 
   /** The highlighted country, if the list is open and one is. */
@@ -97,6 +98,11 @@ export class ComboboxController implements ReactiveController {
   }
 
   hostUpdated(): void {
+    if (this.#selectLabel) {
+      this.#selectLabel = false;
+      const box = this.#options.root().querySelector<HTMLInputElement>('[role="combobox"]');
+      if (box?.matches(':focus')) box.select();
+    }
     // Keeps the highlighted option in view as the arrows move it.
     if (this.active === this.#scrolledTo) return;
     this.#scrolledTo = this.active;
@@ -152,11 +158,16 @@ export class ComboboxController implements ReactiveController {
         this.#pick(this.shown[this.active]);
         return;
       }
+      case 'Tab':
+        // Tab accepts the highlighted option (as Enter does), then moves on as usual.
+        if (this.open && this.shown[this.active]) this.#pick(this.shown[this.active]);
+        return;
       case 'Escape':
         if (!this.open) return;
         event.preventDefault();
         event.stopPropagation();
         this.close();
+        this.#selectLabel = true;
     }
   };
 
@@ -173,6 +184,7 @@ export class ComboboxController implements ReactiveController {
 
   #pick(country: Country | undefined): void {
     this.close();
+    this.#selectLabel = true;
     if (country) this.#options.choose(country);
   }
 

@@ -4,19 +4,13 @@
 
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Country } from '../countries.js';
-import type { PhoneVerifyMessages } from '../messages.js';
-import type { ComboboxController } from './combobox.js';
+import { format, type PhoneVerifyMessages } from '../messages.js';
+import type { CountryFieldController } from './country-field.js';
 
 export interface CountryProps {
   m: PhoneVerifyMessages;
-  /** The combobox, once its chunk has arrived; until then the box only shows the country. */
-  combo: ComboboxController | undefined;
-  /** The allowed countries, named. */
-  countries: Country[];
-  /** The selected country's code. */
-  country: string;
-  /** "Germany (+49)". */
-  label: (country: Country) => string;
+  /** The selected country, the allowed ones, and the combobox once its chunk has arrived (until then the box only shows the country). */
+  field: CountryFieldController;
   /** A code is being sent: the choice stays as it is. */
   locked: boolean;
   disabled: boolean;
@@ -26,11 +20,14 @@ export interface CountryProps {
 const stay = (event: Event): void => event.preventDefault();
 
 export function renderCountry(p: CountryProps): TemplateResult {
-  const { m, combo, disabled } = p;
+  const { m, disabled } = p;
+  const combo = p.field.combo;
   const locked = p.locked || !combo;
   const open = combo?.open ?? false;
   const active = combo?.highlighted;
-  const selected = p.countries.find((c) => c.country === p.country);
+  const selected = p.field.countries.find((c) => c.country === p.field.selected);
+  /** "Germany (+49)". */
+  const label = (c: Country): string => format(m.countryOption, { name: c.name, code: c.callingCode });
   return html`
     <div class="field">
       <label id="country-label" for="country">${m.countryLabel}</label>
@@ -49,7 +46,7 @@ export function renderCountry(p: CountryProps): TemplateResult {
           aria-activedescendant=${active ? 'c-' + active.country : nothing}
           ?disabled=${disabled}
           ?readonly=${locked}
-          .value=${open ? combo!.filter : selected ? p.label(selected) : ''}
+          .value=${open ? combo!.filter : selected ? label(selected) : ''}
           @input=${combo?.handleInput}
           @keydown=${combo?.handleKeydown}
           @click=${() => open || locked || combo?.show()}
@@ -79,7 +76,7 @@ export function renderCountry(p: CountryProps): TemplateResult {
           @mousedown=${stay}
           @click=${combo?.handleOptionClick}
         >
-          ${combo?.renderOptions({ label: p.label, none: m.countryNone })}
+          ${combo?.renderOptions({ label, none: m.countryNone })}
         </ul>
       </div>
     </div>

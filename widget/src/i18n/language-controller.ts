@@ -4,7 +4,7 @@
 
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { loadMessages, resolveLocale } from '../i18n.js';
-import { defaultMessages, type PhoneVerifyMessages } from '../messages.js';
+import { english, type PhoneVerifyMessages } from '../messages.js';
 
 export interface LanguageHost extends ReactiveControllerHost {
   /** The language tag in effect. */
@@ -19,7 +19,7 @@ export class LanguageController implements ReactiveController {
   /** The tag the messages were asked for. */
   tag = '';
   /** The messages of that language (English until they arrive, or when none ship). */
-  messages: PhoneVerifyMessages = defaultMessages;
+  messages: PhoneVerifyMessages = english;
   /** The shipped locale `messages` are in. */
   shipped = 'en';
   /** Settles once the messages of the current language are in. */
@@ -55,7 +55,7 @@ export class LanguageController implements ReactiveController {
     const locale = resolveLocale(tag);
     this.ready = loadMessages(locale).then((messages) => {
       if (resolveLocale(this.tag) !== locale) return;
-      this.shipped = messages === defaultMessages ? 'en' : locale;
+      this.shipped = messages === english ? 'en' : locale;
       this.messages = messages;
       this.#host.requestUpdate();
     });

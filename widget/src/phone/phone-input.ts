@@ -116,6 +116,17 @@ export class PhoneInputController {
     return reading?.problem ? { code: reading.problem, country: reading.country ?? country } : undefined;
   }
 
+  /** The mobile check of a submit is under way (`mobile-only`): a second submit waits for it. */
+  checking = false;
+
+  /** With `mobile-only`, after `problem()` found none: `phone_not_mobile` when formatting can tell it is not a mobile number. */
+  async mobileProblem(): Promise<{ code: LocalErrorCode; country: string } | undefined> {
+    const country = this.#options.country();
+    this.checking = true;
+    const mobile = await this.mobile().finally(() => (this.checking = false));
+    return mobile ? undefined : { code: 'phone_not_mobile', country };
+  }
+
   /** False when formatting has loaded and says the number is not a mobile one (fetches the mobile metadata on first use). */
   async mobile(): Promise<boolean> {
     return !this.formatter || this.formatter.isMobile(this.value.trim(), this.#options.country()).catch(() => true);

@@ -7,14 +7,17 @@ import type { PhoneInputController } from './phone-input.js';
 
 export interface PhoneStepProps extends CountryProps {
   phone: PhoneInputController;
-  /** The shown error is about the number. */
-  invalid: boolean;
+  /** The shown error's code, if any. */
+  error: string | undefined;
   submit: (event: SubmitEvent) => void;
   /** Loads formatting on first focus, if it has not started yet. */
   focus: () => void;
   /** The number or the country was edited: the error about them goes. */
   edit: () => void;
 }
+
+/** Errors about what was typed in the phone field: `phone_*`, `invalid_phone`, `country_not_allowed`, `number_type_not_allowed`. */
+const PHONE_FIELD_CODE = /^(phone_|invalid_phone|country_|number_)/;
 
 export function renderPhoneStep(p: PhoneStepProps): TemplateResult {
   const { m, locked, disabled } = p;
@@ -33,7 +36,7 @@ export function renderPhoneStep(p: PhoneStepProps): TemplateResult {
           inputmode="tel"
           required
           aria-describedby="phone-hint error"
-          aria-invalid=${p.invalid ? 'true' : 'false'}
+          aria-invalid=${PHONE_FIELD_CODE.test(p.error ?? '') ? 'true' : 'false'}
           ?disabled=${disabled}
           ?readonly=${locked}
           .value=${p.phone.value}

@@ -5,7 +5,7 @@
 import { expect } from '@open-wc/testing';
 import { css, html, render, type CSSResult } from 'lit';
 import { ComboboxController } from '../../src/country/combobox.js';
-import { countryList, filterCountries, type Country } from '../../src/countries.js';
+import { countryList, type Country } from '../../src/countries.js';
 import { FakeHost } from './fake-host.js';
 
 const COUNTRIES = countryList(
@@ -31,7 +31,6 @@ function setup(options: { busy?: boolean; selected?: string } = {}) {
     results: (count) => `Countries found: ${count}`,
     busy: () => state.busy,
     root: () => root,
-    search: filterCountries,
     html,
     css,
     adopt: (styles) => void adopted.push(styles),
