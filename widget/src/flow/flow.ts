@@ -33,7 +33,7 @@ export interface Sent {
 }
 
 /** Where focus goes once the state has rendered; `code-select` also selects the code so typing replaces it. */
-export type FocusTarget = 'phone' | 'code' | 'code-select' | 'error' | 'done' | 'resend';
+export type FocusTarget = 'phone' | 'code' | 'code-select' | 'error' | 'done' | 'resend' | 'retry';
 
 interface Common {
   error?: ShownError;
@@ -45,7 +45,9 @@ export type CodeStep = 'enter-code' | 'resending' | 'verifying' | 'canceling';
 
 export type FlowState = Common &
   (
-    | { step: 'loading' | 'sending' }
+    /** `retry`: loading again after "Try again", which stays (off) with focus on it until the answer. */
+    | { step: 'loading'; retry?: true }
+    | { step: 'sending' }
     /** The configuration could not load. */
     | { step: 'error'; error: ShownError }
     /** `challenge`: the server asked for the page's challenge before it sends a code. */
@@ -92,11 +94,13 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
     case 'load':
       return { step: 'loading' };
     case 'retry':
-      return step === 'error' ? { step: 'loading', focus: 'error' } : state;
+      // Focus stays on "Try again" (never an empty region): it waits, off, for the answer.
+      return step === 'error' ? { step: 'loading', retry: true, focus: 'retry' } : state;
     case 'loaded':
-      return step === 'loading' ? { step: 'enter-phone' } : state;
+      // After "Try again" its button goes: focus moves on to the number.
+      return step === 'loading' ? { step: 'enter-phone', ...('retry' in state && state.retry ? { focus: 'phone' as const } : {}) } : state;
     case 'load-failed':
-      return step === 'loading' ? { step: 'error', error: event.error } : state;
+      return step === 'loading' ? { step: 'error', error: event.error, ...('retry' in state && state.retry ? { focus: 'retry' as const } : {}) } : state;
     case 'invalid':
       return step === 'enter-phone' || step === 'enter-code' ? { ...state, error: event.error, focus: step === 'enter-phone' ? 'phone' : 'code' } : state;
     case 'send':
