@@ -55,8 +55,6 @@ export const codeStepEnglish = {
   codeExpired: 'This code has expired. Ask for a new one.',
   sendNewCode: 'Send a new code',
   newestCode: 'Use the newest code we sent.',
-  /** Another channel's button while another code may not be asked for yet: "Call me instead · 0:27". */
-  channelWait: '{channel} · {time}',
 };
 
 type CodeMessages = PhoneVerifyMessages & typeof codeStepEnglish;
@@ -372,7 +370,8 @@ function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult 
         ${p.time ? html`<p part="countdown" class="countdown">${format(m.resendIn, { time: p.time })}</p>` : resendButton(html, p, p.channel, p.expired ? m.sendNewCode : m.resend)}
         ${p.others.map((channel) =>
           // Shown while the countdown runs too, off and with its time, so the way to a call is known before it opens (and nothing jumps when it does).
-          resendButton(html, p, channel, p.time ? format(m.channelWait, { channel: m.channelButton[channel], time: p.time }) : m.channelButton[channel]),
+          // The middle dot joins them in every language (no sentence to translate).
+          resendButton(html, p, channel, p.time ? `${m.channelButton[channel]} · ${p.time}` : m.channelButton[channel]),
         )}
       </div>
       <button part="back" class="link" type="button" ?disabled=${p.busy} @click=${p.back}>${m.useAnotherNumber}</button>
