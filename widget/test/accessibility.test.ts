@@ -125,13 +125,21 @@ describe('<phone-verify> accessibility details', () => {
   // Issue 13 changed this: focus went to the error region, which is empty while loading.
   it('should keep focus on "Try again" while the configuration loads again, and after it fails again', async () => {
     const el = await loaded(html`<phone-verify endpoint="/auth/phone/nowhere"></phone-verify>`);
-    part(el, 'retry').focus();
-    await sendKeys({ press: 'Enter' });
-    await el.updateComplete;
-    expect(el.step).to.equal('loading');
-    expect(el.shadowRoot!.activeElement?.id).to.equal('retry');
-    expect(part(el, 'retry').getAttribute('aria-disabled')).to.equal('true');
-    await waitUntil(() => el.step === 'error' && errorText(el) !== '', 'the second load did not fail');
+    // The second load answers after 300 ms (a slow network), so its loading state can be looked at.
+    const real = window.fetch;
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
+      String(input).endsWith('/config') ? new Promise((resolve) => setTimeout(resolve, 300)).then(() => real(input, init)) : real(input, init);
+    try {
+      part(el, 'retry').focus();
+      await sendKeys({ press: 'Enter' });
+      await el.updateComplete;
+      expect(el.step).to.equal('loading');
+      expect(el.shadowRoot!.activeElement?.id).to.equal('retry');
+      expect(part(el, 'retry').getAttribute('aria-disabled')).to.equal('true');
+      await waitUntil(() => el.step === 'error' && errorText(el) !== '', 'the second load did not fail');
+    } finally {
+      window.fetch = real;
+    }
     await el.updateComplete;
     expect(el.shadowRoot!.activeElement?.id).to.equal('retry');
     expect(part(el, 'retry').getAttribute('aria-disabled')).to.equal('false');
