@@ -390,7 +390,7 @@ export class PhoneVerify extends FormAssociatedElement {
     return html`
       <div part="base" dir=${this.hasAttribute('dir') ? nothing : rtl ? 'rtl' : 'ltr'} lang=${this.#language.shipped}>
         ${this.#renderStep(m, error)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
-        ${'sent' in state ? nothing : html`<div id="error" part="error" class="error" role=${this.#flow.announce ? 'alert' : nothing} tabindex="-1">${error}</div>`}
+        ${'sent' in state ? nothing : html`<div id="error" part="error" class="error" role=${this.#code?.announce === false ? nothing : 'alert'} tabindex="-1">${error}</div>`}
         <div class="visually-hidden" role="status">${this.#code?.notice()}</div>
         <div class="visually-hidden" role="status">${this.#combo?.notice}</div>
       </div>

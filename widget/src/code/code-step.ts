@@ -84,6 +84,12 @@ export class CodeStepController implements ReactiveController {
   #warned: unknown;
   /** `resume` has run (it runs once). */
   #resumed = false;
+  /** Focus was inside the element when the update began. */
+  #hadFocus = false;
+  /** The flow state the last update began with. */
+  #began: unknown;
+  /** The state whose error its field's description says (focus moved onto the field with it): its region is no alert then. */
+  #described: unknown;
 
   constructor(host: ReactiveControllerHost, options: CodeStepOptions) {
     this.#host = host;
@@ -97,7 +103,37 @@ export class CodeStepController implements ReactiveController {
     this.hostUpdated();
   }
 
+  hostUpdate(): void {
+    const active = this.#active();
+    this.#hadFocus = !!active;
+    // An error and a move of focus onto its field in one update (the flow moves focus once
+    // per state, in the update that state first renders): the field's description
+    // (aria-describedby) says the error as focus lands, so its region is no alert: said
+    // once, not twice. When focus is already on the field, the alert says it.
+    const state = this.#options.flow.state;
+    if (state === this.#began) return;
+    this.#began = state;
+    const field = state.focus === 'code-select' ? 'code' : state.focus;
+    if (state.error && (field === 'phone' || field === 'code') && active?.id !== field) this.#described = state;
+  }
+
+  /** False while the shown error is said by its field's description instead of an alert (see hostUpdate). */
+  get announce(): boolean {
+    return this.#options.flow.state !== this.#described;
+  }
+
+  #active(): HTMLElement | null {
+    return (this.#options.root() as ShadowRoot).activeElement as HTMLElement | null;
+  }
+
   hostUpdated(): void {
+    // A pressed button turned off while its request is pending (or left with its step):
+    // focus would drop to the page's <body>. It goes to the step's field instead (read-only
+    // while pending). After the flow's own move of focus, which runs first (its controller came first).
+    const active = this.#active();
+    if (this.#hadFocus && (!active || active.matches(':disabled'))) {
+      this.#options.root().querySelector<HTMLElement>('#code:not(:disabled), #phone:not(:disabled), #retry, #done')?.focus();
+    }
     // The segmented look needs the code length in CSS. Set through the CSSOM: a strict
     // Content-Security-Policy blocks style attributes (and styleMap's first render is one).
     const input = this.#options.root().querySelector<HTMLInputElement>('#code');
@@ -213,7 +249,7 @@ export class CodeStepController implements ReactiveController {
             : '',
       expired: !!state.expired,
       error,
-      announce: flow.announce,
+      announce: this.announce,
       nothing: tools.nothing,
       pending: flow.busy,
       length: flow.codeLength,

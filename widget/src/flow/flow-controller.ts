@@ -50,10 +50,6 @@ export class FlowController implements ReactiveController {
   #challenged: Challenged | undefined;
   /** The state whose focus target was applied. */
   #focused: FlowState | undefined;
-  /** Focus was inside the element when the update began. */
-  #hadFocus = false;
-  /** The state whose error its field's description says (focus moved onto the field with it): its region stays silent. */
-  #described: FlowState | undefined;
 
   constructor(host: FlowHost, hooks: FlowHooks) {
     this.#host = host;
@@ -83,44 +79,15 @@ export class FlowController implements ReactiveController {
     if (this.state.step === 'loading' || this.state.step === 'error') void this.load();
   }
 
-  hostUpdate(): void {
-    const active = this.#active();
-    this.#hadFocus = !!active;
-    // An error and a move of focus onto its field in one update: the field's description
-    // (aria-describedby) says the error as focus lands, so its alert region keeps quiet:
-    // said once, not twice. When focus is already there, the alert says it.
-    const state = this.state;
-    const field = state.focus === 'code-select' ? 'code' : state.focus;
-    if (state.error && state !== this.#focused && (field === 'phone' || field === 'code') && active?.id !== field) this.#described = state;
-  }
-
-  /** Moves focus where the new state says, once per state; else keeps it on a control when the one that had it went off or away. */
+  /** Moves focus where the new state says, once per state. */
   hostUpdated(): void {
     const state = this.state;
-    const root = this.#host.renderRoot;
-    if (state.focus && state !== this.#focused) {
-      this.#focused = state;
-      const target = state.focus;
-      const element = root.querySelector<HTMLElement>(`#${target === 'code-select' ? 'code' : target}`);
-      element?.focus();
-      if (target === 'code-select' && element instanceof HTMLInputElement) element.select();
-      return;
-    }
-    // A pressed button turned off while its request is pending (or left the step): focus would
-    // drop to the page's <body>. It goes to the step's field instead (read-only while pending).
-    const active = this.#active();
-    if (this.#hadFocus && (!active || active.matches(':disabled'))) {
-      root.querySelector<HTMLElement>('#code:not(:disabled), #phone:not(:disabled), #retry, #done')?.focus();
-    }
-  }
-
-  /** False while the shown error is said by its field's description instead of the alert region (see hostUpdate). */
-  get announce(): boolean {
-    return this.state !== this.#described;
-  }
-
-  #active(): HTMLElement | null {
-    return (this.#host.renderRoot as ShadowRoot).activeElement as HTMLElement | null;
+    if (!state.focus || state === this.#focused) return;
+    this.#focused = state;
+    const target = state.focus;
+    const element = this.#host.renderRoot.querySelector<HTMLElement>(`#${target === 'code-select' ? 'code' : target}`);
+    element?.focus();
+    if (target === 'code-select' && element instanceof HTMLInputElement) element.select();
   }
 
   hostDisconnected(): void {

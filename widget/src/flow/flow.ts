@@ -90,6 +90,7 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
   const code = 'sent' in state ? state : undefined;
   // An expired code stays expired through a request that fails: only a new code ends it.
   const expired = code?.expired ? { expired: true as const } : {};
+  const retry = 'retry' in state && state.retry ? { focus: 'retry' as const } : undefined;
   switch (event.type) {
     case 'load':
       return { step: 'loading' };
@@ -97,10 +98,10 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
       // Focus stays on "Try again" (never an empty region): it waits, off, for the answer.
       return step === 'error' ? { step: 'loading', retry: true, focus: 'retry' } : state;
     case 'loaded':
-      // After "Try again" its button goes: focus moves on to the number.
-      return step === 'loading' ? { step: 'enter-phone', ...('retry' in state && state.retry ? { focus: 'phone' as const } : {}) } : state;
+      // After "Try again" its button goes: focus moves on to the number (or stays on it when the load fails again).
+      return step === 'loading' ? (retry ? { step: 'enter-phone', focus: 'phone' } : { step: 'enter-phone' }) : state;
     case 'load-failed':
-      return step === 'loading' ? { step: 'error', error: event.error, ...('retry' in state && state.retry ? { focus: 'retry' as const } : {}) } : state;
+      return step === 'loading' ? { step: 'error', error: event.error, ...retry } : state;
     case 'invalid':
       return step === 'enter-phone' || step === 'enter-code' ? { ...state, error: event.error, focus: step === 'enter-phone' ? 'phone' : 'code' } : state;
     case 'send':
