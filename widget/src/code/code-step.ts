@@ -224,9 +224,10 @@ export class CodeStepController implements ReactiveController {
     const { format, formatDuration } = tools;
     const m = withEnglish(this.#options.messages());
     const sent = state.sent;
-    // A second code in one code step came from a resend: most providers sent a new code, so the earlier one may not work.
+    // A second code in one code step came from a resend: most providers sent a new code, so the earlier one
+    // may not work; where the server says it is the same code (Twilio), nothing needs saying.
     if (sent !== this.#seen) {
-      if (this.#seen) this.#resent = sent;
+      if (this.#seen && !sent.sameCode) this.#resent = sent;
       this.#seen = sent;
     }
     const label = sent.channel === 'voice' ? m.codeLabelVoice : sent.channel === 'flashcall' ? m.codeLabelFlashcall : m.codeLabel;

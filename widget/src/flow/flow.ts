@@ -30,6 +30,8 @@ export interface Sent {
   expiresIn: number;
   /** Seconds until another code may be asked for. */
   resendAfter: number;
+  /** A resend brought the code already sent (the server said so): every message's code works. */
+  sameCode?: true;
 }
 
 /** Where focus goes once the state has rendered; `code-select` also selects the code so typing replaces it. */
