@@ -88,7 +88,8 @@ describe('the server snippet of “Add it to your app”', () => {
     const code = await app.nextCode();
     expect(await client.request('POST', '/auth/phone/verify', { code })).toEqual({
       status: 200,
-      body: { status: 'approved', user: { id: 'user-1' }, redirect: '/account' },
+      // Issue 13 added `phone`: the proven number, the widget's form value (also after a reload resumed masked).
+      body: { status: 'approved', user: { id: 'user-1' }, phone: '+447400123456', redirect: '/account' },
     });
     expect(app.output()).not.toMatch(/ERR_PV_/);
   });

@@ -18,7 +18,7 @@ describe('Express 4 from CommonJS', () => {
     const client = new Client(app.url);
     expect(await client.request('POST', '/auth/phone/start', { phone: '07400 123456', country: 'GB' })).toMatchObject({ status: 200, body: { status: 'pending' } });
     const code = await app.nextCode();
-    expect(await client.request('POST', '/auth/phone/verify', { code })).toEqual({ status: 200, body: { status: 'approved', user: { id: 'user-3456' } } });
+    expect(await client.request('POST', '/auth/phone/verify', { code })).toEqual({ status: 200, body: { status: 'approved', user: { id: 'user-3456' }, phone: '+447400123456' } }); // `phone` since issue 13
     const me = await client.request('GET', '/me');
     expect(me.body).toMatchObject({ user: { id: 'user-3456' }, express: expect.stringMatching(/^4\./) });
   });
@@ -34,7 +34,7 @@ describe('NestJS with PassportStrategy(PhoneVerifyStrategy)', () => {
     const code = await app.nextCode();
     const wrong = code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
     expect(await client.request('POST', '/auth/phone/verify', { code: wrong })).toMatchObject({ status: 401, body: { error: { code: 'invalid_code', attemptsLeft: 4 } } });
-    expect(await client.request('POST', '/auth/phone/verify', { code })).toEqual({ status: 200, body: { status: 'approved', user: { id: 'user-3456' } } });
+    expect(await client.request('POST', '/auth/phone/verify', { code })).toEqual({ status: 200, body: { status: 'approved', user: { id: 'user-3456' }, phone: '+447400123456' } }); // `phone` since issue 13
     expect(await client.request('GET', '/me')).toEqual({ status: 200, body: { user: { id: 'user-3456' } } });
     expect(app.output()).not.toMatch(/internal error|TypeError/);
   });

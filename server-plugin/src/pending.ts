@@ -62,7 +62,8 @@ export async function resendOrRestart(req: Request, service: VerificationService
   try {
     const answer = await service.resend(pending.id, input, context);
     pending.channel = answer.channel;
-    return answer;
+    // A resend of the same verification: the provider says whether it sent the same code again.
+    return service.settings.provider.resendKeepsCode ? { ...answer, sameCode: true } : answer;
   } catch (error) {
     const expired = pending.phone !== undefined && pending.expiresAt <= service.settings.clock();
     if (!(error instanceof PhoneVerifyError && error.code === 'no_pending_verification' && expired)) throw error;

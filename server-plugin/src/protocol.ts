@@ -114,6 +114,12 @@ export interface StartResponse {
   sendsLeft: number;
   /** Wrong codes left. */
   attemptsLeft: number;
+  /**
+   * On a resend: the code sent is the one already sent (the provider resends it: Twilio),
+   * so any of the messages' codes works. Absent when a new code went out (every other
+   * provider: the earlier code stops working).
+   */
+  sameCode?: true;
 }
 
 /** `POST /verify`: check a code and, if right, sign in. */

@@ -71,7 +71,8 @@ describe('two strategies under their own names', () => {
       const agent = browserAgent(app);
       expect((await agent.post(`${path}/start`).send({ phone: '+447400123456' })).status).toBe(200);
       const res = await agent.post(`${path}/verify`).send({ code: codeFrom(outbox.at(-1)) });
-      expect(res.body).toEqual({ status: 'approved', user: { id: `${kind}:+447400123456` } });
+      // Issue 13 added `phone` (the proven number, the widget's form value also after a reload resumed masked).
+      expect(res.body).toEqual({ status: 'approved', user: { id: `${kind}:+447400123456` }, phone: '+447400123456' });
     }
   });
 });

@@ -34,7 +34,8 @@ describe('PhoneVerifyStrategy', () => {
       const { code } = await startVerification(agent, outbox);
       const res = await agent.post('/auth/phone/verify').set('x-tenant', 'acme').send({ code });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'approved', user: { id: 'acme' } });
+      // Issue 13 added `phone` (the proven number, the widget's form value also after a reload resumed masked).
+      expect(res.body).toEqual({ status: 'approved', user: { id: 'acme' }, phone: '+447400123456' });
     });
   });
 

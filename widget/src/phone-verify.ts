@@ -267,7 +267,7 @@ export class PhoneVerify extends FormAssociatedElement {
     this.#intents = intents;
     return (this.#code ??= new code.CodeStepController(this, {
       flow: this.#flow,
-      tools: { html, css, extractCode, toAsciiDigits, format, formatDuration, formatSeconds, isolate },
+      tools: { html, css, nothing, extractCode, toAsciiDigits, format, formatDuration, formatSeconds, isolate },
       messages: () => this.#messages,
       locale: () => this.locale,
       disabled: () => this.isDisabled,
@@ -306,9 +306,12 @@ export class PhoneVerify extends FormAssociatedElement {
     const code = state.error?.code;
     switch (state.step) {
       case 'loading':
-        return html`<p class="hint">${m.loading}</p>`;
-      case 'error':
-        return html`<button part="retry" class="secondary" type="button" @click=${() => this.#flow.load(true)}>${m.retry}</button>`;
+      case 'error': {
+        // After "Try again" the button stays, off (aria-disabled keeps focus on it), while loading.
+        const waiting = state.step === 'loading';
+        if (waiting && !state.retry) return html`<p class="hint">${m.loading}</p>`;
+        return html`<button id="retry" part="retry" class="secondary" type="button" aria-disabled=${waiting} @click=${() => waiting || this.#flow.load(true)}>${m.retry}</button>`;
+      }
       case 'enter-phone':
       case 'sending':
         // Step-up's chunk is in before the step shows, unless it took over 3 s (then it shows on arrival).
@@ -341,7 +344,7 @@ export class PhoneVerify extends FormAssociatedElement {
     return html`
       <div part="base" dir=${this.hasAttribute('dir') ? nothing : rtl ? 'rtl' : 'ltr'} lang=${this.#language.shipped}>
         ${this.#renderStep(m, error)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
-        ${'sent' in state ? nothing : html`<div id="error" part="error" class="error" role="alert" tabindex="-1">${error}</div>`}
+        ${'sent' in state ? nothing : html`<div id="error" part="error" class="error" role=${this.#code?.announce === false ? nothing : 'alert'} tabindex="-1">${error}</div>`}
         <div class="visually-hidden" role="status">${this.#code?.notice()}</div>
         <div class="visually-hidden" role="status">${this.#country.combo?.notice}</div>
       </div>

@@ -7,7 +7,7 @@
 import { expect, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerify } from '../src/index.js';
-import { codeFor, DE_MOBILE, errorText, GB_MOBILE, loaded, part, parts, resetServer, sendTo, setViewportSize, skipHere, stepIs, typeInto } from './helpers.js';
+import { codeFor, DE_MOBILE, errorText, focusedId, GB_MOBILE, loaded, part, parts, resetServer, sendTo, setViewportSize, skipHere, spyFetch, stepIs, typeInto } from './helpers.js';
 
 /** WCAG relative luminance of an `rgb(…)` colour. */
 function luminance(color: string): number {
@@ -59,7 +59,7 @@ describe('<phone-verify> accessibility details', () => {
     expect(overflows(el)).to.deep.equal([]);
     await sendKeys({ press: 'Escape' });
     await sendTo(el, DE_MOBILE);
-    await waitUntil(() => parts(el, 'channel').length > 0, 'no channel buttons', { timeout: 3000 });
+    await waitUntil(() => parts(el, 'channel').some((b) => !(b as HTMLButtonElement).disabled), 'no channel buttons', { timeout: 3000 });
     expect(overflows(el)).to.deep.equal([]);
     expect(document.documentElement.scrollWidth).to.be.at.most(320);
   });
@@ -73,7 +73,7 @@ describe('<phone-verify> accessibility details', () => {
     expect(small(targets(el))).to.deep.equal([]);
     await sendKeys({ press: 'Escape' });
     await sendTo(el, DE_MOBILE);
-    await waitUntil(() => parts(el, 'channel').length > 0, 'no channel buttons', { timeout: 3000 });
+    await waitUntil(() => parts(el, 'channel').some((b) => !(b as HTMLButtonElement).disabled), 'no channel buttons', { timeout: 3000 });
     expect(targets(el).length).to.be.greaterThan(4);
     expect(small(targets(el))).to.deep.equal([]);
   });
@@ -122,12 +122,44 @@ describe('<phone-verify> accessibility details', () => {
     expect(part(el, 'code-input').getAttribute('aria-describedby')).to.equal('code-hint error');
   });
 
-  it('should move focus to the error when the configuration loads again after a failure', async () => {
+  // Issue 13 changed this: focus went to the error region, which is empty while loading.
+  it('should keep focus on "Try again" while the configuration loads again, and after it fails again', async () => {
     const el = await loaded(html`<phone-verify endpoint="/auth/phone/nowhere"></phone-verify>`);
-    part(el, 'retry').click();
+    // The second load answers after 300 ms (a slow network), so its loading state can be looked at.
+    const real = window.fetch;
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) =>
+      String(input).endsWith('/config') ? new Promise((resolve) => setTimeout(resolve, 300)).then(() => real(input, init)) : real(input, init);
+    try {
+      part(el, 'retry').focus();
+      await sendKeys({ press: 'Enter' });
+      await el.updateComplete;
+      expect(el.step).to.equal('loading');
+      expect(el.shadowRoot!.activeElement?.id).to.equal('retry');
+      expect(part(el, 'retry').getAttribute('aria-disabled')).to.equal('true');
+      await waitUntil(() => el.step === 'error' && errorText(el) !== '', 'the second load did not fail');
+    } finally {
+      window.fetch = real;
+    }
     await el.updateComplete;
-    expect(el.shadowRoot!.activeElement?.id).to.equal('error');
-    await waitUntil(() => errorText(el) !== '');
+    expect(el.shadowRoot!.activeElement?.id).to.equal('retry');
+    expect(part(el, 'retry').getAttribute('aria-disabled')).to.equal('false');
+    await expect(el).to.be.accessible();
+  });
+
+  it('should move focus from "Try again" to the number once the configuration loads', async () => {
+    let offline = true;
+    const spy = spyFetch((url) => (offline && url.endsWith('/config') ? Promise.reject(new TypeError('offline')) : undefined));
+    try {
+      const el = await loaded();
+      expect(el.step).to.equal('error');
+      offline = false;
+      part(el, 'retry').focus();
+      await sendKeys({ press: 'Enter' });
+      await stepIs(el, 'enter-phone');
+      expect(focusedId(el)).to.equal('phone');
+    } finally {
+      spy.restore();
+    }
   });
 
   it('should pass accessibility tests while verifying', async () => {

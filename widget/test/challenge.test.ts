@@ -78,7 +78,7 @@ describe('<phone-verify> challenge', () => {
   it('should ask again on resend, and send the resend again with the token on the same channel', async () => {
     const el = await loaded(html`<phone-verify endpoint="/auth/fast"></phone-verify>`);
     await sendTo(el, DE_MOBILE);
-    await waitUntil(() => parts(el, 'channel').length > 0, 'the resend buttons did not show', { timeout: 3000 });
+    await waitUntil(() => parts(el, 'channel').some((b) => !(b as HTMLButtonElement).disabled), 'the resend buttons did not show', { timeout: 3000 });
     const spy = challengeOnce('/auth/fast/resend');
     try {
       const asked = oneEvent(el, 'phone-verify-challenge') as Promise<PhoneVerifyChallengeEvent>;

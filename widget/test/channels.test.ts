@@ -33,7 +33,8 @@ describe('<phone-verify> on a flashcall', () => {
     const el = await loaded(html`<phone-verify endpoint="/auth/flashcall"></phone-verify>`);
     await sendTo(el, GB_MOBILE);
     const textMe = (): HTMLElement | undefined => parts(el, 'channel').find((b) => b.dataset.channel === 'sms');
-    await waitUntil(textMe, 'no "Text me instead" button after the resend delay', { timeout: 4000 });
+    // Shown (off, with the countdown) from the start since issue 13: wait for it to turn on.
+    await waitUntil(() => textMe() && !(textMe() as HTMLButtonElement).disabled, 'no "Text me instead" button after the resend delay', { timeout: 4000 });
     expect(textMe()!.textContent!.trim()).to.equal('Text me instead');
     textMe()!.click();
     await waitUntil(() => labelFor(el, 'code').startsWith('Enter the code sent to '), 'the label did not change back');
@@ -68,7 +69,7 @@ describe('<phone-verify> with Telegram first', () => {
   it('should offer "Send in Telegram" as the other channel once it may send again', async () => {
     const el = await loaded(html`<phone-verify endpoint="/auth/telegram"></phone-verify>`);
     await sendTo(el, DE_MOBILE);
-    await waitUntil(() => parts(el, 'channel').length > 0, 'no channel button after the resend delay', { timeout: 4000 });
+    await waitUntil(() => parts(el, 'channel').some((b) => !(b as HTMLButtonElement).disabled), 'no channel button after the resend delay', { timeout: 4000 });
     expect(parts(el, 'channel').map((b) => b.textContent!.trim())).to.deep.equal(['Send in Telegram']);
   });
 });

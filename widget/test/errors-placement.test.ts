@@ -50,7 +50,7 @@ describe('errors at their field', () => {
       // One error region at a time.
       expect(el.shadowRoot!.querySelectorAll('[role="alert"]')).to.have.length(1);
       await settled(el);
-    await expect(el).to.be.accessible();
+      await expect(el).to.be.accessible();
       await screenshot(el, `code-error-${name}`);
     });
   }

@@ -5,8 +5,7 @@
 // one line, nothing pushed off at 390 px; axe in every state.
 
 import { expect, html, waitUntil } from '@open-wc/testing';
-import { setViewport } from '@web/test-runner-commands';
-import { advanceClock, codeFor, errorText, GB_MOBILE, loaded, outbox, part, resetServer, screenshot, sendTo, stepIs, typeInto } from './helpers.js';
+import { advanceClock, codeFor, errorText, GB_MOBILE, loaded, outbox, part, resetServer, screenshot, sendTo, setViewportSize, skipHere, stepIs, typeInto } from './helpers.js';
 import { settled } from './settled.js';
 
 for (const [size, width, height] of [
@@ -14,17 +13,23 @@ for (const [size, width, height] of [
   ['desktop', 1280, 800],
 ] as const) {
   describe(`issue 13 states at ${width}×${height}`, () => {
+    /** The width the window reached (WebDriver sizes the window; WebKit's MiniBrowser has a minimum). */
+    let reached = 0;
     before(async () => {
-      await setViewport({ width, height });
+      // Sized as the accessibility tests size it: set-viewport exists only for Puppeteer.
+      reached = (await setViewportSize(width, height)).width;
       document.body.style.padding = '16px';
       document.body.style.maxWidth = '28rem';
     });
     after(async () => {
-      await setViewport({ width: 800, height: 600 });
+      await setViewportSize(800, 600);
       document.body.style.padding = '';
       document.body.style.maxWidth = '';
     });
-    beforeEach(resetServer);
+    beforeEach(async function () {
+      if (reached !== width) await skipHere(this, `the window cannot be ${width} CSS px wide in this browser (it reached ${reached}), so the ${size} pictures cannot be taken`);
+      await resetServer();
+    });
 
     it('code step with its countdown, the number on one line', async () => {
       const el = await loaded();
@@ -34,7 +39,7 @@ for (const [size, width, height] of [
       expect(label.getClientRects()).to.have.length(1);
       expect(part(el, 'hint').textContent).to.match(/^Code expires in/);
       await settled(el);
-    await expect(el).to.be.accessible();
+      await expect(el).to.be.accessible();
       await screenshot(el, `flow-code-${size}`);
     });
 
@@ -46,7 +51,7 @@ for (const [size, width, height] of [
       await waitUntil(() => errorText(el) !== '');
       await stepIs(el, 'enter-code');
       await settled(el);
-    await expect(el).to.be.accessible();
+      await expect(el).to.be.accessible();
       await screenshot(el, `flow-code-error-${size}`);
     });
 
@@ -58,7 +63,7 @@ for (const [size, width, height] of [
       typeInto(part<HTMLInputElement>(el, 'code-input'), code);
       await waitUntil(() => part(el, 'resend', true)?.textContent!.trim() === 'Send a new code');
       await settled(el);
-    await expect(el).to.be.accessible();
+      await expect(el).to.be.accessible();
       await screenshot(el, `flow-expired-${size}`);
     });
 
@@ -70,7 +75,7 @@ for (const [size, width, height] of [
       await waitUntil(async () => (await outbox(GB_MOBILE)).count === 2);
       await waitUntil(() => part(el, 'hint').textContent!.includes('newest'));
       await settled(el);
-    await expect(el).to.be.accessible();
+      await expect(el).to.be.accessible();
       await screenshot(el, `flow-resent-${size}`);
     });
 
@@ -81,7 +86,7 @@ for (const [size, width, height] of [
       await waitUntil(() => errorText(el) !== '');
       expect(errorText(el)).to.contain('Enter a mobile number');
       await settled(el);
-    await expect(el).to.be.accessible();
+      await expect(el).to.be.accessible();
       await screenshot(el, `flow-landline-${size}`);
     });
   });

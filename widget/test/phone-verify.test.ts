@@ -313,8 +313,30 @@ describe('<phone-verify>', () => {
       await stepIs(el, 'enter-phone');
       expect(errorText(el)).to.equal('That does not look like a valid phone number. Check it and try again.');
       expect(part(el, 'phone-input').getAttribute('aria-invalid')).to.equal('true');
-      expect(part(el, 'error').getAttribute('role')).to.equal('alert');
+      // Issue 13 (errors never read twice) changed this: the region was an alert even when focus
+      // moved onto the field, whose description says the error too. Nothing here had focus (a
+      // click by script), so focus moves to the field and its description says it, once.
+      expect(part(el, 'error').getAttribute('role')).to.equal(null);
+      expect(part(el, 'phone-input').getAttribute('aria-describedby')!.split(' ')).to.include('error');
       expect(focusedId(el)).to.equal('phone');
+    });
+
+    it('should say a refusal by the alert when focus was already on the field (Send pressed: focus kept there while sending)', async () => {
+      const el = await loaded();
+      const spy = spyFetch((url) =>
+        url.endsWith('/start') ? Promise.resolve(new Response(JSON.stringify({ error: { code: 'invalid_phone', message: 'x' } }), { status: 400 })) : undefined,
+      );
+      try {
+        typeInto(part<HTMLInputElement>(el, 'phone-input'), '+44 7400 123456');
+        part(el, 'submit').focus();
+        part(el, 'submit').click();
+        await waitUntil(() => errorText(el) !== '', 'no error');
+      } finally {
+        spy.restore();
+      }
+      await el.updateComplete;
+      expect(focusedId(el)).to.equal('phone');
+      expect(part(el, 'error').getAttribute('role')).to.equal('alert');
     });
 
     it('should not send anything for an empty number', async () => {

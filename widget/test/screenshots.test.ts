@@ -73,7 +73,7 @@ for (const scheme of (['light', 'dark'] as const).filter((s) => canHave({ colorS
       const code = await codeFor(DE_MOBILE);
       typeInto(part<HTMLInputElement>(el, 'code-input'), String((Number(code[0]) + 1) % 10) + code.slice(1));
       await waitUntil(() => errorText(el).includes('attempts left'));
-      await waitUntil(() => parts(el, 'channel').length > 0, 'no channel buttons', { timeout: 3000 });
+      await waitUntil(() => parts(el, 'channel').some((b) => !(b as HTMLButtonElement).disabled), 'no channel buttons', { timeout: 3000 });
       await screenshot(el, `code-channels-${scheme}`);
     });
 

@@ -5,7 +5,7 @@
 import { mayHaveActed, PhoneVerifyError } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import type { Channel } from '../protocol.js';
-import { HttpClient, requireString, timeoutMs, type HttpProviderOptions } from './http.js';
+import { HttpClient, pickLanguage, requireString, timeoutMs, type HttpProviderOptions } from './http.js';
 import type { CheckResult, PendingVerification, StartRequest, Started, VerifyProvider } from './types.js';
 
 export interface TelnyxProviderOptions extends HttpProviderOptions {
@@ -13,6 +13,13 @@ export interface TelnyxProviderOptions extends HttpProviderOptions {
   apiKey: string;
   /** The Verify profile to send with. Its `code_length` must match the service's `codeLength`. */
   verifyProfileId: string;
+  /**
+   * Verify profiles by language, for messages in the user's language: Telnyx takes no
+   * language per request, a profile has one (its `language`). Keys are BCP 47 tags
+   * (`de`, `pt-BR`); the user's locale picks one (exact, else the same primary
+   * language), else `verifyProfileId`. Each profile needs the same channels and `code_length`.
+   */
+  verifyProfileIds?: Readonly<Record<string, string>>;
   /**
    * Channels the profile has configured, in preference order: `sms`, `voice`, `flashcall`,
    * `whatsapp`. Default `['sms', 'voice']`. `telnyxProfileChannels()` reads them off the
@@ -71,6 +78,12 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
   for (const channel of channels) {
     if (!Object.hasOwn(TELNYX_TYPE, channel)) throw new TypeError(`${name}: Telnyx Verify delivers by sms, voice, flashcall or whatsapp, not ${String(channel)}`);
   }
+  const byLanguage = new Map(
+    Object.entries(options.verifyProfileIds ?? {}).map(([tag, id]) => [tag.toLowerCase(), requireString(name, `verifyProfileIds.${tag}`, id)] as const),
+  );
+  const languages = [...byLanguage.keys()];
+  /** The profile for the user's language, else the default one. */
+  const profileFor = (locale: string | undefined): string => byLanguage.get(pickLanguage(locale, languages) ?? '') ?? verifyProfileId;
   const codeLength = options.codeLength ?? 6;
   const http = telnyxClient(apiKey, options);
 
@@ -91,7 +104,7 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
         method: 'POST',
         path: `/v2/verifications/${TELNYX_TYPE[request.channel]!}`,
         // timeout_secs overrides the profile's default (300 s) so Telnyx and we agree on expiry.
-        json: { phone_number: request.phone, verify_profile_id: verifyProfileId, timeout_secs: request.ttlSeconds },
+        json: { phone_number: request.phone, verify_profile_id: profileFor(request.locale), timeout_secs: request.ttlSeconds },
         what,
         signal,
       });

@@ -159,6 +159,8 @@ export function twilioProvider(options: TwilioProviderOptions): VerifyProvider {
     maxTtlSeconds: TWILIO_TTL_SECONDS,
     // Five checks per verification, then 60202 (the plugin's own ceiling is the same).
     maxAttempts: 5,
+    // "If you send a new verification to the same number within the validity period, the same code is sent" (Twilio Verify docs).
+    resendKeepsCode: true,
 
     start: (request, signal) => create(request, undefined, signal),
 

@@ -76,6 +76,12 @@ export interface VerifyProvider {
    * or users would be told of tries the provider no longer takes.
    */
   readonly maxAttempts?: number;
+  /**
+   * A resend of a pending verification sends the code already sent, not a new one (Twilio:
+   * a repeat create within the validity resends the same code under the same SID), so the
+   * code in any of its messages works. The widget then does not say "use the newest code".
+   */
+  readonly resendKeepsCode?: boolean;
   /** Send a code. Called again (with a new channel, perhaps) for a resend. */
   start(request: StartRequest, signal?: AbortSignal): Promise<Started>;
   /**

@@ -34,6 +34,23 @@ describe('telnyxProvider', () => {
     expect(await provider.check(pending, codeIn(fx.sandbox.outbox[0]))).toEqual({ status: 'approved' });
   });
 
+  it('sends with the Verify profile of the user\'s language (Telnyx has no language per request), else the default one', async () => {
+    const codes = { code_length: 6, default_verification_timeout_secs: 300 };
+    const german = fx.sandbox.profiles.add({ name: 'de', language: 'de-DE', sms: { ...codes }, call: { ...codes } }).id;
+    const brazilian = fx.sandbox.profiles.add({ name: 'pt-BR', language: 'pt-BR', sms: { ...codes }, call: { ...codes } }).id;
+    const provider = adapter({ verifyProfileIds: { de: german, 'pt-BR': brazilian } });
+    const pending = await started(provider, startRequest({ locale: 'de-AT' }));
+    await started(provider, startRequest({ phone: DE, locale: 'pt-br', channel: 'voice' }));
+    await started(provider, startRequest({ phone: '+14155550123', locale: 'fr' }));
+    await started(provider, startRequest({ phone: '+14155550124' }));
+    const profiles = fx.sandbox.requests.map((r) => (r.body as { verify_profile_id: string }).verify_profile_id);
+    expect(profiles).toEqual([german, brazilian, fx.sandbox.verifyProfileId, fx.sandbox.verifyProfileId]);
+    expect(profiles.map((id) => fx.sandbox.profiles.get(id)!.language ?? 'en-US')).toEqual(['de-DE', 'pt-BR', 'en-US', 'en-US']);
+    // Checked by id as ever: the profile is not needed for it.
+    expect(await provider.check(pending, codeIn(fx.sandbox.outbox[0]))).toEqual({ status: 'approved' });
+    expect(() => adapter({ verifyProfileIds: { de: '' } })).toThrow(/verifyProfileIds\.de/);
+  });
+
   it('maps channels: voice → call, whatsapp → whatsapp; a switch sends a new code and only it works', async () => {
     const provider = adapter({ channels: ['sms', 'voice', 'whatsapp'] });
     expect(provider.channels).toEqual(['sms', 'voice', 'whatsapp']);

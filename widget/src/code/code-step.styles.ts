@@ -34,9 +34,22 @@ export const codeStepStyles = (css: typeof litCss): CSSResult => css`
     margin: 0;
   }
 
+  /*
+   * One row per channel, each a button's height whether it shows the countdown or the
+   * button: nothing below moves when the countdown ends (a row that wraps by its text's
+   * width would).
+   */
   .resend {
     display: flex;
-    flex-wrap: wrap;
+    flex-direction: column;
+    align-items: flex-start;
     gap: 0.5rem;
+  }
+
+  .resend .countdown {
+    display: flex;
+    align-items: center;
+    min-height: 2.75rem;
+    margin: 0;
   }
 `;

@@ -8,7 +8,7 @@
 // shared chunk.
 
 import type { Channel, StatusResponse } from '@phone-verify/server-plugin/protocol';
-import type { css, CSSResult, html as litHtml, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
+import type { css, CSSResult, html as litHtml, nothing, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import { codeStepStyles } from './code-step.styles.js';
 import type { formatSeconds } from './countdown.js';
 import type { FlowController } from '../flow/flow-controller.js';
@@ -21,6 +21,8 @@ import type { extractCode, toAsciiDigits } from '../text.js';
 export interface CodeStepTools {
   html: typeof litHtml;
   css: typeof css;
+  /** Lit's `nothing`: an attribute bound to it is left out. */
+  nothing: typeof nothing;
   extractCode: typeof extractCode;
   toAsciiDigits: typeof toAsciiDigits;
   format: typeof format;
@@ -82,6 +84,12 @@ export class CodeStepController implements ReactiveController {
   #warned: unknown;
   /** `resume` has run (it runs once). */
   #resumed = false;
+  /** Focus was inside the element when the update began. */
+  #hadFocus = false;
+  /** The flow state the last update began with. */
+  #began: unknown;
+  /** The state whose error its field's description says (focus moved onto the field with it): its region is no alert then. */
+  #described: unknown;
 
   constructor(host: ReactiveControllerHost, options: CodeStepOptions) {
     this.#host = host;
@@ -95,7 +103,37 @@ export class CodeStepController implements ReactiveController {
     this.hostUpdated();
   }
 
+  hostUpdate(): void {
+    const active = this.#active();
+    this.#hadFocus = !!active;
+    // An error and a move of focus onto its field in one update (the flow moves focus once
+    // per state, in the update that state first renders): the field's description
+    // (aria-describedby) says the error as focus lands, so its region is no alert: said
+    // once, not twice. When focus is already on the field, the alert says it.
+    const state = this.#options.flow.state;
+    if (state === this.#began) return;
+    this.#began = state;
+    const field = state.focus === 'code-select' ? 'code' : state.focus;
+    if (state.error && (field === 'phone' || field === 'code') && active?.id !== field) this.#described = state;
+  }
+
+  /** False while the shown error is said by its field's description instead of an alert (see hostUpdate). */
+  get announce(): boolean {
+    return this.#options.flow.state !== this.#described;
+  }
+
+  #active(): HTMLElement | null {
+    return (this.#options.root() as ShadowRoot).activeElement as HTMLElement | null;
+  }
+
   hostUpdated(): void {
+    // A pressed button turned off while its request is pending (or left with its step):
+    // focus would drop to the page's <body>. It goes to the step's field instead (read-only
+    // while pending). After the flow's own move of focus, which runs first (its controller came first).
+    const active = this.#active();
+    if (this.#hadFocus && (!active || active.matches(':disabled'))) {
+      this.#options.root().querySelector<HTMLElement>('#code:not(:disabled), #phone:not(:disabled), #retry, #done')?.focus();
+    }
     // The segmented look needs the code length in CSS. Set through the CSSOM: a strict
     // Content-Security-Policy blocks style attributes (and styleMap's first render is one).
     const input = this.#options.root().querySelector<HTMLInputElement>('#code');
@@ -186,20 +224,22 @@ export class CodeStepController implements ReactiveController {
     const { format, formatDuration } = tools;
     const m = withEnglish(this.#options.messages());
     const sent = state.sent;
-    // A second code in one code step came from a resend: most providers sent a new code, so the earlier one may not work.
+    // A second code in one code step came from a resend: most providers sent a new code, so the earlier one
+    // may not work; where the server says it is the same code (Twilio), nothing needs saying.
     if (sent !== this.#seen) {
-      if (this.#seen) this.#resent = sent;
+      if (this.#seen && !sent.sameCode) this.#resent = sent;
       this.#seen = sent;
     }
     const label = sent.channel === 'voice' ? m.codeLabelVoice : sent.channel === 'flashcall' ? m.codeLabelFlashcall : m.codeLabel;
-    const [before, after = ''] = format(label, { count: String(flow.codeLength) }).split('{phone}');
+    const [before, after] = format(label, { count: String(flow.codeLength) }).split('{phone}');
     const disabled = this.#options.disabled();
     const busy = flow.busy || disabled;
     const code = state.error?.code ?? '';
     return renderCodeStep(tools.html, {
       m,
       // The number in a span that never wraps: "+44 7400 123456" stays on one line on a phone.
-      label: tools.html`${before}<span class="number">${tools.isolate(sent.phone, locale())}</span>${after}`,
+      // (A label without the number, the flash call's, has none.)
+      label: after === undefined ? tools.html`${before}` : tools.html`${before}<span class="number">${tools.isolate(sent.phone, locale())}</span>${after}`,
       // A live "Code expires in 4:12" (a description, not a live region: the status region speaks a minute before and at the end).
       hint: state.expired
         ? m.codeExpired
@@ -210,6 +250,8 @@ export class CodeStepController implements ReactiveController {
             : '',
       expired: !!state.expired,
       error,
+      announce: this.announce,
+      nothing: tools.nothing,
       pending: flow.busy,
       length: flow.codeLength,
       code: this.value,
@@ -217,7 +259,8 @@ export class CodeStepController implements ReactiveController {
       verifying: state.step === 'verifying',
       busy,
       disabled,
-      wait: flow.countdown.running && !state.expired ? format(m.resendIn, { time: tools.formatSeconds(flow.countdown.remaining) }) : '',
+      format,
+      time: flow.countdown.running && !state.expired ? tools.formatSeconds(flow.countdown.remaining) : '',
       channel: sent.channel,
       others: (flow.config?.channels ?? []).filter((c) => c !== sent.channel),
       submit: this.#submit,
@@ -289,6 +332,9 @@ interface CodeStepProps {
   expired: boolean;
   /** The error's sentence, shown (and announced) right under the code field. */
   error: string;
+  /** The error region is an alert (false when the field's description says the error as focus lands on it). */
+  announce: boolean;
+  nothing: CodeStepTools['nothing'];
   /** A request of the step is under way (`aria-busy`). */
   pending: boolean;
   length: number;
@@ -298,8 +344,9 @@ interface CodeStepProps {
   /** Buttons off: a request is pending or the element is disabled. */
   busy: boolean;
   disabled: boolean;
-  /** "Send again in 0:27" while another code may not be asked for yet, else empty (the buttons show). */
-  wait: string;
+  format: CodeStepTools['format'];
+  /** "0:27" while another code may not be asked for yet, else empty. */
+  time: string;
   channel: Channel;
   /** The other channels, one button each. */
   others: Channel[];
@@ -310,8 +357,22 @@ interface CodeStepProps {
   resend: (channel: Channel) => void;
 }
 
+/** "Send again" (the same channel) or "Call me instead" (another): off while a request is pending or the countdown runs. */
+const resendButton = (html: typeof litHtml, p: CodeStepProps, channel: Channel, text: string): TemplateResult =>
+  html`<button
+    id=${channel === p.channel ? 'resend' : `channel-${channel}`}
+    part=${channel === p.channel ? 'resend' : 'channel'}
+    class="secondary"
+    type="button"
+    data-channel=${channel}
+    ?disabled=${p.busy || !!p.time}
+    @click=${() => p.resend(channel)}
+  >
+    ${text}
+  </button>`;
+
 function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult {
-  const m = p.m;
+  const { m, format } = p;
   return html`
     <form part="form" novalidate aria-busy=${p.pending ? 'true' : 'false'} @submit=${p.submit}>
       <div class="field">
@@ -338,27 +399,17 @@ function renderCodeStep(html: typeof litHtml, p: CodeStepProps): TemplateResult 
           @input=${p.input}
           @paste=${p.paste}
         />
-        <div id="error" part="error" class="error" role="alert" tabindex="-1">${p.error}</div>
+        <div id="error" part="error" class="error" role=${p.announce ? 'alert' : p.nothing} tabindex="-1">${p.error}</div>
         <p id="code-hint" part="hint" class=${p.expired ? 'hint expired' : 'hint'}>${p.hint}</p>
       </div>
       <button part="submit" class="primary" type="submit" ?disabled=${p.busy}>${p.verifying ? m.verifying : m.verify}</button>
       <div class="resend">
-        ${p.wait
-          ? html`<p part="countdown" class="countdown">${p.wait}</p>`
-          : [p.channel, ...p.others].map(
-              (channel) =>
-                html`<button
-                  id=${channel === p.channel ? 'resend' : `channel-${channel}`}
-                  part=${channel === p.channel ? 'resend' : 'channel'}
-                  class="secondary"
-                  type="button"
-                  data-channel=${channel}
-                  ?disabled=${p.busy}
-                  @click=${() => p.resend(channel)}
-                >
-                  ${channel === p.channel ? (p.expired ? m.sendNewCode : m.resend) : m.channelButton[channel]}
-                </button>`,
-            )}
+        ${p.time ? html`<p part="countdown" class="countdown">${format(m.resendIn, { time: p.time })}</p>` : resendButton(html, p, p.channel, p.expired ? m.sendNewCode : m.resend)}
+        ${p.others.map((channel) =>
+          // Shown while the countdown runs too, off and with its time, so the way to a call is known before it opens (and nothing jumps when it does).
+          // The middle dot joins them in every language (no sentence to translate).
+          resendButton(html, p, channel, p.time ? `${m.channelButton[channel]} · ${p.time}` : m.channelButton[channel]),
+        )}
       </div>
       <button part="back" class="link" type="button" ?disabled=${p.busy} @click=${p.back}>${m.useAnotherNumber}</button>
     </form>

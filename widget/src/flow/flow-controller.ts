@@ -196,8 +196,8 @@ export class FlowController implements ReactiveController {
 
   #sent(answer: StartResponse, phone: string): void {
     if (this.config && answer.codeLength !== this.config.codeLength) this.config = { ...this.config, codeLength: answer.codeLength };
-    const { channel, resendAfter } = answer;
-    if (!this.apply({ type: 'sent', sent: { phone, e164: answer.phone, channel, expiresIn: answer.expiresIn, resendAfter } })) return;
+    const { channel, resendAfter, sameCode } = answer;
+    if (!this.apply({ type: 'sent', sent: { phone, e164: answer.phone, channel, expiresIn: answer.expiresIn, resendAfter, ...(sameCode ? { sameCode } : {}) } })) return;
     this.countdown.start(resendAfter);
     this.expiry.start(answer.expiresIn);
     this.#hooks.sent();

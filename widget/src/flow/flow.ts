@@ -30,10 +30,12 @@ export interface Sent {
   expiresIn: number;
   /** Seconds until another code may be asked for. */
   resendAfter: number;
+  /** A resend brought the code already sent (the server said so): every message's code works. */
+  sameCode?: true;
 }
 
 /** Where focus goes once the state has rendered; `code-select` also selects the code so typing replaces it. */
-export type FocusTarget = 'phone' | 'code' | 'code-select' | 'error' | 'done' | 'resend';
+export type FocusTarget = 'phone' | 'code' | 'code-select' | 'error' | 'done' | 'resend' | 'retry';
 
 interface Common {
   error?: ShownError;
@@ -45,7 +47,9 @@ export type CodeStep = 'enter-code' | 'resending' | 'verifying' | 'canceling';
 
 export type FlowState = Common &
   (
-    | { step: 'loading' | 'sending' }
+    /** `retry`: loading again after "Try again", which stays (off) with focus on it until the answer. */
+    | { step: 'loading'; retry?: true }
+    | { step: 'sending' }
     /** The configuration could not load. */
     | { step: 'error'; error: ShownError }
     /** `challenge`: the server asked for the page's challenge before it sends a code. */
@@ -88,15 +92,18 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
   const code = 'sent' in state ? state : undefined;
   // An expired code stays expired through a request that fails: only a new code ends it.
   const expired = code?.expired ? { expired: true as const } : {};
+  const retry = 'retry' in state && state.retry ? { focus: 'retry' as const } : undefined;
   switch (event.type) {
     case 'load':
       return { step: 'loading' };
     case 'retry':
-      return step === 'error' ? { step: 'loading', focus: 'error' } : state;
+      // Focus stays on "Try again" (never an empty region): it waits, off, for the answer.
+      return step === 'error' ? { step: 'loading', retry: true, focus: 'retry' } : state;
     case 'loaded':
-      return step === 'loading' ? { step: 'enter-phone' } : state;
+      // After "Try again" its button goes: focus moves on to the number (or stays on it when the load fails again).
+      return step === 'loading' ? (retry ? { step: 'enter-phone', focus: 'phone' } : { step: 'enter-phone' }) : state;
     case 'load-failed':
-      return step === 'loading' ? { step: 'error', error: event.error } : state;
+      return step === 'loading' ? { step: 'error', error: event.error, ...retry } : state;
     case 'invalid':
       return step === 'enter-phone' || step === 'enter-code' ? { ...state, error: event.error, focus: step === 'enter-phone' ? 'phone' : 'code' } : state;
     case 'send':

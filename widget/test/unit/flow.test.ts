@@ -19,8 +19,12 @@ describe('flow: transition', () => {
     expect(run({ step: 'loading' }, { type: 'loaded' })).to.deep.equal({ step: 'enter-phone' });
     const failed = run({ step: 'loading' }, { type: 'load-failed', error: { code: 'network_error' } });
     expect(failed).to.deep.equal({ step: 'error', error: { code: 'network_error' } });
-    // Try again: loading, with focus kept on the error region.
-    expect(transition(failed, { type: 'retry' })).to.deep.equal({ step: 'loading', focus: 'error' });
+    // Try again (issue 13 changed this: focus went to the error region, empty while loading): loading,
+    // with focus kept on "Try again"; then on to the number, or back on "Try again" if it fails again.
+    const retrying = transition(failed, { type: 'retry' });
+    expect(retrying).to.deep.equal({ step: 'loading', retry: true, focus: 'retry' });
+    expect(transition(retrying, { type: 'loaded' })).to.deep.equal({ step: 'enter-phone', focus: 'phone' });
+    expect(transition(retrying, { type: 'load-failed', error: { code: 'network_error' } })).to.deep.equal({ step: 'error', error: { code: 'network_error' }, focus: 'retry' });
   });
 
   it('should send, then show the code step with focus on the code and a notice', () => {
