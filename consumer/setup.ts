@@ -44,7 +44,13 @@ async function npm(args: string[], cwd: string): Promise<string> {
 
 export default async function setup(project: TestProject): Promise<() => void> {
   const started = performance.now();
-  const built = ['server-plugin/dist/index.js', 'server-plugin/dist/redis.js', 'widget/dist/phone-verify.js', 'widget/dist/module/define.js', 'widget/dist/types/index.d.ts'];
+  const built = [
+    'server-plugin/dist/index.js',
+    'server-plugin/dist/redis.js',
+    'widget/dist/phone-verify.js',
+    'widget/dist/module/define.js',
+    'widget/dist/types/index.d.ts',
+  ];
   const missing = built.filter((file) => !existsSync(join(repo, file)));
   if (missing.length > 0) throw new Error(`consumer suite: ${missing.join(', ')} missing; run \`npm run build\` first (npm test does)`);
 
@@ -75,10 +81,11 @@ export default async function setup(project: TestProject): Promise<() => void> {
   await Promise.all([npm(install, root), npm(install, legacy)]);
   const installed = performance.now();
 
-  console.log(
-    `consumer: packed in ${((packed - started) / 1000).toFixed(1)} s, installed into ${root} in ${((installed - packed) / 1000).toFixed(1)} s`,
-  );
+  console.log(`consumer: packed in ${((packed - started) / 1000).toFixed(1)} s, installed into ${root} in ${((installed - packed) / 1000).toFixed(1)} s`);
   project.provide('consumerRoot', root);
   // The suite's own timing, printed when vitest tears it down (its budget: 4 minutes).
-  return () => console.log(`consumer: ${((performance.now() - started) / 1000).toFixed(1)} s from its setup to its teardown (in a full \`vitest run\` this includes the projects that run before it)`);
+  return () =>
+    console.log(
+      `consumer: ${((performance.now() - started) / 1000).toFixed(1)} s from its setup to its teardown (in a full \`vitest run\` this includes the projects that run before it)`,
+    );
 }

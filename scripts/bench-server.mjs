@@ -56,7 +56,14 @@ function makeApp({ store, limitStore, sessionStore }) {
   const codes = new Map();
   const provider = localProvider({ sender: (phone, text) => void codes.set(phone, text.slice(0, 6)) });
   const strategy = new PhoneVerifyStrategy(
-    { provider, allowedCountries: ['GB'], logger: quiet, limits: { ...limits, ...(limitStore ? { store: limitStore } : {}) }, breaker: { enabled: false }, ...(store ? { store } : {}) },
+    {
+      provider,
+      allowedCountries: ['GB'],
+      logger: quiet,
+      limits: { ...limits, ...(limitStore ? { store: limitStore } : {}) },
+      breaker: { enabled: false },
+      ...(store ? { store } : {}),
+    },
     async (phone) => ({ id: phone }),
   );
   const passport = new Passport();
@@ -88,10 +95,16 @@ function post(agent, port, path, body, cookie) {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
-        agent, host: '127.0.0.1', port, path, method: 'POST',
+        agent,
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
         headers: {
-          'content-type': 'application/json', 'content-length': Buffer.byteLength(payload),
-          'x-phone-verify': '1', ...(cookie ? { cookie } : {}),
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          'x-phone-verify': '1',
+          ...(cookie ? { cookie } : {}),
         },
       },
       (res) => {
@@ -105,7 +118,6 @@ function post(agent, port, path, body, cookie) {
     req.end(payload);
   });
 }
-
 
 /**
  * The load client (a child process): runs the given requests, CONCURRENCY at a time over
@@ -210,7 +222,8 @@ async function measure(label, deps) {
   };
   const plain = (path, n = REQUESTS) => Array.from({ length: n }, () => ({ path, body: { phone: nextPhone() } }));
   const starts = (n = REQUESTS) => Array.from({ length: n }, () => ({ path: '/auth/phone/start', body: { phone: nextPhone() } }));
-  const verifies = (started, result) => started.map((request, i) => ({ path: '/auth/phone/verify', body: { code: codes.get(request.body.phone) }, cookie: result.cookies[i] }));
+  const verifies = (started, result) =>
+    started.map((request, i) => ({ path: '/auth/phone/verify', body: { code: codes.get(request.body.phone) }, cookie: result.cookies[i] }));
   // Each sign-in floor request brings a session a session-write floor request made, as /verify brings /start's.
   const signIns = (written, result) => written.map((request, i) => ({ path: '/floor/sign-in', body: request.body, cookie: result.cookies[i] }));
   /** One round: every scenario once, the floors before and after the plugin's rows (averaged, so drift hurts neither side). */
@@ -264,15 +277,25 @@ async function measure(label, deps) {
   return scenarios.map(({ key, scenario, floor }) => {
     const of = (field) => rounds.map((r) => r[key][field]);
     const ratio = (f) => rounds.map(f);
-    const row = { scenario, store: label, rps: median(of('rps')), p50: median(of('p50')), p99: median(of('p99')), cpu: median(of('cpu')), commands: commands[key] };
+    const row = {
+      scenario,
+      store: label,
+      rps: median(of('rps')),
+      p50: median(of('p50')),
+      p99: median(of('p99')),
+      cpu: median(of('cpu')),
+      commands: commands[key],
+    };
     row.vsBare = median(ratio((r) => r[key].rps / r.bare.rps));
     if (floor) {
       const vsFloor = ratio((r) => r[key].rps / r[floor].rps);
       const p99VsFloor = ratio((r) => r[key].p99 / r[floor].p99);
       Object.assign(row, {
         floor: floor === 'write' ? 'session write' : 'sign-in',
-        vsFloor: median(vsFloor), vsFloorRange: [Math.min(...vsFloor), Math.max(...vsFloor)],
-        p99VsFloor: median(p99VsFloor), p99Range: [Math.min(...p99VsFloor), Math.max(...p99VsFloor)],
+        vsFloor: median(vsFloor),
+        vsFloorRange: [Math.min(...vsFloor), Math.max(...vsFloor)],
+        p99VsFloor: median(p99VsFloor),
+        p99Range: [Math.min(...p99VsFloor), Math.max(...p99VsFloor)],
         // Against the session-write floor too, for comparison with earlier runs.
         vsWrite: median(ratio((r) => r[key].rps / r.write.rps)),
         cpuVsFloor: median(ratio((r) => r[key].cpu / r[floor].cpu)),

@@ -202,7 +202,9 @@ const table = rows
   }));
 
 console.log(`widget bundle sizes (${reuse ? 'widget/dist as found' : 'fresh build'}; gzip level 9; KB = 1000 bytes)`);
-console.log(`"whole widget with formatting" = first render + code step + country list + formatting chunk + GET /metadata for ${DEMO_COUNTRIES.join(', ')} (the demo's countries); metadata is sent per server, for its allowed countries only`);
+console.log(
+  `"whole widget with formatting" = first render + code step + country list + formatting chunk + GET /metadata for ${DEMO_COUNTRIES.join(', ')} (the demo's countries); metadata is sent per server, for its allowed countries only`,
+);
 const columns = ['what', 'min', 'min+gzip', 'x bare', 'budget'];
 const widths = columns.map((c) => Math.max(c.length, ...table.map((r) => r[c].length)));
 const line = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');

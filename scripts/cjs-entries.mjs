@@ -28,7 +28,12 @@ for (const entry of await readdir(typesDir, { recursive: true, withFileTypes: tr
 for (const name of entries) {
   const target = join(jsDir, `${name}.cjs`);
   await mkdir(dirname(target), { recursive: true });
-  const esm = relative(dirname(target), join(jsDir, `${name}.js`)).split(sep).join('/');
-  await writeFile(target, `'use strict';\n// The ES module itself, through require(esm) (Node 20.19+): one copy, whichever way it is loaded.\nmodule.exports = require('./${esm}');\n`);
+  const esm = relative(dirname(target), join(jsDir, `${name}.js`))
+    .split(sep)
+    .join('/');
+  await writeFile(
+    target,
+    `'use strict';\n// The ES module itself, through require(esm) (Node 20.19+): one copy, whichever way it is loaded.\nmodule.exports = require('./${esm}');\n`,
+  );
 }
 console.log(`${jsDir}: ${entries.length} .cjs entries, ${copied} .d.cts declarations`);

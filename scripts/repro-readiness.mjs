@@ -48,14 +48,19 @@ try {
       .locator('phone-verify >>> input[autocomplete="tel"]')
       .setTimeout(timeout)
       .fill('07400 123456')
-      .then(() => true, () => false);
+      .then(
+        () => true,
+        () => false,
+      );
     const ms = Date.now() - started;
     const updates = await page.evaluate(() => window.__updates);
     await new Promise((resolve) => setTimeout(resolve, 300));
     const later = await page.evaluate(() => window.__updates.length);
     if (!ok) failures++;
     const step = await page.evaluate(() => document.querySelector('phone-verify')?.step);
-    console.log(`${i}: ${ok ? 'filled' : 'TIMEOUT'} after ${ms} ms (step ${step}); ${updates.length} updates, ${later} 300 ms later; first four: ${updates.slice(0, 4).join(', ')}`);
+    console.log(
+      `${i}: ${ok ? 'filled' : 'TIMEOUT'} after ${ms} ms (step ${step}); ${updates.length} updates, ${later} 300 ms later; first four: ${updates.slice(0, 4).join(', ')}`,
+    );
     await context.close();
   }
 } finally {

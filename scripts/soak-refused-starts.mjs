@@ -31,7 +31,13 @@ const mobile = (n) => `+447400${String(n % 1_000_000).padStart(6, '0')}`;
 
 function makeApp({ store, limitStore, sessionStore }) {
   const strategy = new PhoneVerifyStrategy(
-    { provider: localProvider({ sender: () => {} }), allowedCountries: ['GB'], logger: quiet, store, limits: { perIp: [{ points: 10, duration: 3600 }], store: limitStore } },
+    {
+      provider: localProvider({ sender: () => {} }),
+      allowedCountries: ['GB'],
+      logger: quiet,
+      store,
+      limits: { perIp: [{ points: 10, duration: 3600 }], store: limitStore },
+    },
     (phone) => ({ id: phone }),
   );
   const passport = new Passport();
@@ -49,7 +55,11 @@ function makeApp({ store, limitStore, sessionStore }) {
 async function post(port, agent, phone) {
   const body = JSON.stringify({ phone });
   const req = http.request({
-    host: '127.0.0.1', port, path: '/auth/phone/start', method: 'POST', agent,
+    host: '127.0.0.1',
+    port,
+    path: '/auth/phone/start',
+    method: 'POST',
+    agent,
     headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-phone-verify': '1', 'x-forwarded-for': CLIENT_IP },
   });
   req.end(body);
@@ -70,17 +80,21 @@ async function soak(name, deps, entries) {
   const statuses = new Map();
   const run = async (count) => {
     const end = next + count;
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < end) {
-        const status = await post(port, agent, mobile(next++));
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < end) {
+          const status = await post(port, agent, mobile(next++));
+          statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        }
+      }),
+    );
   };
   const report = async (label) => {
     globalThis.gc();
     const heap = process.memoryUsage().heapUsed / 1e6;
-    console.log(`${name.padEnd(6)} ${label.padStart(14)}  heap ${heap.toFixed(1).padStart(6)} MB  limit entries ${String(await entries()).padStart(4)}  sessions ${await sessions()}`);
+    console.log(
+      `${name.padEnd(6)} ${label.padStart(14)}  heap ${heap.toFixed(1).padStart(6)} MB  limit entries ${String(await entries()).padStart(4)}  sessions ${await sessions()}`,
+    );
     return heap;
   };
   await run(10); // the client's 10 allowed sends
@@ -91,7 +105,9 @@ async function soak(name, deps, entries) {
     await report(`${done + Math.min(10_000, STARTS - done)} refused`);
   }
   const last = await report('end');
-  console.log(`${name.padEnd(6)} answers ${JSON.stringify(Object.fromEntries(statuses))}; heap ${last - base >= 0 ? '+' : ''}${(last - base).toFixed(2)} MB over ${STARTS} refused starts`);
+  console.log(
+    `${name.padEnd(6)} answers ${JSON.stringify(Object.fromEntries(statuses))}; heap ${last - base >= 0 ? '+' : ''}${(last - base).toFixed(2)} MB over ${STARTS} refused starts`,
+  );
   agent.destroy();
   server.closeAllConnections();
   server.close();

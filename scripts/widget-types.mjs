@@ -31,7 +31,8 @@ for (const entry of await readdir(types, { recursive: true, withFileTypes: true 
 }
 const left = [];
 for (const entry of await readdir(types, { recursive: true, withFileTypes: true })) {
-  if (entry.isFile() && entry.name.endsWith('.d.ts') && (await readFile(join(entry.parentPath, entry.name), 'utf8')).includes('@phone-verify/server-plugin')) left.push(entry.name);
+  if (entry.isFile() && entry.name.endsWith('.d.ts') && (await readFile(join(entry.parentPath, entry.name), 'utf8')).includes('@phone-verify/server-plugin'))
+    left.push(entry.name);
 }
 if (left.length > 0) throw new Error(`declarations still import the server package: ${left.join(', ')}`);
 console.log(`widget types: protocol.d.ts copied, ${rewritten} declaration files pointed at it`);

@@ -82,14 +82,15 @@ const publicOnly = {
           delete declaration.customElement;
           baseClasses.add(declaration.name);
           declarations.push(declaration);
-        }
-        else if (Object.values(EVENT_TYPES).includes(declaration.name)) declarations.push(declaration);
+        } else if (Object.values(EVENT_TYPES).includes(declaration.name)) declarations.push(declaration);
       }
     }
     // References into src/ would point at files that are not the ones a page loads.
     for (const declaration of declarations) {
       const superclass = declaration.superclass;
-      if (superclass?.module?.replace(/^\//, '').startsWith('src/')) declaration.superclass = superclass.name === 'CustomEvent' ? { name: 'CustomEvent', package: 'global:' } : { name: superclass.name, module: MODULE_ENTRY };
+      if (superclass?.module?.replace(/^\//, '').startsWith('src/'))
+        declaration.superclass =
+          superclass.name === 'CustomEvent' ? { name: 'CustomEvent', package: 'global:' } : { name: superclass.name, module: MODULE_ENTRY };
     }
     const element = declarations.find((d) => d.customElement);
     if (!element) throw new Error('custom-elements manifest: no custom element found');
@@ -101,7 +102,9 @@ const publicOnly = {
         path: MODULE_ENTRY,
         declarations,
         // The base class is described (the element's superclass) but not exported by the entry.
-        exports: declarations.filter((d) => !baseClasses.has(d.name)).map((d) => ({ kind: 'js', name: d.name, declaration: { name: d.name, module: MODULE_ENTRY } })),
+        exports: declarations
+          .filter((d) => !baseClasses.has(d.name))
+          .map((d) => ({ kind: 'js', name: d.name, declaration: { name: d.name, module: MODULE_ENTRY } })),
       },
       ...DEFINING_FILES.map((path) => ({
         kind: 'javascript-module',

@@ -43,7 +43,11 @@ const LAUNCHES = [
  * separate word as a test file.
  */
 const engineArg = process.argv.find((arg) => arg.startsWith('--engine='));
-const engines = engineArg?.slice('--engine='.length).split(',').map((name) => name.trim().toLowerCase()).filter(Boolean);
+const engines = engineArg
+  ?.slice('--engine='.length)
+  .split(',')
+  .map((name) => name.trim().toLowerCase())
+  .filter(Boolean);
 /** `--files …` on the command line: those files in each chosen engine's main launch, no groups. */
 const focused = process.argv.includes('--files');
 
@@ -60,7 +64,9 @@ if (!launches.length) throw new Error(`${engineArg}: choose from chromium, firef
 /** The bundle launch's page: an import map sends the package's entry modules to the built file. */
 function bundleRunnerHtml(testFramework) {
   const dist = '/widget/dist/phone-verify.js';
-  const imports = Object.fromEntries(['/widget/src/index.ts', '/widget/src/index.js', '/widget/src/define.ts', '/widget/src/define.js'].map((path) => [path, dist]));
+  const imports = Object.fromEntries(
+    ['/widget/src/index.ts', '/widget/src/index.js', '/widget/src/define.ts', '/widget/src/define.js'].map((path) => [path, dist]),
+  );
   return `<!DOCTYPE html><html><head><script type="importmap">${JSON.stringify({ imports })}</script></head><body><script type="module" src="${testFramework}"></script></body></html>`;
 }
 
@@ -190,12 +196,14 @@ export default {
   testsStartTimeout: 60_000,
   testFramework: { config: { timeout: 10000 } },
   ...(focused ? { browsers: launches.map((l) => l.browser) } : {}),
-  groups: focused ? [] : launches.map((l) => ({
-    name: l.group,
-    files: l.files,
-    browsers: [l.browser],
-    ...(l.bundle ? { testRunnerHtml: bundleRunnerHtml } : {}),
-  })),
+  groups: focused
+    ? []
+    : launches.map((l) => ({
+        name: l.group,
+        files: l.files,
+        browsers: [l.browser],
+        ...(l.bundle ? { testRunnerHtml: bundleRunnerHtml } : {}),
+      })),
   reporters: [defaultReporter(), engineSummary],
   middleware: [proxy],
   plugins: [
@@ -219,14 +227,11 @@ async function proxy(ctx, next) {
   if (!backend || !(ctx.path.startsWith('/auth/') || ctx.path.startsWith('/__test/'))) return next();
   ctx.respond = false;
   await new Promise((resolve) => {
-    const upstream = http.request(
-      { host: '127.0.0.1', port: backend.port, method: ctx.req.method, path: ctx.req.url, headers: ctx.req.headers },
-      (answer) => {
-        ctx.res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(ctx.res);
-        answer.on('end', resolve);
-      },
-    );
+    const upstream = http.request({ host: '127.0.0.1', port: backend.port, method: ctx.req.method, path: ctx.req.url, headers: ctx.req.headers }, (answer) => {
+      ctx.res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(ctx.res);
+      answer.on('end', resolve);
+    });
     upstream.on('error', () => {
       ctx.res.statusCode = 502;
       ctx.res.end();

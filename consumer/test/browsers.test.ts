@@ -65,7 +65,9 @@ async function signIn(page: Page, running: RunningApp): Promise<void> {
   const code = await running.nextCode();
   // The element moves focus to the code field once the code step is rendered: then it is the field to type in.
   await step('waiting for the code step', () =>
-    page.waitForFunction(() => document.querySelector('phone-verify')?.shadowRoot?.activeElement?.getAttribute('autocomplete') === 'one-time-code', { timeout: 10_000 }),
+    page.waitForFunction(() => document.querySelector('phone-verify')?.shadowRoot?.activeElement?.getAttribute('autocomplete') === 'one-time-code', {
+      timeout: 10_000,
+    }),
   );
   await step('typing the code', () => page.locator('phone-verify >>> input[autocomplete="one-time-code"]').setTimeout(10_000).fill(code));
 }
@@ -95,7 +97,9 @@ for (const [name, where] of [
       app = await buildAndServe(where());
       const { page, errors } = await open(`${app.url}/`);
       const submit = page.locator('phone-verify >>> button[part="submit"]');
-      await page.waitForFunction(() => document.querySelector('phone-verify')?.shadowRoot?.querySelector('button[part="submit"]')?.textContent?.includes('Text me a code'));
+      await page.waitForFunction(() =>
+        document.querySelector('phone-verify')?.shadowRoot?.querySelector('button[part="submit"]')?.textContent?.includes('Text me a code'),
+      );
       expect(await submit.map((button) => button.textContent?.trim()).wait()).toBe('Text me a code');
       expect(await page.$eval('phone-verify', (el) => el.getAttribute('strings'))).toBeNull(); // a property, not "[object Object]"
       await signIn(page, app);
@@ -123,7 +127,10 @@ describe('a Lit app using the widget', () => {
     const { page, errors } = await open(`${app.url}/`);
     // Both elements upgraded and rendering: the app's, and ours inside its shadow root. (Waiting
     // for the phone field itself meets the intermittent readiness fault in the session notes.)
-    await page.waitForFunction(() => !!document.querySelector('my-app')?.shadowRoot?.querySelector('phone-verify')?.shadowRoot?.querySelector('[part~="base"]'), { timeout: 30_000 });
+    await page.waitForFunction(
+      () => !!document.querySelector('my-app')?.shadowRoot?.querySelector('phone-verify')?.shadowRoot?.querySelector('[part~="base"]'),
+      { timeout: 30_000 },
+    );
     expect(errors).toEqual([]);
     await page.browserContext().close();
   });

@@ -76,7 +76,10 @@ export async function startApp(args: string[], cwd: string, env: NodeJS.ProcessE
     await exited;
   };
   try {
-    const listening = await Promise.race([port, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${args.join(' ')} did not listen in 30 s:\n${output}`)), 30_000))]);
+    const listening = await Promise.race([
+      port,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${args.join(' ')} did not listen in 30 s:\n${output}`)), 30_000)),
+    ]);
     return {
       url: `http://localhost:${listening}`,
       output: () => output,

@@ -53,7 +53,9 @@ describe('the tarballs', () => {
       const report = JSON.parse(await exec(bin('attw'), [join(root(), 'packs', tarball), '--profile', 'node16', '--format', 'json'], repo)) as {
         problems: Record<string, Array<{ kind: string; entrypoint?: string; resolutionKind?: string }>>;
       };
-      const problems = Object.values(report.problems).flat().filter((p) => p.resolutionKind !== 'node10');
+      const problems = Object.values(report.problems)
+        .flat()
+        .filter((p) => p.resolutionKind !== 'node10');
       expect(problems).toEqual([]);
     });
   }
@@ -84,9 +86,16 @@ describe('the shipped custom-elements.json', () => {
     for (const module of modules) expect(existsSync(join(widget, module.path)), module.path).toBe(true);
     const element = modules.flatMap((m: { declarations: unknown[] }) => m.declarations).find((d: { customElement?: boolean }) => d.customElement);
     expect(element.tagName).toBe('phone-verify');
-    expect(element.events.map((e: { type: { text: string } }) => e.type.text)).toEqual(['PhoneVerifySentEvent', 'PhoneVerifySuccessEvent', 'PhoneVerifyErrorEvent', 'PhoneVerifyChallengeEvent']);
+    expect(element.events.map((e: { type: { text: string } }) => e.type.text)).toEqual([
+      'PhoneVerifySentEvent',
+      'PhoneVerifySuccessEvent',
+      'PhoneVerifyErrorEvent',
+      'PhoneVerifyChallengeEvent',
+    ]);
     expect(element.cssProperties.every((p: { default?: string }) => typeof p.default === 'string' && p.default.length > 0)).toBe(true);
-    const definitions = modules.flatMap((m: { path: string; exports: Array<{ kind: string }> }) => m.exports.filter((e) => e.kind === 'custom-element-definition').map(() => m.path));
+    const definitions = modules.flatMap((m: { path: string; exports: Array<{ kind: string }> }) =>
+      m.exports.filter((e) => e.kind === 'custom-element-definition').map(() => m.path),
+    );
     expect(definitions).toEqual(expect.arrayContaining(['dist/module/define.js', 'dist/phone-verify.js']));
   });
 });

@@ -16,9 +16,15 @@ describe('Express 4 from CommonJS', () => {
   it('should start, take the code its own sender printed and sign in over plain HTTP', async () => {
     app = await startApp(['apps/express4/server.cjs'], legacy());
     const client = new Client(app.url);
-    expect(await client.request('POST', '/auth/phone/start', { phone: '07400 123456', country: 'GB' })).toMatchObject({ status: 200, body: { status: 'pending' } });
+    expect(await client.request('POST', '/auth/phone/start', { phone: '07400 123456', country: 'GB' })).toMatchObject({
+      status: 200,
+      body: { status: 'pending' },
+    });
     const code = await app.nextCode();
-    expect(await client.request('POST', '/auth/phone/verify', { code })).toEqual({ status: 200, body: { status: 'approved', user: { id: 'user-3456' }, phone: '+447400123456' } }); // `phone` since issue 13
+    expect(await client.request('POST', '/auth/phone/verify', { code })).toEqual({
+      status: 200,
+      body: { status: 'approved', user: { id: 'user-3456' }, phone: '+447400123456' },
+    }); // `phone` since issue 13
     const me = await client.request('GET', '/me');
     expect(me.body).toMatchObject({ user: { id: 'user-3456' }, express: expect.stringMatching(/^4\./) });
   });
@@ -33,8 +39,14 @@ describe('NestJS with PassportStrategy(PhoneVerifyStrategy)', () => {
     expect((await client.request('POST', '/auth/phone/start', { phone: '+447400123456' })).status).toBe(200);
     const code = await app.nextCode();
     const wrong = code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
-    expect(await client.request('POST', '/auth/phone/verify', { code: wrong })).toMatchObject({ status: 401, body: { error: { code: 'invalid_code', attemptsLeft: 4 } } });
-    expect(await client.request('POST', '/auth/phone/verify', { code })).toEqual({ status: 200, body: { status: 'approved', user: { id: 'user-3456' }, phone: '+447400123456' } }); // `phone` since issue 13
+    expect(await client.request('POST', '/auth/phone/verify', { code: wrong })).toMatchObject({
+      status: 401,
+      body: { error: { code: 'invalid_code', attemptsLeft: 4 } },
+    });
+    expect(await client.request('POST', '/auth/phone/verify', { code })).toEqual({
+      status: 200,
+      body: { status: 'approved', user: { id: 'user-3456' }, phone: '+447400123456' },
+    }); // `phone` since issue 13
     expect(await client.request('GET', '/me')).toEqual({ status: 200, body: { user: { id: 'user-3456' } } });
     expect(app.output()).not.toMatch(/internal error|TypeError/);
   });

@@ -4,8 +4,7 @@
 
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 
-const escape = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The languages the widget ships, in their own names, for the language switch. */
 export const WIDGET_LANGUAGES: ReadonlyArray<readonly [tag: string, name: string]> = [
@@ -53,10 +52,10 @@ function navigation(ctx: PageContext): string {
         ['/', 'Sign in'],
         ['/signup', 'Sign up'],
       ];
-  const items = links
-    .map(([href, text]) => `<li><a href="${href}"${href === ctx.path ? ' aria-current="page"' : ''}>${text}</a></li>`)
-    .join('');
-  const options = WIDGET_LANGUAGES.map(([tag, name]) => `<option value="${tag}" lang="${tag}"${tag === ctx.lang ? ' selected' : ''}>${escape(name)}</option>`).join('');
+  const items = links.map(([href, text]) => `<li><a href="${href}"${href === ctx.path ? ' aria-current="page"' : ''}>${text}</a></li>`).join('');
+  const options = WIDGET_LANGUAGES.map(
+    ([tag, name]) => `<option value="${tag}" lang="${tag}"${tag === ctx.lang ? ' selected' : ''}>${escape(name)}</option>`,
+  ).join('');
   return `<header class="bar">
   <nav aria-label="Demo"><ul>${items}</ul></nav>
   <label class="lang">Widget language <select id="demo-lang">${options}</select></label>
@@ -115,9 +114,7 @@ export function signInPage(ctx: PageContext): string {
 
 /** The sign-up form: a name and a phone proof (`intent="verify"`), which the server checks and uses up. */
 export function signUpPage(ctx: PageContext, form: { name?: string; error?: string } = {}): string {
-  const error = form.error
-    ? `<p id="signup-error" class="alert" role="alert" tabindex="-1">${escape(form.error)}</p>`
-    : '';
+  const error = form.error ? `<p id="signup-error" class="alert" role="alert" tabindex="-1">${escape(form.error)}</p>` : '';
   return layout(
     'Sign up',
     ctx,

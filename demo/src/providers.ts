@@ -26,7 +26,10 @@ export const PROVIDERS = ['local', 'textmagic', 'telnyx', 'messagebird', 'twilio
  * comma-separated, overrides). Any other number is not on Telegram: the widget falls
  * back to a text message, sent by the local provider.
  */
-export const DEMO_TELEGRAM_USERS = (process.env.TELEGRAM_USERS ?? '+447400123456,+4915123456789').split(',').map((n) => n.trim()).filter(Boolean);
+export const DEMO_TELEGRAM_USERS = (process.env.TELEGRAM_USERS ?? '+447400123456,+4915123456789')
+  .split(',')
+  .map((n) => n.trim())
+  .filter(Boolean);
 export type ProviderKind = (typeof PROVIDERS)[number];
 
 export interface DemoBackend {
@@ -57,7 +60,13 @@ export async function demoBackend(kind: ProviderKind, phones: DemoPhones, codeSe
     case 'local':
       return {
         // WhatsApp too, so the widget shows its "Send on WhatsApp" choice (the phone panel shows what arrived where).
-        provider: localProvider({ sender: phones.sender, brand: 'Demo', domain: 'localhost', channels: ['sms', 'voice', 'whatsapp'], ...(codeSecret ? { secret: codeSecret } : {}) }),
+        provider: localProvider({
+          sender: phones.sender,
+          brand: 'Demo',
+          domain: 'localhost',
+          channels: ['sms', 'voice', 'whatsapp'],
+          ...(codeSecret ? { secret: codeSecret } : {}),
+        }),
         description: 'local provider (codes made here, shown on the demo phone)',
         close: async () => {},
       };
@@ -85,9 +94,7 @@ export async function demoBackend(kind: ProviderKind, phones: DemoPhones, codeSe
     case 'twilio': {
       const accountSid = `AC${'0'.repeat(32)}`;
       const sandbox = new TwilioSandbox({ accountSid, authToken: 'demo-token' });
-      return onSandbox(sandbox, phones, (baseUrl) =>
-        twilioProvider({ accountSid, authToken: 'demo-token', serviceSid: sandbox.serviceSid, baseUrl }),
-      );
+      return onSandbox(sandbox, phones, (baseUrl) => twilioProvider({ accountSid, authToken: 'demo-token', serviceSid: sandbox.serviceSid, baseUrl }));
     }
     case 'vonage': {
       const backend = await onSandbox(new VonageSandbox({ apiKey: 'demo-key', apiSecret: 'demo-secret' }), phones, (baseUrl) =>
@@ -98,7 +105,13 @@ export async function demoBackend(kind: ProviderKind, phones: DemoPhones, codeSe
     }
     case 'telegram': {
       // Telegram first; numbers not on Telegram get a text message from the local provider.
-      const sms = localProvider({ sender: phones.sender, brand: 'Demo', domain: 'localhost', channels: ['sms'], ...(codeSecret ? { secret: codeSecret } : {}) });
+      const sms = localProvider({
+        sender: phones.sender,
+        brand: 'Demo',
+        domain: 'localhost',
+        channels: ['sms'],
+        ...(codeSecret ? { secret: codeSecret } : {}),
+      });
       const backend = await onSandbox(new TelegramSandbox({ token: 'demo-token', users: DEMO_TELEGRAM_USERS }), phones, (baseUrl) =>
         providerChain([telegramProvider({ token: 'demo-token', baseUrl, checkSendAbility: true }), sms]),
       );

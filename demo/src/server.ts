@@ -43,9 +43,14 @@ if (process.env.SEND_LIMIT) {
   options.sendLimit = limit;
 }
 if (redis) {
-  Object.assign(options, { store: redis.store, limitStore: redis.limitStore, sessionStore: redis.sessionStore, sessionSecret: redis.sessionSecret, proofSecret: redis.proofSecret });
-}
-else if (process.env.SESSION_SECRET) options.sessionSecret = process.env.SESSION_SECRET;
+  Object.assign(options, {
+    store: redis.store,
+    limitStore: redis.limitStore,
+    sessionStore: redis.sessionStore,
+    sessionSecret: redis.sessionSecret,
+    proofSecret: redis.proofSecret,
+  });
+} else if (process.env.SESSION_SECRET) options.sessionSecret = process.env.SESSION_SECRET;
 const { app } = createDemoApp(options);
 
 const server = app.listen(port, host, () => {
@@ -59,13 +64,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     // Phone-panel event streams never end by themselves.
     server.closeAllConnections();
-    server.close(() =>
-      void backend
-        .close()
-        .then(() => redis?.client.quit())
-        // During a Redis outage quit() rejects at once (no offline queue): just drop the connection.
-        .catch(() => redis?.client.disconnect())
-        .then(() => process.exit(0)),
+    server.close(
+      () =>
+        void backend
+          .close()
+          .then(() => redis?.client.quit())
+          // During a Redis outage quit() rejects at once (no offline queue): just drop the connection.
+          .catch(() => redis?.client.disconnect())
+          .then(() => process.exit(0)),
     );
   });
 }

@@ -65,11 +65,9 @@ async function poll<T>(attempt: () => Promise<T>, timeout: number, what: string)
 export async function launchBrowser(engine: Engine): Promise<DemoBrowser> {
   if (engine === 'webkit') return launchWebKit();
   const executablePath = engine === 'chromium' ? CHROMIUM : FIREFOX;
-  if (!existsSync(executablePath)) throw new Error(`${ENGINE_NAMES[engine]} not found at ${executablePath}: apt-get install ${engine === 'chromium' ? 'chromium' : 'firefox-esr'}`);
-  const browser =
-    engine === 'chromium'
-      ? await launchChromium()
-      : await puppeteer.launch({ browser: 'firefox', executablePath, headless: true });
+  if (!existsSync(executablePath))
+    throw new Error(`${ENGINE_NAMES[engine]} not found at ${executablePath}: apt-get install ${engine === 'chromium' ? 'chromium' : 'firefox-esr'}`);
+  const browser = engine === 'chromium' ? await launchChromium() : await puppeteer.launch({ browser: 'firefox', executablePath, headless: true });
   return {
     engine,
     newPage: async () => puppeteerPage(await browser.createBrowserContext()),
@@ -162,8 +160,7 @@ function takeErrors(): string[] {
 }
 
 function webdriverPage(driver: WebdriverIO.Browser): DemoPage {
-  const run = <T, A>(fn: (arg: A) => T, arg?: A): Promise<T> =>
-    driver.execute(`return (${fn.toString()})(arguments[0]);`, arg) as Promise<T>;
+  const run = <T, A>(fn: (arg: A) => T, arg?: A): Promise<T> => driver.execute(`return (${fn.toString()})(arguments[0]);`, arg) as Promise<T>;
   const elementId = async (selector: string): Promise<string> => {
     const ref = await poll(() => driver.execute(`return (${find.toString()})(arguments[0]);`, selector), 10_000, selector);
     return Object.values(ref as Record<string, string>)[0]!;
@@ -197,7 +194,16 @@ function webdriverPage(driver: WebdriverIO.Browser): DemoPage {
         { 'element-6066-11e4-a52e-4f735466cecf': id } as unknown as Element,
       );
       await driver.performActions([
-        { type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' }, actions: [{ type: 'pointerMove', duration: 0, x: box.x, y: box.y }, { type: 'pointerDown', button: 0 }, { type: 'pointerUp', button: 0 }] },
+        {
+          type: 'pointer',
+          id: 'mouse',
+          parameters: { pointerType: 'mouse' },
+          actions: [
+            { type: 'pointerMove', duration: 0, x: box.x, y: box.y },
+            { type: 'pointerDown', button: 0 },
+            { type: 'pointerUp', button: 0 },
+          ],
+        },
       ]);
       await driver.releaseActions();
     },

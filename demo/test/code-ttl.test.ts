@@ -30,8 +30,11 @@ describe('CODE_TTL', () => {
   it.each(['30', '601', 'soon'])('should refuse CODE_TTL=%s with exit code 2 and a message', async (value) => {
     expect(existsSync(SERVER), 'demo/dist/server.js is built by npm test').toBe(true);
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, [SERVER], { env: { ...process.env, CODE_TTL: value, PORT: '0', HOST: '127.0.0.1' }, timeout: 10_000 }, (_error, _stdout, stderr) =>
-        resolve({ code: child.exitCode, stderr }),
+      const child = execFile(
+        process.execPath,
+        [SERVER],
+        { env: { ...process.env, CODE_TTL: value, PORT: '0', HOST: '127.0.0.1' }, timeout: 10_000 },
+        (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
       );
     });
     expect(code).toBe(2);

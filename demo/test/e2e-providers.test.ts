@@ -63,8 +63,7 @@ async function nextMessage(seen = 0): Promise<{ meta: string; text: string }> {
 }
 
 /** The code step's label, as a person (or a screen reader) reads it. */
-const codeLabel = (): Promise<string> =>
-  page.$eval('phone-verify', (el) => el.shadowRoot?.querySelector('label[for="code"]')?.textContent?.trim() ?? '');
+const codeLabel = (): Promise<string> => page.$eval('phone-verify', (el) => el.shadowRoot?.querySelector('label[for="code"]')?.textContent?.trim() ?? '');
 
 async function submitNumber(baseUrl: string, number: string): Promise<void> {
   await page.goto(`${baseUrl}/`);

@@ -71,17 +71,19 @@ for (const engine of ['chromium', 'firefox'] as const satisfies readonly Engine[
     beforeEach(() => read.clear());
     /** The newest message on this page's phone panel that the test has not read yet. */
     async function nextMessage(): Promise<string> {
-      const text = await page.waitFor((seen) => {
-        const newest = document.querySelector('#phone-messages li .text')?.textContent;
-        return newest && !seen.includes(newest) ? newest : undefined;
-      }, [...read]);
+      const text = await page.waitFor(
+        (seen) => {
+          const newest = document.querySelector('#phone-messages li .text')?.textContent;
+          return newest && !seen.includes(newest) ? newest : undefined;
+        },
+        [...read],
+      );
       // waitFor only returns once the function gave something truthy.
       read.add(text!);
       return text!;
     }
     const onPage = (path: string) => page.waitFor((p) => location.pathname === p && document.readyState === 'complete', path);
-    const widgetAlert = () =>
-      page.waitFor(() => document.querySelector('phone-verify')?.shadowRoot?.querySelector('[role="alert"]')?.textContent?.trim());
+    const widgetAlert = () => page.waitFor(() => document.querySelector('phone-verify')?.shadowRoot?.querySelector('[role="alert"]')?.textContent?.trim());
     /** Waits for the page's widget to have rendered its first step. */
     const widgetReady = () => page.waitFor(() => Boolean(document.querySelector('phone-verify')?.shadowRoot?.querySelector('button[part="submit"]')));
 
@@ -152,22 +154,26 @@ for (const engine of ['chromium', 'firefox'] as const satisfies readonly Engine[
       it('should switch the widget language, keep it on the next page, and send the code in it', async () => {
         await page.goto(`${demo.baseUrl}/`);
         await widgetReady();
-        const english = await page.evaluate(() => document.querySelector('phone-verify')?.shadowRoot?.querySelector('button[part="submit"]')?.textContent?.trim());
+        const english = await page.evaluate(() =>
+          document.querySelector('phone-verify')?.shadowRoot?.querySelector('button[part="submit"]')?.textContent?.trim(),
+        );
         await page.evaluate(() => {
           const select = document.getElementById('demo-lang') as HTMLSelectElement;
           select.value = 'de';
           select.dispatchEvent(new Event('change'));
         });
-        const german = await page.waitFor(
-          (before) => {
-            const text = document.querySelector('phone-verify')?.shadowRoot?.querySelector('button[part="submit"]')?.textContent?.trim();
-            return text !== before ? text : undefined;
-          },
-          english,
-        );
+        const german = await page.waitFor((before) => {
+          const text = document.querySelector('phone-verify')?.shadowRoot?.querySelector('button[part="submit"]')?.textContent?.trim();
+          return text !== before ? text : undefined;
+        }, english);
         expect(german).not.toBe(english);
         await page.goto(`${demo.baseUrl}/signup`);
-        expect(await page.evaluate(() => [(document.getElementById('demo-lang') as HTMLSelectElement).value, document.querySelector('phone-verify')?.getAttribute('lang')])).toEqual(['de', 'de']);
+        expect(
+          await page.evaluate(() => [
+            (document.getElementById('demo-lang') as HTMLSelectElement).value,
+            document.querySelector('phone-verify')?.getAttribute('lang'),
+          ]),
+        ).toEqual(['de', 'de']);
         await widgetReady();
         await page.type(`${WIDGET} >>> input[autocomplete="tel"]`, '07400 123459');
         await page.click(`${WIDGET} >>> button[part="submit"]`);
@@ -191,7 +197,10 @@ for (const engine of ['chromium', 'firefox'] as const satisfies readonly Engine[
         const whatsapp = channels!.findIndex((text) => /WhatsApp/.test(text));
         expect(whatsapp, channels!.join(' | ')).toBeGreaterThanOrEqual(0);
         // Marked for the click: CSS cannot pick a button by its text.
-        await page.evaluate((i) => document.querySelector('phone-verify')?.shadowRoot?.querySelectorAll('button[part~="channel"]')[i]?.setAttribute('data-test', 'whatsapp'), whatsapp);
+        await page.evaluate(
+          (i) => document.querySelector('phone-verify')?.shadowRoot?.querySelectorAll('button[part~="channel"]')[i]?.setAttribute('data-test', 'whatsapp'),
+          whatsapp,
+        );
         await page.click(`${WIDGET} >>> button[data-test="whatsapp"]`);
         await nextMessage();
         expect(await page.evaluate(() => document.querySelector('#phone-messages li .meta')?.textContent)).toMatch(/^WhatsApp to \+447400123460/);

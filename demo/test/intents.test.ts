@@ -43,7 +43,9 @@ async function browser(): Promise<{ agent: Agent; code: () => string; messages: 
   if (!device) throw new Error('no demo_device cookie');
   const messages = () => demo.phones.messages(device);
   const code = () => {
-    const found = messages().at(-1)?.text.match(/\b(\d{6})\b/)?.[1];
+    const found = messages()
+      .at(-1)
+      ?.text.match(/\b(\d{6})\b/)?.[1];
     if (!found) throw new Error('no code on the demo phone');
     return found;
   };
@@ -75,11 +77,13 @@ async function stepUp(b: Awaited<ReturnType<typeof browser>>): Promise<void> {
   expect((await call(b.agent, '/verify', { code: b.code() })).body).toMatchObject({ status: 'approved', intent: 'stepup' });
 }
 
-const signUp = (agent: Agent, form: Record<string, string>, headers: Record<string, string> = {}) =>
-  agent.post('/signup').type('form').set(headers).send(form);
+const signUp = (agent: Agent, form: Record<string, string>, headers: Record<string, string> = {}) => agent.post('/signup').type('form').set(headers).send(form);
 
 const sessionCookie = (res: { headers: Record<string, unknown> }): string | undefined =>
-  ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []).find((c) => c.startsWith('demo.sid='))?.split(';')[0];
+  ([] as string[])
+    .concat((res.headers['set-cookie'] as string[] | undefined) ?? [])
+    .find((c) => c.startsWith('demo.sid='))
+    ?.split(';')[0];
 
 /** A refusal page says why, and shows no stack or internals. */
 function expectRefusalPage(res: { status: number; text: string; type: string }, status: number, message: string): void {
@@ -181,7 +185,10 @@ describe('the sign-up page', () => {
 
   it('should answer an unreadable form with a 4xx, not a 500', async () => {
     const b = await browser();
-    const res = await b.agent.post('/signup').type('form').send(`name=${'a'.repeat(9000)}`);
+    const res = await b.agent
+      .post('/signup')
+      .type('form')
+      .send(`name=${'a'.repeat(9000)}`);
     expect(res.status).toBe(413);
     expect(res.text).toBe('The form could not be read.');
     logged.length = 0;

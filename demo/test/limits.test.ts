@@ -21,8 +21,7 @@ async function demo(sendLimit?: number) {
 }
 
 /** A start from a new browser (its own session), as the widget sends it. */
-const start = (app: Awaited<ReturnType<typeof demo>>, phone: string) =>
-  supertest(app).post('/auth/phone/start').set('x-phone-verify', '1').send({ phone });
+const start = (app: Awaited<ReturnType<typeof demo>>, phone: string) => supertest(app).post('/auth/phone/start').set('x-phone-verify', '1').send({ phone });
 
 describe('the demo send limits', () => {
   it('should send a number 5 codes in 10 minutes, then refuse with when it clears', async () => {
@@ -49,8 +48,11 @@ describe('the demo send limits', () => {
   it.each(['0', '1001', 'many'])('should refuse SEND_LIMIT=%s with exit code 2 and a message', async (value) => {
     expect(existsSync(SERVER), 'demo/dist/server.js is built by npm test').toBe(true);
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, [SERVER], { env: { ...process.env, SEND_LIMIT: value, PORT: '0', HOST: '127.0.0.1' }, timeout: 10_000 }, (_error, _stdout, stderr) =>
-        resolve({ code: child.exitCode, stderr }),
+      const child = execFile(
+        process.execPath,
+        [SERVER],
+        { env: { ...process.env, SEND_LIMIT: value, PORT: '0', HOST: '127.0.0.1' }, timeout: 10_000 },
+        (_error, _stdout, stderr) => resolve({ code: child.exitCode, stderr }),
       );
     });
     expect(code).toBe(2);

@@ -143,7 +143,10 @@ describe('adversarial, across both processes at once', () => {
         // 20 guesses at once, each on its own connection, alternating processes.
         const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => victim.clone(`10.202.${n}.${i}`).verify(alternate(i), wrongCode(code, i + 1))));
         const codes = replies.map((r) => r.json?.error?.code);
-        expect(replies.every((r) => r.status >= 400 && r.status < 500), replies.map((r) => r.text).join('\n')).toBe(true);
+        expect(
+          replies.every((r) => r.status >= 400 && r.status < 500),
+          replies.map((r) => r.text).join('\n'),
+        ).toBe(true);
         // Judged and wrong, with attempts left: exactly 4, one per count; the 5th judged one ends it.
         const invalid = replies.filter((r) => r.json?.error?.code === 'invalid_code');
         expect(invalid.map((r) => r.json.error.attemptsLeft).sort()).toEqual([1, 2, 3, 4]);
@@ -186,7 +189,13 @@ describe('adversarial, across both processes at once', () => {
     );
     // One signed-in session per number, never two.
     const keys = await inspect.keys('pv-demo:sess:*');
-    const phones = (await Promise.all(keys.map((key) => inspect.get(key)))).map((json) => (JSON.parse(json!) as { passport?: { user?: { phone?: string } } }).passport?.user?.phone);
-    for (const phone of numbers) expect(phones.filter((p) => p === phone), phone).toHaveLength(1);
+    const phones = (await Promise.all(keys.map((key) => inspect.get(key)))).map(
+      (json) => (JSON.parse(json!) as { passport?: { user?: { phone?: string } } }).passport?.user?.phone,
+    );
+    for (const phone of numbers)
+      expect(
+        phones.filter((p) => p === phone),
+        phone,
+      ).toHaveLength(1);
   });
 });

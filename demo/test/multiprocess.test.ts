@@ -181,8 +181,13 @@ describe('two demo processes on one Redis', () => {
     redis.pause();
     const replies = await Promise.all(
       [a, b].flatMap((demo) => [
-        browser().start(demo, '+447411500006').then((reply) => [reply, `start on ${demo.name}`] as const),
-        erin.clone().verify(demo, code).then((reply) => [reply, `verify on ${demo.name}`] as const),
+        browser()
+          .start(demo, '+447411500006')
+          .then((reply) => [reply, `start on ${demo.name}`] as const),
+        erin
+          .clone()
+          .verify(demo, code)
+          .then((reply) => [reply, `verify on ${demo.name}`] as const),
       ]),
     );
     for (const [reply, what] of replies) expectUnavailable(reply, what);

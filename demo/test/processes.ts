@@ -75,7 +75,8 @@ export class DemoProcess {
 
   /** Starts a demo process and resolves once it prints its "open http://localhost:PORT" line. */
   static async spawn(options: DemoProcessOptions): Promise<DemoProcess> {
-    if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build --workspace server-plugin && npm run build --workspace demo\` (npm test does)`);
+    if (!existsSync(SERVER))
+      throw new Error(`${SERVER} is missing: run \`npm run build --workspace server-plugin && npm run build --workspace demo\` (npm test does)`);
     let lastError: unknown;
     for (let attempt = 0; attempt < (options.port === undefined ? 4 : 1); attempt++) {
       const port = options.port ?? (await freePort());
@@ -208,7 +209,9 @@ export class Client {
   /** One request; no redirect is followed. Rejects after `timeoutMs` rather than hang a test. */
   request(demo: DemoProcess, method: string, path: string, body?: unknown, timeoutMs = 10_000): Promise<Reply> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers = this.headers(payload === undefined ? {} : { 'content-type': 'application/json', 'x-phone-verify': '1', 'content-length': String(Buffer.byteLength(payload)) });
+    const headers = this.headers(
+      payload === undefined ? {} : { 'content-type': 'application/json', 'x-phone-verify': '1', 'content-length': String(Buffer.byteLength(payload)) },
+    );
     const started = performance.now();
     return new Promise((resolve, reject) => {
       const req = httpRequest({ host: '127.0.0.1', port: demo.port, method, path, headers, agent: false }, (res) => {
@@ -269,22 +272,25 @@ export class Client {
   readMessage(demo: DemoProcess, timeoutMs = 5000): Promise<{ to: string; text: string; code: string }> {
     return new Promise((resolve, reject) => {
       let buffer = '';
-      const req = httpRequest({ host: '127.0.0.1', port: demo.port, method: 'GET', path: '/demo/phone/stream', headers: this.headers(), agent: false }, (res) => {
-        if (res.statusCode !== 200) return finish(new Error(`phone stream on ${demo.name} answered ${res.statusCode}`));
-        this.remember(res.headers);
-        // Hanging up below aborts the response; that is how reading ends, not an error.
-        res.on('error', () => {});
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          buffer += chunk;
-          const event = buffer.match(/^data: (.*)\n\n/m)?.[1];
-          if (event === undefined) return;
-          const message = JSON.parse(event) as { to: string; text: string };
-          const code = message.text.match(/\b(\d{6})\b/)?.[1];
-          if (!code) return finish(new Error(`no code in ${JSON.stringify(message.text)}`));
-          finish(undefined, { to: message.to, text: message.text, code });
-        });
-      });
+      const req = httpRequest(
+        { host: '127.0.0.1', port: demo.port, method: 'GET', path: '/demo/phone/stream', headers: this.headers(), agent: false },
+        (res) => {
+          if (res.statusCode !== 200) return finish(new Error(`phone stream on ${demo.name} answered ${res.statusCode}`));
+          this.remember(res.headers);
+          // Hanging up below aborts the response; that is how reading ends, not an error.
+          res.on('error', () => {});
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => {
+            buffer += chunk;
+            const event = buffer.match(/^data: (.*)\n\n/m)?.[1];
+            if (event === undefined) return;
+            const message = JSON.parse(event) as { to: string; text: string };
+            const code = message.text.match(/\b(\d{6})\b/)?.[1];
+            if (!code) return finish(new Error(`no code in ${JSON.stringify(message.text)}`));
+            finish(undefined, { to: message.to, text: message.text, code });
+          });
+        },
+      );
       const timer = setTimeout(() => finish(new Error(`no message on ${demo.name}'s phone for ${this.ip} within ${timeoutMs} ms`)), timeoutMs);
       const finish = (error?: Error, message?: { to: string; text: string; code: string }) => {
         clearTimeout(timer);

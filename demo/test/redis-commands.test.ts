@@ -124,7 +124,9 @@ describe('Redis commands per step (demo app: connect-redis sessions, RedisStore,
     // The first sign-in loads the scripts into Redis (EVALSHA, NOSCRIPT, then EVAL): not the steady state.
     await signIn('+447400900001');
     const { start, verify } = await signIn('+447400900002');
-    console.log(`Redis commands per step: POST /start ${total(start)} ${JSON.stringify(start)}; POST /verify ${total(verify)} ${JSON.stringify(verify)} (${inScripts} run inside scripts)`);
+    console.log(
+      `Redis commands per step: POST /start ${total(start)} ${JSON.stringify(start)}; POST /verify ${total(verify)} ${JSON.stringify(verify)} (${inScripts} run inside scripts)`,
+    );
     expect(total(start), JSON.stringify(start)).toBeLessThanOrEqual(BUDGET.start);
     expect(total(verify), JSON.stringify(verify)).toBeLessThanOrEqual(BUDGET.verify);
     // Every step's state change is a script or a plain command, never a MULTI/EXEC read-modify-write.

@@ -121,7 +121,11 @@ export const errors = {
   invalidPhone: (message = 'Codes cannot be sent to that number.') => new PhoneVerifyError('invalid_phone', message),
   /** `country` (ISO 3166-1) and its English name, when the number has one: the widget names it in its own language. */
   countryNotAllowed: (country?: string, name?: string) =>
-    new PhoneVerifyError('country_not_allowed', `Codes cannot be sent to ${country && name ? `numbers from ${name}` : 'numbers outside a country'}.`, country ? { country } : {}),
+    new PhoneVerifyError(
+      'country_not_allowed',
+      `Codes cannot be sent to ${country && name ? `numbers from ${name}` : 'numbers outside a country'}.`,
+      country ? { country } : {},
+    ),
   numberTypeNotAllowed: () => new PhoneVerifyError('number_type_not_allowed', 'Codes cannot be sent to this kind of number; enter a mobile number.'),
   channelUnavailable: (message: string) => new PhoneVerifyError('channel_unavailable', message),
   /** The channel is not one the service offers. */
@@ -151,16 +155,19 @@ export const errors = {
     new PhoneVerifyError('rate_limited', 'No more codes can be sent for this verification; start again later.', after(retryAfterMs)),
   resendTooSoon: (retryAfterMs: number) => new PhoneVerifyError('resend_too_soon', 'Wait a little before asking for another code.', after(retryAfterMs)),
   /** The provider will not replace the code just sent yet (Textmagic's 30 s before a cancel). */
-  replaceTooSoon: (retryAfterMs: number) => new PhoneVerifyError('resend_too_soon', 'The code just sent cannot be replaced yet; wait a little.', after(retryAfterMs)),
+  replaceTooSoon: (retryAfterMs: number) =>
+    new PhoneVerifyError('resend_too_soon', 'The code just sent cannot be replaced yet; wait a little.', after(retryAfterMs)),
   /** Sends are under pressure and the application's challenge is configured: pass it, then send again with `challengeToken`. */
   challengeRequired: () => new PhoneVerifyError('challenge_required', 'Complete the challenge to continue.'),
   /** The conversion breaker is open for this number's range or country. */
-  breakerOpen: (retryAfterMs: number) => new PhoneVerifyError('rate_limited', 'Codes cannot be sent to this number right now; try again later.', after(retryAfterMs)),
+  breakerOpen: (retryAfterMs: number) =>
+    new PhoneVerifyError('rate_limited', 'Codes cannot be sent to this number right now; try again later.', after(retryAfterMs)),
   /** The provider still has a live verification for the number (Textmagic, Vonage 409). */
   numberBusy: (retryAfterMs: number) =>
     new PhoneVerifyError('rate_limited', 'A code was sent to this number a moment ago; wait for it or try again later.', after(retryAfterMs)),
   /** The provider's own send limit for the number (Twilio 60203). */
-  providerSendLimit: (retryAfterMs: number) => new PhoneVerifyError('rate_limited', 'Too many codes were sent to this number; try again later.', after(retryAfterMs)),
+  providerSendLimit: (retryAfterMs: number) =>
+    new PhoneVerifyError('rate_limited', 'Too many codes were sent to this number; try again later.', after(retryAfterMs)),
 
   // --- who may
   cannotSignIn: () => new PhoneVerifyError('forbidden', 'This number cannot sign in here.'),

@@ -19,9 +19,38 @@ export { PhoneProofs, type PhoneProofClaims, type PhoneProofOptions, type Verify
 export { requireRecentPhoneVerification, type RecentPhoneVerificationOptions } from './step-up.js';
 export { VerificationService, type ResendInput, type StartInput } from './service.js';
 export { parseOptions, type PhoneVerifyOptions, type Settings } from './options.js';
-export { failClosedStore, MemoryStore, type MemoryStoreOptions, type SendRelease, type SendReservation, type SendRules, type Verification, type VerificationStore } from './store.js';
-export { Limits, ipKey, phonePrefix, type FailureRule, type LimitRule, type LimitsOptions, type SendAdmission, type SendChallenge, type SendKeys } from './limits.js';
-export { MemoryLimitStore, type Counter, type CounterState, type FailurePolicy, type FailureReservation, type FailureState, type LimitStore, type MemoryLimitStoreOptions, type TakeResult } from './limit-store.js';
+export {
+  failClosedStore,
+  MemoryStore,
+  type MemoryStoreOptions,
+  type SendRelease,
+  type SendReservation,
+  type SendRules,
+  type Verification,
+  type VerificationStore,
+} from './store.js';
+export {
+  Limits,
+  ipKey,
+  phonePrefix,
+  type FailureRule,
+  type LimitRule,
+  type LimitsOptions,
+  type SendAdmission,
+  type SendChallenge,
+  type SendKeys,
+} from './limits.js';
+export {
+  MemoryLimitStore,
+  type Counter,
+  type CounterState,
+  type FailurePolicy,
+  type FailureReservation,
+  type FailureState,
+  type LimitStore,
+  type MemoryLimitStoreOptions,
+  type TakeResult,
+} from './limit-store.js';
 export { EventSink, type EventHandler, type PhoneVerifyEvent, type RefusalReason, type SendStep } from './events.js';
 export { readCode } from './code.js';
 export { ConversionBreaker, type BreakerOptions } from './breaker.js';

@@ -129,12 +129,13 @@ export function ipKey(ip: string): string {
   const [head = '', tail = ''] = ip.split('%')[0]!.split('::');
   const headParts = head ? head.split(':') : [];
   const tailParts = tail ? tail.split(':') : [];
-  const groups = ip.includes('::')
-    ? [...headParts, ...Array<string>(8 - headParts.length - tailParts.length).fill('0'), ...tailParts]
-    : headParts;
+  const groups = ip.includes('::') ? [...headParts, ...Array<string>(8 - headParts.length - tailParts.length).fill('0'), ...tailParts] : headParts;
   const hextets = groups.map((g) => parseInt(g, 16) || 0);
   // 56 bits: three whole groups and the high byte of the fourth.
-  return `${hextets.slice(0, 3).map((h) => h.toString(16)).join(':')}:${(hextets[3]! & 0xff00).toString(16)}::/56`;
+  return `${hextets
+    .slice(0, 3)
+    .map((h) => h.toString(16))
+    .join(':')}:${(hextets[3]! & 0xff00).toString(16)}::/56`;
 }
 
 /** The number's range: E.164 without its last four digits. */
@@ -153,8 +154,17 @@ function checkRules(name: string, rules: LimitRule[]): LimitRule[] {
 
 function failurePolicy(rule: FailureRule | undefined): FailurePolicy {
   const merged = { ...DEFAULTS.failures, ...rule };
-  if (!whole(merged.points, 1) || !whole(merged.duration, 1) || !whole(merged.every, 1) || !Array.isArray(merged.waits) || merged.waits.some((w) => !whole(w, 1))) {
-    throw new PhoneVerifyConfigError('ERR_PV_LIMITS', 'limits.failures needs whole numbers: { points ≥ 1, duration (seconds) ≥ 1, every ≥ 1, waits: seconds ≥ 1 }');
+  if (
+    !whole(merged.points, 1) ||
+    !whole(merged.duration, 1) ||
+    !whole(merged.every, 1) ||
+    !Array.isArray(merged.waits) ||
+    merged.waits.some((w) => !whole(w, 1))
+  ) {
+    throw new PhoneVerifyConfigError(
+      'ERR_PV_LIMITS',
+      'limits.failures needs whole numbers: { points ≥ 1, duration (seconds) ≥ 1, every ≥ 1, waits: seconds ≥ 1 }',
+    );
   }
   return { max: merged.points, every: merged.every, waitsMs: merged.waits.map((w) => w * 1000), forgetMs: merged.duration * 1000 };
 }
@@ -174,12 +184,9 @@ export class Limits {
   private readonly breaker: ConversionBreaker;
   private readonly events: EventSink;
 
-  constructor(
-    options: LimitsOptions = {},
-    logger: Logger,
-    deps: { clock?: () => number; breaker?: ConversionBreaker; events?: EventSink } = {},
-  ) {
-    const rules = (name: 'perPhone' | 'perIp' | 'perPrefix' | 'global' | 'challenged', fallback = DEFAULTS[name]) => checkRules(name, options[name] ?? fallback);
+  constructor(options: LimitsOptions = {}, logger: Logger, deps: { clock?: () => number; breaker?: ConversionBreaker; events?: EventSink } = {}) {
+    const rules = (name: 'perPhone' | 'perIp' | 'perPrefix' | 'global' | 'challenged', fallback = DEFAULTS[name]) =>
+      checkRules(name, options[name] ?? fallback);
     this.perPhone = rules('perPhone');
     this.perPhoneClient = checkRules('perPhoneClient', options.perPhoneClient ?? this.perPhone);
     this.perIp = rules('perIp');
@@ -323,7 +330,10 @@ export class Limits {
   private async firstFull(counters: Rule[], now: number): Promise<{ rule: Rule; retryAfterMs: number } | undefined> {
     let states;
     try {
-      states = await this.store.read(counters.map((c) => c.key), now);
+      states = await this.store.read(
+        counters.map((c) => c.key),
+        now,
+      );
     } catch (error) {
       throw this.storeDown('send limit', error);
     }
@@ -401,4 +411,3 @@ const failureKey = (phone: string): string => `failures:${phone}`;
 
 /** The counters that are the asking network's alone (not the number's, its range's or the world's). */
 const NETWORK_QUOTAS: ReadonlySet<RefusalReason> = new Set<RefusalReason>(['per_ip', 'challenged']);
-

@@ -99,7 +99,16 @@ const OPTION_KEYS = [
   'proof',
 ] as const satisfies readonly (keyof PhoneVerifyOptions)[];
 
-const LIMIT_KEYS = ['perPhone', 'perPhoneClient', 'perIp', 'perPrefix', 'global', 'challenged', 'failures', 'store'] as const satisfies readonly (keyof LimitsOptions)[];
+const LIMIT_KEYS = [
+  'perPhone',
+  'perPhoneClient',
+  'perIp',
+  'perPrefix',
+  'global',
+  'challenged',
+  'failures',
+  'store',
+] as const satisfies readonly (keyof LimitsOptions)[];
 const BREAKER_KEYS = ['minSends', 'minRangeSends', 'minConversion', 'window', 'enabled'] as const satisfies readonly (keyof BreakerOptions)[];
 
 /** Edit distance (Levenshtein), for the "did you mean" hint. Option names are short, so the plain table is fine. */
@@ -213,7 +222,15 @@ export function parseOptions(options: PhoneVerifyOptions): Settings {
     );
   }
 
-  const maxAttempts = integerIn('maxAttempts', options.maxAttempts, 5, 1, 5, 'ERR_PV_MAX_ATTEMPTS', 'more than 5 wrong codes per verification makes guessing practical');
+  const maxAttempts = integerIn(
+    'maxAttempts',
+    options.maxAttempts,
+    5,
+    1,
+    5,
+    'ERR_PV_MAX_ATTEMPTS',
+    'more than 5 wrong codes per verification makes guessing practical',
+  );
   if (provider.maxAttempts !== undefined && maxAttempts > provider.maxAttempts) {
     throw new PhoneVerifyConfigError(
       'ERR_PV_MAX_ATTEMPTS',

@@ -69,10 +69,16 @@ export class PhoneProofs {
   ) {
     const key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
     if (!(key instanceof Uint8Array) || key.length < 32) {
-      throw new PhoneVerifyConfigError('ERR_PV_PROOF_SECRET', 'proof.secret must be a string or bytes of at least 32 bytes (RFC 7518 §3.2), the same on every process');
+      throw new PhoneVerifyConfigError(
+        'ERR_PV_PROOF_SECRET',
+        'proof.secret must be a string or bytes of at least 32 bytes (RFC 7518 §3.2), the same on every process',
+      );
     }
     if (typeof store.rememberOnce !== 'function') {
-      throw new PhoneVerifyConfigError('ERR_PV_PROOF_STORE', 'phone proofs are single use: the store needs rememberOnce(key, ttlMs) (MemoryStore and RedisStore have it)');
+      throw new PhoneVerifyConfigError(
+        'ERR_PV_PROOF_STORE',
+        'phone proofs are single use: the store needs rememberOnce(key, ttlMs) (MemoryStore and RedisStore have it)',
+      );
     }
     const minutes = options.validMinutes ?? 10;
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > 60) {
@@ -122,7 +128,8 @@ export class PhoneProofs {
       }));
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw proofErrors.expired();
-      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'aud') throw proofErrors.invalid('The phone proof was made for another site.');
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'aud')
+        throw proofErrors.invalid('The phone proof was made for another site.');
       throw proofErrors.invalid();
     }
     const { phone_number: phone, purpose, jti, iat, exp } = payload as { phone_number?: unknown; purpose?: unknown; jti: string; iat: number; exp: number };

@@ -153,9 +153,7 @@ export interface VerifyResponse {
  * (or it was used or canceled). The number is masked (`+44 ••••••3456`): the page shows it, the server keeps it.
  */
 export type StatusResponse =
-  | { status: 'none' }
-  | { status: 'expired'; phone: string; channel: Channel }
-  | ({ status: 'pending' } & Omit<StartResponse, 'status'>);
+  { status: 'none' } | { status: 'expired'; phone: string; channel: Channel } | ({ status: 'pending' } & Omit<StartResponse, 'status'>);
 
 /** `POST /cancel`: drop the pending verification (e.g. "use another number"). */
 export interface CancelResponse {

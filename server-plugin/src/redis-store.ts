@@ -164,16 +164,26 @@ function integer(name: string, value: unknown): string {
 
 function encode(v: Verification): string[] {
   return [
-    'id', v.id,
-    'phone', v.phone,
-    'channel', v.channel,
-    'provider', v.provider,
-    'state', JSON.stringify(v.state),
-    'createdAt', finite('createdAt', v.createdAt),
-    'expiresAt', finite('expiresAt', v.expiresAt),
-    'lastSentAt', finite('lastSentAt', v.lastSentAt),
-    'sends', integer('sends', v.sends),
-    'attempts', integer('attempts', v.attempts),
+    'id',
+    v.id,
+    'phone',
+    v.phone,
+    'channel',
+    v.channel,
+    'provider',
+    v.provider,
+    'state',
+    JSON.stringify(v.state),
+    'createdAt',
+    finite('createdAt', v.createdAt),
+    'expiresAt',
+    finite('expiresAt', v.expiresAt),
+    'lastSentAt',
+    finite('lastSentAt', v.lastSentAt),
+    'sends',
+    integer('sends', v.sends),
+    'attempts',
+    integer('attempts', v.attempts),
     ...(v.country === undefined ? [] : ['country', v.country]),
   ];
 }
@@ -540,13 +550,23 @@ export class RedisLimitStore implements LimitStore {
   async take(counters: readonly Counter[], now: number): Promise<TakeResult> {
     if (counters.length === 0) return { ok: true };
     const args = counters.flatMap((c) => [limitOf(c), String(c.windowMs), String(now + c.windowMs)]);
-    const [index, resetAt] = (await this.run('phoneVerifyLimitTake', counters.map((c) => c.key), String(now), ...args)) as [number, string?];
+    const [index, resetAt] = (await this.run(
+      'phoneVerifyLimitTake',
+      counters.map((c) => c.key),
+      String(now),
+      ...args,
+    )) as [number, string?];
     if (index === 0) return { ok: true };
     return { ok: false, refused: index - 1, retryAfterMs: Number(resetAt) - now };
   }
 
   async give(counters: readonly Counter[], now: number): Promise<void> {
-    if (counters.length > 0) await this.run('phoneVerifyLimitGive', counters.map((c) => c.key), String(now));
+    if (counters.length > 0)
+      await this.run(
+        'phoneVerifyLimitGive',
+        counters.map((c) => c.key),
+        String(now),
+      );
   }
 
   async read(keys: readonly string[], now: number): Promise<Array<CounterState | undefined>> {

@@ -132,7 +132,8 @@ function sessionCookieProblems(cookie: { httpOnly?: boolean | undefined; sameSit
   if (cookie.sameSite !== 'lax' && cookie.sameSite !== 'strict' && cookie.sameSite !== true) {
     problems.push(`sameSite is ${JSON.stringify(cookie.sameSite ?? 'unset')}; set 'lax' or 'strict' (a defence in depth against login CSRF)`);
   }
-  if (production && cookie.secure !== true) problems.push("secure is off, so the session id can travel over plain HTTP; set secure: true (or 'auto' with trust proxy)");
+  if (production && cookie.secure !== true)
+    problems.push("secure is off, so the session id can travel over plain HTTP; set secure: true (or 'auto' with trust proxy)");
   return problems;
 }
 
@@ -142,7 +143,10 @@ function sessionCookieProblems(cookie: { httpOnly?: boolean | undefined; sameSit
  */
 export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, options: RouterOptions<User> = {}): Router {
   if (!strategy || typeof strategy !== 'object' || !strategy.service || typeof (strategy as { authenticate?: unknown }).authenticate !== 'function') {
-    throw new PhoneVerifyConfigError('ERR_PV_NO_STRATEGY', 'phoneVerifyRouter(strategy) needs the PhoneVerifyStrategy you registered with passport.use(), got ' + (strategy === null ? 'null' : typeof strategy));
+    throw new PhoneVerifyConfigError(
+      'ERR_PV_NO_STRATEGY',
+      'phoneVerifyRouter(strategy) needs the PhoneVerifyStrategy you registered with passport.use(), got ' + (strategy === null ? 'null' : typeof strategy),
+    );
   }
   checkOptionKeys('phoneVerifyRouter', options ?? {}, ROUTER_OPTION_KEYS);
   const { service } = strategy;
@@ -202,7 +206,10 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
       insecureCookieLogged = true;
       logger.error(INSECURE_COOKIE_HELP);
     }
-    const refusal = new PhoneVerifyError('internal_error', 'The server cannot keep a session over this connection; its log says what to change (ERR_PV_INSECURE_COOKIE).');
+    const refusal = new PhoneVerifyError(
+      'internal_error',
+      'The server cannot keep a session over this connection; its log says what to change (ERR_PV_INSECURE_COOKIE).',
+    );
     res.status(refusal.status).json(refusal.toJSON());
   });
 
@@ -234,46 +241,55 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     return context;
   };
 
-  router.post(Endpoints.start, handle(async (req, res) => {
-    requireSession(req);
-    const body = jsonBody(req);
-    const { intent, purpose } = readIntent(body, strategy, options);
-    // link and stepup are for the signed-in; stepup's number is the account's, never the request's.
-    const user = intent === 'link' || intent === 'stepup' ? signedInUser<User>(req) : undefined;
-    const phone = intent === 'stepup' ? await accountPhone(user as User, options) : body.phone;
-    if (typeof phone !== 'string') throw errors.invalidRequest('"phone" is required and must be a string.');
-    const input: Parameters<typeof service.start>[0] = { phone };
-    const country = optionalString(body, 'country', 2);
-    const channel = optionalChannel(body);
-    const locale = optionalString(body, 'locale', 35);
-    if (country !== undefined && intent !== 'stepup') input.country = country.toUpperCase();
-    if (channel !== undefined) input.channel = channel;
-    if (locale !== undefined) input.locale = locale;
+  router.post(
+    Endpoints.start,
+    handle(async (req, res) => {
+      requireSession(req);
+      const body = jsonBody(req);
+      const { intent, purpose } = readIntent(body, strategy, options);
+      // link and stepup are for the signed-in; stepup's number is the account's, never the request's.
+      const user = intent === 'link' || intent === 'stepup' ? signedInUser<User>(req) : undefined;
+      const phone = intent === 'stepup' ? await accountPhone(user as User, options) : body.phone;
+      if (typeof phone !== 'string') throw errors.invalidRequest('"phone" is required and must be a string.');
+      const input: Parameters<typeof service.start>[0] = { phone };
+      const country = optionalString(body, 'country', 2);
+      const channel = optionalChannel(body);
+      const locale = optionalString(body, 'locale', 35);
+      if (country !== undefined && intent !== 'stepup') input.country = country.toUpperCase();
+      if (channel !== undefined) input.channel = channel;
+      if (locale !== undefined) input.locale = locale;
 
-    const { verification, response } = await service.start(input, sendContext(req, true));
-    const previous = req.session.phoneVerify;
-    rememberPending(req, verification, { intent, purpose });
-    // A new number replaces the old verification: its code must stop working.
-    if (previous) await service.cancel(previous.id);
-    res.json(response);
-  }));
+      const { verification, response } = await service.start(input, sendContext(req, true));
+      const previous = req.session.phoneVerify;
+      rememberPending(req, verification, { intent, purpose });
+      // A new number replaces the old verification: its code must stop working.
+      if (previous) await service.cancel(previous.id);
+      res.json(response);
+    }),
+  );
 
-  router.post(Endpoints.resend, handle(async (req, res) => {
-    requireSession(req);
-    const body = jsonBody(req);
-    const input: Parameters<typeof service.resend>[1] = {};
-    const channel = optionalChannel(body);
-    const locale = optionalString(body, 'locale', 35);
-    if (channel !== undefined) input.channel = channel;
-    if (locale !== undefined) input.locale = locale;
-    // After expiry this starts a new verification for the same number (pending.ts).
-    res.json(await resendOrRestart(req, service, input, sendContext(req, false)));
-  }));
+  router.post(
+    Endpoints.resend,
+    handle(async (req, res) => {
+      requireSession(req);
+      const body = jsonBody(req);
+      const input: Parameters<typeof service.resend>[1] = {};
+      const channel = optionalChannel(body);
+      const locale = optionalString(body, 'locale', 35);
+      if (channel !== undefined) input.channel = channel;
+      if (locale !== undefined) input.locale = locale;
+      // After expiry this starts a new verification for the same number (pending.ts).
+      res.json(await resendOrRestart(req, service, input, sendContext(req, false)));
+    }),
+  );
 
-  router.get(Endpoints.status, handle(async (req, res) => {
-    requireSession(req);
-    res.json(await pendingStatus(req, service));
-  }));
+  router.get(
+    Endpoints.status,
+    handle(async (req, res) => {
+      requireSession(req);
+      res.json(await pendingStatus(req, service));
+    }),
+  );
 
   router.post(Endpoints.verify, (req, res, next) => {
     requireSession(req);
@@ -316,7 +332,9 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
       req.login(user, (loginError) => {
         if (loginError) {
           // The session store failed at sign-in: nobody is signed in, and the code must work again.
-          logger.error(`session store failed at sign-in; nobody was signed in and the code stays usable: ${maskPhonesIn(String((loginError as Error)?.message ?? loginError))}`);
+          logger.error(
+            `session store failed at sign-in; nobody was signed in and the code stays usable: ${maskPhonesIn(String((loginError as Error)?.message ?? loginError))}`,
+          );
           return void undoSignIn(req, preLogin, strategy).then(() => next(errors.busy(loginError)), next);
         }
         // This runs in a session-store callback, outside Express's reach: a throwing summarize would crash the process.
@@ -332,13 +350,16 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     })(req, res, next);
   });
 
-  router.post(Endpoints.cancel, handle(async (req, res) => {
-    requireSession(req);
-    const pending = req.session.phoneVerify;
-    delete req.session.phoneVerify;
-    if (pending) await service.cancel(pending.id);
-    res.json({ status: 'canceled' });
-  }));
+  router.post(
+    Endpoints.cancel,
+    handle(async (req, res) => {
+      requireSession(req);
+      const pending = req.session.phoneVerify;
+      delete req.session.phoneVerify;
+      if (pending) await service.cancel(pending.id);
+      res.json({ status: 'canceled' });
+    }),
+  );
 
   router.use((_req, _res, next) => {
     next(errors.notFound());

@@ -183,7 +183,10 @@ export class VerificationService {
     try {
       // NIST 800-63B-4 §3.1.3.2: a new code must not reset the failures; a locked number gets none.
       await s.limits.assertNotLocked(reserved.phone, 'resend');
-      const admission = await s.limits.admitSend({ phone: reserved.phone, ip: context.ip, country: reserved.country ?? countryOf(reserved.phone), step: 'resend' }, context.challenge);
+      const admission = await s.limits.admitSend(
+        { phone: reserved.phone, ip: context.ip, country: reserved.country ?? countryOf(reserved.phone), step: 'resend' },
+        context.challenge,
+      );
       ({ refund, sent } = admission);
       const request = this.request(reserved, channel, input.locale);
       const { provider } = s;
@@ -401,11 +404,14 @@ export class VerificationService {
       return await Promise.race([call(controller.signal), deadline]);
     } catch (error) {
       const failure = error instanceof PhoneVerifyError ? error.code : 'provider_unavailable';
-      if (failure === 'provider_unavailable' || failure === 'provider_error') s.events.emit({ type: 'provider_failure', provider: s.provider.name, call: what, code: failure });
+      if (failure === 'provider_unavailable' || failure === 'provider_error')
+        s.events.emit({ type: 'provider_failure', provider: s.provider.name, call: what, code: failure });
       if (error instanceof PhoneVerifyError) {
         // provider_error already has its operator line from the adapter; unavailability is logged here, once.
         if (error.code === 'provider_unavailable') {
-          s.logger.error(`${s.provider.name} ${what} failed: ${error.code}${error.cause ? ` (${hide(String((error.cause as Error).message ?? error.cause))})` : ''}`);
+          s.logger.error(
+            `${s.provider.name} ${what} failed: ${error.code}${error.cause ? ` (${hide(String((error.cause as Error).message ?? error.cause))})` : ''}`,
+          );
         }
         throw error;
       }

@@ -107,7 +107,10 @@ export class PhoneVerifyStrategy<User = unknown> extends CustomStrategy {
     const withRequest = options.passReqToCallback === true;
     const logger = service.settings.logger;
     if (options.whenSignedIn !== undefined && options.whenSignedIn !== 'refuse' && options.whenSignedIn !== 'switch') {
-      throw new PhoneVerifyConfigError('ERR_PV_WHEN_SIGNED_IN', `options.whenSignedIn must be 'refuse' or 'switch', got ${JSON.stringify(options.whenSignedIn)}`);
+      throw new PhoneVerifyConfigError(
+        'ERR_PV_WHEN_SIGNED_IN',
+        `options.whenSignedIn must be 'refuse' or 'switch', got ${JSON.stringify(options.whenSignedIn)}`,
+      );
     }
     const signedIn = { switch: options.whenSignedIn === 'switch', sameUser: options.sameUser ?? sameAccount };
     super((req, done) => {
@@ -223,13 +226,7 @@ async function authenticatePhone<User>(
  * ignored, as passport-local ignores it (`(phone, done) => setImmediate(…)`). When it
  * does not declare `done`, what it returns is the answer, `undefined` meaning refused.
  */
-function callVerify<User>(
-  verify: AnyVerify<User>,
-  withRequest: boolean,
-  req: Request,
-  phone: string,
-  logger: Logger,
-): Promise<User | false> {
+function callVerify<User>(verify: AnyVerify<User>, withRequest: boolean, req: Request, phone: string, logger: Logger): Promise<User | false> {
   return new Promise((resolve, reject) => {
     let answered = false;
     const done: VerifiedCallback<User> = (error, user) => {

@@ -107,7 +107,16 @@ export function createTestApp(config: TestAppOptions = {}) {
   const app = express();
   if (config.trustProxy !== undefined) app.set('trust proxy', config.trustProxy);
   if (!config.withoutSession) {
-    app.use(session({ secret: 'test secret', resave: false, saveUninitialized: false, name: 'sid', store: sessions, cookie: config.cookie ?? { httpOnly: true, sameSite: 'lax' } }));
+    app.use(
+      session({
+        secret: 'test secret',
+        resave: false,
+        saveUninitialized: false,
+        name: 'sid',
+        store: sessions,
+        cookie: config.cookie ?? { httpOnly: true, sameSite: 'lax' },
+      }),
+    );
     app.use(passport.session());
   }
   app.use('/auth/phone', phoneVerifyRouter(strategy, { passport, ...config.router }));

@@ -42,7 +42,10 @@ function intentsApp(config: TestAppOptions & { router?: Partial<RouterOptions<Us
     error instanceof PhoneVerifyError ? res.status(error.status).json(error.toJSON()) : next(error);
   // A sign-up form handler: it trusts the proof, never a posted number.
   app.post('/signup', express.json(), (req: Request, res: Response, next: NextFunction) => {
-    strategy.verifyPhoneProof(req.body?.proof, { purpose: 'signup' }).then((phone) => res.status(201).json({ phone }), (e) => answerError(e, res, next));
+    strategy.verifyPhoneProof(req.body?.proof, { purpose: 'signup' }).then(
+      (phone) => res.status(201).json({ phone }),
+      (e) => answerError(e, res, next),
+    );
   });
   app.get('/sensitive', requireRecentPhoneVerification({ maxAge: 300, redirectTo: '/step-up', clock: clock.now }), (_req, res) => {
     res.json({ recoveryCodes: ['abcd-efgh'] });
@@ -118,7 +121,7 @@ describe('signin while someone is signed in', () => {
     expect((await agent.get('/account')).body).toEqual({ signedIn: true, phone: ALICE });
   });
 
-  it("passport.authenticate({ session: false }) answers the user without a login, and the code cannot be used twice", async () => {
+  it('passport.authenticate({ session: false }) answers the user without a login, and the code cannot be used twice', async () => {
     const { agent, outbox, sessionData } = intentsApp();
     const { code } = await startVerification(agent, outbox, { phone: ALICE });
     expect((await agent.post('/api/check').send({ code })).body).toEqual({ user: 'u1', reqUser: null });
@@ -201,7 +204,9 @@ describe('verify: a phone proof', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_request');
     const { agent } = intentsApp();
-    expect((await agent.post('/auth/phone/start').send({ phone: ALICE, intent: 'verify', purpose: 'no spaces please' })).body.error.code).toBe('invalid_request');
+    expect((await agent.post('/auth/phone/start').send({ phone: ALICE, intent: 'verify', purpose: 'no spaces please' })).body.error.code).toBe(
+      'invalid_request',
+    );
   });
 
   it('refuses a short secret at start-up', () => {
@@ -371,4 +376,3 @@ describe('bad input', () => {
     expect(log.lines.join('\n')).not.toContain(proof.split('.')[2]!);
   });
 });
-

@@ -152,7 +152,9 @@ describe('localProvider', () => {
     });
 
     it('should hand the sender the number, the channel and a custom message', async () => {
-      const message = vi.fn((code: string, ctx: { channel: Channel; minutes: number; locale?: string }) => `code ${code} (${ctx.channel}, ${ctx.minutes} min, ${ctx.locale})`);
+      const message = vi.fn(
+        (code: string, ctx: { channel: Channel; minutes: number; locale?: string }) => `code ${code} (${ctx.channel}, ${ctx.minutes} min, ${ctx.locale})`,
+      );
       const { provider, outbox } = outboxProvider({ message });
       await provider.start(request({ ttlSeconds: 61, locale: 'de' }));
       expect(outbox[0]).toEqual({ phone: '+447400123456', channel: 'sms', text: expect.stringMatching(/^code \d{6} \(sms, 2 min, de\)$/) });
@@ -166,11 +168,14 @@ describe('localProvider', () => {
 
   describe('when the sender fails', () => {
     it('should fail the start with provider_unavailable, through the service', async () => {
-      const { service, store } = createTestService({}, {
-        sender: () => {
-          throw new Error('gateway down');
+      const { service, store } = createTestService(
+        {},
+        {
+          sender: () => {
+            throw new Error('gateway down');
+          },
         },
-      });
+      );
       await expect(service.start({ phone: '+447400123456' })).rejects.toMatchObject({
         name: 'PhoneVerifyError',
         code: 'provider_unavailable',
@@ -181,11 +186,14 @@ describe('localProvider', () => {
     });
 
     it('should pass on a PhoneVerifyError the sender throws', async () => {
-      const { service } = createTestService({}, {
-        sender: () => {
-          throw new PhoneVerifyError('provider_error', 'The SMS gateway refused our credentials.');
+      const { service } = createTestService(
+        {},
+        {
+          sender: () => {
+            throw new PhoneVerifyError('provider_error', 'The SMS gateway refused our credentials.');
+          },
         },
-      });
+      );
       await expect(service.start({ phone: '+447400123456' })).rejects.toMatchObject({ code: 'provider_error', status: 502 });
     });
 

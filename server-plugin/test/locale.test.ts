@@ -31,7 +31,11 @@ interface Case {
   field: (sandbox: ProviderSandbox) => Record<string, unknown>;
 }
 
-const TWILIO = { accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'f00dfeedf00dfeedf00dfeedf00dfeed', serviceSid: 'VAfedcba9876543210fedcba9876543210' };
+const TWILIO = {
+  accountSid: 'AC0123456789abcdef0123456789abcdef',
+  authToken: 'f00dfeedf00dfeedf00dfeedf00dfeed',
+  serviceSid: 'VAfedcba9876543210fedcba9876543210',
+};
 const telnyxGerman = new WeakMap<ProviderSandbox, string>();
 
 const CASES: Case[] = [
@@ -74,7 +78,12 @@ const CASES: Case[] = [
       return sandbox;
     },
     adapter: (s) =>
-      telnyxProvider({ apiKey: 'KEY0123456789secret', verifyProfileId: (s as TelnyxSandbox).verifyProfileId, verifyProfileIds: { de: telnyxGerman.get(s)! }, baseUrl: s.url }),
+      telnyxProvider({
+        apiKey: 'KEY0123456789secret',
+        verifyProfileId: (s as TelnyxSandbox).verifyProfileId,
+        verifyProfileIds: { de: telnyxGerman.get(s)! },
+        baseUrl: s.url,
+      }),
     field: (s) => ({ verify_profile_id: telnyxGerman.get(s) }),
     says: 'the German Verify profile',
   },

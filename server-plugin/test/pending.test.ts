@@ -24,7 +24,10 @@ describe('GET /status', () => {
     await agent.post('/auth/phone/start').send({ phone: GB, channel: 'voice' }).expect(200);
     // The voice message reads the digits one by one.
     const code = outbox[0]!.text.match(/\d(?: \d){5}/)![0].replace(/ /g, '');
-    await agent.post('/auth/phone/verify').send({ code: code === '000000' ? '111111' : '000000' }).expect(401);
+    await agent
+      .post('/auth/phone/verify')
+      .send({ code: code === '000000' ? '111111' : '000000' })
+      .expect(401);
     clock.advance(10);
     const res = await agent.get('/auth/phone/status');
     expect(res.body).toEqual({
@@ -50,7 +53,10 @@ describe('GET /status', () => {
     expect((await agent.get('/auth/phone/status')).body).toEqual({ status: 'none' });
 
     await agent.post('/auth/phone/start').send({ phone: GB }).expect(200);
-    await agent.post('/auth/phone/verify').send({ code: codeFrom(outbox.at(-1)) }).expect(200);
+    await agent
+      .post('/auth/phone/verify')
+      .send({ code: codeFrom(outbox.at(-1)) })
+      .expect(200);
     expect((await agent.get('/auth/phone/status')).body).toEqual({ status: 'none' });
   });
 
@@ -80,7 +86,7 @@ describe('POST /resend after expiry', () => {
     expect((await agent.get('/account')).body).toEqual({ signedIn: true, phone: GB });
   });
 
-  it('should keep the channel it asks for, and the number\'s send limit (no free sends by letting codes expire)', async () => {
+  it("should keep the channel it asks for, and the number's send limit (no free sends by letting codes expire)", async () => {
     const { agent, outbox, clock } = createTestApp({ options: { limits: { perPhone: [{ points: 2, duration: 3600 }] } } });
     await agent.post('/auth/phone/start').send({ phone: GB }).expect(200);
     clock.advance(301);

@@ -12,7 +12,11 @@ import { codeFrom, createTestApp } from './harness.js';
 import { codeIn } from './providers/helpers.js';
 
 const GB = '+447400123456';
-const TWILIO = { accountSid: 'AC0123456789abcdef0123456789abcdef', authToken: 'f00dfeedf00dfeedf00dfeedf00dfeed', serviceSid: 'VAfedcba9876543210fedcba9876543210' };
+const TWILIO = {
+  accountSid: 'AC0123456789abcdef0123456789abcdef',
+  authToken: 'f00dfeedf00dfeedf00dfeedf00dfeed',
+  serviceSid: 'VAfedcba9876543210fedcba9876543210',
+};
 
 describe('after a resend', () => {
   let sandbox: TwilioSandbox | undefined;

@@ -25,13 +25,21 @@ describe('option checks', () => {
   });
 
   it('should list the options when nothing is close', () => {
-    expect(() => new PhoneVerifyStrategy({ ...options(), zzzzzzzzzzzzzz: 1 } as never, async () => false)).toThrow(/the options are provider, allowedCountries/);
+    expect(() => new PhoneVerifyStrategy({ ...options(), zzzzzzzzzzzzzz: 1 } as never, async () => false)).toThrow(
+      /the options are provider, allowedCountries/,
+    );
   });
 
   it('should refuse an unknown router option with a did-you-mean hint', () => {
     const strategy = new PhoneVerifyStrategy(options(), async () => false);
     const attempt = () => phoneVerifyRouter(strategy, { successRedirct: '/account' } as never);
-    expect(attempt).toThrow(expect.objectContaining({ name: 'PhoneVerifyConfigError', code: 'ERR_PV_UNKNOWN_OPTION', message: expect.stringContaining('did you mean "successRedirect"?') }));
+    expect(attempt).toThrow(
+      expect.objectContaining({
+        name: 'PhoneVerifyConfigError',
+        code: 'ERR_PV_UNKNOWN_OPTION',
+        message: expect.stringContaining('did you mean "successRedirect"?'),
+      }),
+    );
   });
 
   it('should refuse a router without a strategy with a coded TypeError', () => {
@@ -52,7 +60,9 @@ describe('two strategies under their own names', () => {
     const outbox: SentMessage[] = [];
     const sender = (phone: string, text: string) => void outbox.push({ phone, text, channel: 'sms' });
     const make = (name: string, kind: string) =>
-      new PhoneVerifyStrategy({ provider: localProvider({ sender }), allowedCountries: ['GB'], name, logger: new LogSpy() }, async (phone) => ({ id: `${kind}:${phone}` }));
+      new PhoneVerifyStrategy({ provider: localProvider({ sender }), allowedCountries: ['GB'], name, logger: new LogSpy() }, async (phone) => ({
+        id: `${kind}:${phone}`,
+      }));
     const customers = make('phone-customers', 'customer');
     const staff = make('phone-staff', 'staff');
     const passport = new Passport();
@@ -67,7 +77,10 @@ describe('two strategies under their own names', () => {
     app.use(passport.session());
     app.use('/auth/customers', phoneVerifyRouter(customers, { passport }));
     app.use('/auth/staff', phoneVerifyRouter(staff, { passport }));
-    for (const [path, kind] of [['/auth/customers', 'customer'], ['/auth/staff', 'staff']] as const) {
+    for (const [path, kind] of [
+      ['/auth/customers', 'customer'],
+      ['/auth/staff', 'staff'],
+    ] as const) {
       const agent = browserAgent(app);
       expect((await agent.post(`${path}/start`).send({ phone: '+447400123456' })).status).toBe(200);
       const res = await agent.post(`${path}/verify`).send({ code: codeFrom(outbox.at(-1)) });

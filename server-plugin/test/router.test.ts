@@ -95,7 +95,12 @@ describe('phoneVerifyRouter', () => {
     it('should use summarize and successRedirect', async () => {
       const { agent, outbox } = createTestApp({ router: { summarize: (u) => ({ name: `user ${u.id}` }), successRedirect: '/home' } });
       const { code } = await startVerification(agent, outbox);
-      expect((await agent.post('/auth/phone/verify').send({ code })).body).toEqual({ status: 'approved', user: { name: 'user u1' }, phone: GB, redirect: '/home' });
+      expect((await agent.post('/auth/phone/verify').send({ code })).body).toEqual({
+        status: 'approved',
+        user: { name: 'user u1' },
+        phone: GB,
+        redirect: '/home',
+      });
     });
 
     it('should answer 500 internal_error, not crash or hang, when summarize throws', async () => {
@@ -136,7 +141,11 @@ describe('phoneVerifyRouter', () => {
       const { code } = await startVerification(agent, outbox);
       const wrong = wrongCode(code);
       for (const attemptsLeft of [4, 3, 2, 1]) {
-        expectErrorAnswer(await agent.post('/auth/phone/verify').send({ code: wrong }), 401, { code: 'invalid_code', message: 'That code is not right.', attemptsLeft });
+        expectErrorAnswer(await agent.post('/auth/phone/verify').send({ code: wrong }), 401, {
+          code: 'invalid_code',
+          message: 'That code is not right.',
+          attemptsLeft,
+        });
       }
       const exhausted = { code: 'too_many_attempts', message: 'Too many wrong codes; ask for a new one.', attemptsLeft: 0 };
       expectErrorAnswer(await agent.post('/auth/phone/verify').send({ code: wrong }), 429, exhausted);
@@ -220,7 +229,10 @@ describe('phoneVerifyRouter', () => {
 
     it('should answer 400 invalid_phone, 400 country_not_allowed naming the country, 400 number_type_not_allowed and 400 channel_unavailable', async () => {
       const { agent, outbox } = createTestApp();
-      expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: '+447700900123' }), 400, { code: 'invalid_phone', message: 'That is not a valid phone number.' });
+      expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: '+447700900123' }), 400, {
+        code: 'invalid_phone',
+        message: 'That is not a valid phone number.',
+      });
       expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: '+33612345678' }), 400, {
         code: 'country_not_allowed',
         message: 'Codes cannot be sent to numbers from France.',
@@ -264,7 +276,16 @@ describe('phoneVerifyRouter', () => {
       clock.advance(18);
       const res = await agent.post('/auth/phone/resend').send({ channel: 'voice' });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ status: 'pending', phone: GB, channel: 'voice', codeLength: 6, expiresIn: 270, resendAfter: 30, sendsLeft: 1, attemptsLeft: 5 });
+      expect(res.body).toEqual({
+        status: 'pending',
+        phone: GB,
+        channel: 'voice',
+        codeLength: 6,
+        expiresIn: 270,
+        resendAfter: 30,
+        sendsLeft: 1,
+        attemptsLeft: 5,
+      });
       expect(outbox).toHaveLength(2);
       const newCode = outbox[1]!.text.replace(/\D/g, '').slice(0, 6);
       if (newCode !== oldCode) {
@@ -298,7 +319,11 @@ describe('phoneVerifyRouter', () => {
       const { agent, outbox, clock } = createTestApp();
       await startVerification(agent, outbox);
       clock.advance(30);
-      expectErrorAnswer(await agent.post('/auth/phone/resend').send({ channel: 'pigeon' }), 400, invalidRequest('"channel" must be one of sms, voice, whatsapp, flashcall, telegram.'));
+      expectErrorAnswer(
+        await agent.post('/auth/phone/resend').send({ channel: 'pigeon' }),
+        400,
+        invalidRequest('"channel" must be one of sms, voice, whatsapp, flashcall, telegram.'),
+      );
       expectErrorAnswer(await agent.post('/auth/phone/resend').send({ channel: 'whatsapp' }), 400, {
         code: 'channel_unavailable',
         message: 'Codes cannot be sent by whatsapp; try sms or voice.',
@@ -358,15 +383,35 @@ describe('phoneVerifyRouter', () => {
 
     it('should answer 400 invalid_request for a country or locale of the wrong type or length', async () => {
       const { agent } = createTestApp();
-      expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: '07400 123456', country: 'GBR' }), 400, invalidRequest('"country" must be a string of at most 2 characters.'));
-      expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: GB, country: 44 }), 400, invalidRequest('"country" must be a string of at most 2 characters.'));
-      expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: GB, locale: 'x'.repeat(36) }), 400, invalidRequest('"locale" must be a string of at most 35 characters.'));
+      expectErrorAnswer(
+        await agent.post('/auth/phone/start').send({ phone: '07400 123456', country: 'GBR' }),
+        400,
+        invalidRequest('"country" must be a string of at most 2 characters.'),
+      );
+      expectErrorAnswer(
+        await agent.post('/auth/phone/start').send({ phone: GB, country: 44 }),
+        400,
+        invalidRequest('"country" must be a string of at most 2 characters.'),
+      );
+      expectErrorAnswer(
+        await agent.post('/auth/phone/start').send({ phone: GB, locale: 'x'.repeat(36) }),
+        400,
+        invalidRequest('"locale" must be a string of at most 35 characters.'),
+      );
     });
 
     it('should answer 400 invalid_request for an unknown channel', async () => {
       const { agent } = createTestApp();
-      expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: GB, channel: 'pigeon' }), 400, invalidRequest('"channel" must be one of sms, voice, whatsapp, flashcall, telegram.'));
-      expectErrorAnswer(await agent.post('/auth/phone/start').send({ phone: GB, channel: 7 }), 400, invalidRequest('"channel" must be a string of at most 16 characters.'));
+      expectErrorAnswer(
+        await agent.post('/auth/phone/start').send({ phone: GB, channel: 'pigeon' }),
+        400,
+        invalidRequest('"channel" must be one of sms, voice, whatsapp, flashcall, telegram.'),
+      );
+      expectErrorAnswer(
+        await agent.post('/auth/phone/start').send({ phone: GB, channel: 7 }),
+        400,
+        invalidRequest('"channel" must be a string of at most 16 characters.'),
+      );
     });
 
     it('should answer 413 invalid_request for an oversized body', async () => {
@@ -396,13 +441,19 @@ describe('phoneVerifyRouter', () => {
 
     it('should accept application/json with a charset', async () => {
       const { agent } = createTestApp();
-      const res = await agent.post('/auth/phone/start').set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify({ phone: GB }));
+      const res = await agent
+        .post('/auth/phone/start')
+        .set('Content-Type', 'application/json; charset=utf-8')
+        .send(JSON.stringify({ phone: GB }));
       expect(res.status).toBe(200);
     });
 
     it('should answer 415 invalid_request for a JSON body in another charset', async () => {
       const { agent } = createTestApp();
-      const res = await agent.post('/auth/phone/start').set('Content-Type', 'application/json; charset=koi8-r').send(JSON.stringify({ phone: GB }));
+      const res = await agent
+        .post('/auth/phone/start')
+        .set('Content-Type', 'application/json; charset=koi8-r')
+        .send(JSON.stringify({ phone: GB }));
       expectErrorAnswer(res, 415, invalidRequest('Send the body as UTF-8 JSON.'));
     });
 
@@ -418,7 +469,12 @@ describe('phoneVerifyRouter', () => {
   describe('without express-session', () => {
     it('should answer 500 internal_error and log ERR_PV_NO_SESSION', async () => {
       const { agent, log, outbox } = createTestApp({ withoutSession: true });
-      for (const [path, body] of [['/auth/phone/start', { phone: GB }], ['/auth/phone/verify', { code: '123456' }], ['/auth/phone/resend', {}], ['/auth/phone/cancel', {}]] as const) {
+      for (const [path, body] of [
+        ['/auth/phone/start', { phone: GB }],
+        ['/auth/phone/verify', { code: '123456' }],
+        ['/auth/phone/resend', {}],
+        ['/auth/phone/cancel', {}],
+      ] as const) {
         log.lines.length = 0;
         const res = await agent.post(path).send(body).timeout(2000);
         expectErrorAnswer(res, 500, { code: 'internal_error', message: 'Something went wrong on the server.' });

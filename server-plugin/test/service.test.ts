@@ -202,7 +202,8 @@ describe('VerificationService', () => {
       const results = await Promise.allSettled(Array.from({ length: 10 }, () => service.check(verification.id, code)));
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       // The losers lost a race to a sign-in; which refusal they get does not matter, that they are refused does.
-      for (const r of results) if (r.status === 'rejected') expect(['no_pending_verification', 'too_many_attempts']).toContain((r.reason as PhoneVerifyError).code);
+      for (const r of results)
+        if (r.status === 'rejected') expect(['no_pending_verification', 'too_many_attempts']).toContain((r.reason as PhoneVerifyError).code);
     });
 
     it('should refuse a used code the second time', async () => {
@@ -458,8 +459,11 @@ describe('VerificationService', () => {
       return provider;
     }
 
-    it('should count a start that may have sent toward the number\'s limit; a refused one not', async () => {
-      for (const [outcome, refusedAt] of [['unknown', 3], ['refused', undefined]] as const) {
+    it("should count a start that may have sent toward the number's limit; a refused one not", async () => {
+      for (const [outcome, refusedAt] of [
+        ['unknown', 3],
+        ['refused', undefined],
+      ] as const) {
         const { service } = serviceWith(failingStarts(outcome), { limits: { perPhone: [{ points: 3, duration: 600 }] } });
         const codes: string[] = [];
         for (let i = 0; i < 5; i++) codes.push((await failure(service.start({ phone: GB }))).code);
@@ -516,7 +520,14 @@ describe('VerificationService', () => {
 
   describe('describe', () => {
     it('should match the options', () => {
-      const { service } = createTestService({ codeLength: 8, ttl: 600, resendAfter: 45, maxAttempts: 3, allowedCountries: ['us', 'GB', 'DE'], defaultCountry: 'GB' });
+      const { service } = createTestService({
+        codeLength: 8,
+        ttl: 600,
+        resendAfter: 45,
+        maxAttempts: 3,
+        allowedCountries: ['us', 'GB', 'DE'],
+        defaultCountry: 'GB',
+      });
       expect(service.describe()).toEqual({
         ...DEFAULT_CONFIG,
         codeLength: 8,
@@ -574,7 +585,11 @@ describe('VerificationService', () => {
       ['missing provider', { provider: undefined }, 'ERR_PV_PROVIDER'],
       ['provider without check', { provider: { name: 'x', channels: ['sms'], codeLengths: [6], start: async () => ({ state: {} }) } }, 'ERR_PV_PROVIDER'],
       ['provider without channels', { provider: { ...localProvider({ sender: () => {} }), channels: [] } }, 'ERR_PV_PROVIDER'],
-      ['a code length the provider cannot send', { provider: { ...localProvider({ sender: () => {} }), codeLengths: [6] }, codeLength: 8 }, 'ERR_PV_CODE_LENGTH'],
+      [
+        'a code length the provider cannot send',
+        { provider: { ...localProvider({ sender: () => {} }), codeLengths: [6] }, codeLength: 8 },
+        'ERR_PV_CODE_LENGTH',
+      ],
       // The default 5 against a provider that ends a verification at its third wrong code (Vonage).
       ['more attempts than the provider allows', { provider: { ...localProvider({ sender: () => {} }), maxAttempts: 3 } }, 'ERR_PV_MAX_ATTEMPTS'],
     ])('should throw for %s', (_name, overrides, code) => {

@@ -47,7 +47,18 @@ describe('MemoryStore', () => {
       const clock = new ManualClock();
       const store = new MemoryStore({ clock: clock.now, sweepInterval: 5 });
       stores.push(store);
-      await store.create({ id: 'v1', phone: '+447400123456', channel: 'sms', provider: 'local', state: {}, createdAt: 0, expiresAt: clock.now() + 1000, lastSentAt: 0, sends: 1, attempts: 0 });
+      await store.create({
+        id: 'v1',
+        phone: '+447400123456',
+        channel: 'sms',
+        provider: 'local',
+        state: {},
+        createdAt: 0,
+        expiresAt: clock.now() + 1000,
+        lastSentAt: 0,
+        sends: 1,
+        attempts: 0,
+      });
       clock.advance(2);
       await expect.poll(() => store.size, { timeout: 500, interval: 5 }).toBe(0);
     });

@@ -58,7 +58,12 @@ describe('PhoneVerifyStrategy', () => {
   describe('over HTTP', () => {
     const failing: Array<[string, (phone: string) => Promise<never>]> = [
       ['an async verify rejects', async () => Promise.reject(boom())],
-      ['a verify throws', () => { throw boom(); }],
+      [
+        'a verify throws',
+        () => {
+          throw boom();
+        },
+      ],
     ];
 
     it.each(failing)('should answer 500 internal_error without a stack when %s', async (_name, verify) => {

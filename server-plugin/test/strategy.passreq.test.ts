@@ -27,8 +27,7 @@ describe('PhoneVerifyStrategy', () => {
     it('should sign in over HTTP with what verify read from the request', async () => {
       const { app, outbox } = createTestApp({
         options: { passReqToCallback: true },
-        verify: ((req: Request, phone: string, done: (e: unknown, u?: unknown) => void) =>
-          done(null, { id: String(req.headers['x-tenant']), phone })) as never,
+        verify: ((req: Request, phone: string, done: (e: unknown, u?: unknown) => void) => done(null, { id: String(req.headers['x-tenant']), phone })) as never,
       });
       const agent = browserAgent(app);
       const { code } = await startVerification(agent, outbox);

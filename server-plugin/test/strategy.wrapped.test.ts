@@ -82,9 +82,8 @@ describe('PhoneVerifyStrategy', () => {
   });
 
   it('should type-check a callback-style verify under strict without annotations', () => {
-    const strategy = new PhoneVerifyStrategy<{ id: string }>(
-      { provider: localProvider({ sender: () => {} }), allowedCountries: ['GB'] },
-      (phone, done) => done(null, { id: phone }),
+    const strategy = new PhoneVerifyStrategy<{ id: string }>({ provider: localProvider({ sender: () => {} }), allowedCountries: ['GB'] }, (phone, done) =>
+      done(null, { id: phone }),
     );
     expect(strategy.name).toBe('phone-verify');
   });

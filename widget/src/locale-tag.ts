@@ -12,7 +12,10 @@ const FALLBACK = 'en';
  */
 export function safeLocale(tag: string | null | undefined): string {
   // POSIX locale names: language_TERRITORY.codeset@modifier.
-  const candidate = (tag ?? '').trim().replace(/[.@].*$/, '').replace(/_/g, '-');
+  const candidate = (tag ?? '')
+    .trim()
+    .replace(/[.@].*$/, '')
+    .replace(/_/g, '-');
   if (!candidate || /^(c|posix)$/i.test(candidate)) return FALLBACK;
   try {
     const [canonical] = Intl.getCanonicalLocales(candidate);

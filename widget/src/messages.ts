@@ -100,13 +100,57 @@ export type PhoneVerifyStrings = Partial<Omit<PhoneVerifyMessages, 'errors' | 'c
 };
 
 /** What the code step, the done step and step-up's first step (intent-step.ts, with the code step) say, and the refused country: their English comes after the first render (messages-later.ts). */
-export type LaterKey = 'countryNotAllowed' | 'stepUpPrompt' | 'codeLabel' | 'codeLabelVoice' | 'codeLabelFlashcall' | 'verify' | 'verifying' | 'resendIn' | 'resend' | 'channelButton' | 'useAnotherNumber' | 'sentNotice' | 'channelName' | 'resendReady' | 'signedIn' | 'numberVerified' | 'numberLinked' | 'steppedUp' | 'resendNotice' | 'expiresHint' | 'codeIncomplete' | 'attemptsLeftOne' | 'attemptsLeftOther';
+export type LaterKey =
+  | 'countryNotAllowed'
+  | 'stepUpPrompt'
+  | 'codeLabel'
+  | 'codeLabelVoice'
+  | 'codeLabelFlashcall'
+  | 'verify'
+  | 'verifying'
+  | 'resendIn'
+  | 'resend'
+  | 'channelButton'
+  | 'useAnotherNumber'
+  | 'sentNotice'
+  | 'channelName'
+  | 'resendReady'
+  | 'signedIn'
+  | 'numberVerified'
+  | 'numberLinked'
+  | 'steppedUp'
+  | 'resendNotice'
+  | 'expiresHint'
+  | 'codeIncomplete'
+  | 'attemptsLeftOne'
+  | 'attemptsLeftOther';
 /**
  * Error codes only a server's answer to a send or later brings (a send first waits for the
  * code step's chunk, and this English with it), or that never reach the element (a proof
  * checked by the page's server). Loading the configuration can fail with the others only.
  */
-export type LaterErrorCode = 'invalid_request' | 'invalid_phone' | 'country_not_allowed' | 'number_type_not_allowed' | 'channel_unavailable' | 'challenge_required' | 'provider_error' | 'provider_unavailable' | 'forbidden' | 'already_signed_in' | 'phone_taken' | 'resend_too_soon' | 'no_pending_verification' | 'invalid_code' | 'expired' | 'too_many_attempts' | 'step_up_required' | 'proof_invalid' | 'proof_expired' | 'proof_used' | 'proof_wrong_purpose';
+export type LaterErrorCode =
+  | 'invalid_request'
+  | 'invalid_phone'
+  | 'country_not_allowed'
+  | 'number_type_not_allowed'
+  | 'channel_unavailable'
+  | 'challenge_required'
+  | 'provider_error'
+  | 'provider_unavailable'
+  | 'forbidden'
+  | 'already_signed_in'
+  | 'phone_taken'
+  | 'resend_too_soon'
+  | 'no_pending_verification'
+  | 'invalid_code'
+  | 'expired'
+  | 'too_many_attempts'
+  | 'step_up_required'
+  | 'proof_invalid'
+  | 'proof_expired'
+  | 'proof_used'
+  | 'proof_wrong_purpose';
 type ErrorTexts = PhoneVerifyMessages['errors'];
 /** The English the first render has: the phone step, loading, its own checks, and what loading the configuration can meet. */
 export type FirstMessages = Omit<PhoneVerifyMessages, LaterKey | 'errors'> & { errors: Omit<ErrorTexts, LaterErrorCode> };

@@ -290,14 +290,22 @@ export class PhoneVerify extends FormAssociatedElement {
     // Synchronous unless `mobile-only` has to wait for the mobile check.
     const problem = phone.problem() ?? (this.mobileOnly ? await phone.mobileProblem() : undefined);
     if (problem) return void this.#flow.apply({ type: 'invalid', error: problem });
-    this.#flow.start({ phone: phone.value.trim(), ...(country ? { country } : {}), ...intentFields(knownIntent(this.intent), this.purpose) }, (e164) => phone.display(e164), () => this.#loadCode());
+    this.#flow.start(
+      { phone: phone.value.trim(), ...(country ? { country } : {}), ...intentFields(knownIntent(this.intent), this.purpose) },
+      (e164) => phone.display(e164),
+      () => this.#loadCode(),
+    );
   }
 
   /** Step-up sends no number: the server uses the account's, and the code step shows it masked. */
   #handleStepUpSubmit(event: SubmitEvent): void {
     event.preventDefault();
     if (this.#flow.state.step !== 'enter-phone' || this.isDisabled) return;
-    this.#flow.start({ phone: '', intent: 'stepup' }, (e164) => this.#intents!.maskedTail(e164), () => this.#loadCode());
+    this.#flow.start(
+      { phone: '', intent: 'stepup' },
+      (e164) => this.#intents!.maskedTail(e164),
+      () => this.#loadCode(),
+    );
   }
 
   #renderStep(m: PhoneVerifyMessages, error: string): TemplateResult | typeof nothing {
@@ -315,7 +323,10 @@ export class PhoneVerify extends FormAssociatedElement {
       case 'enter-phone':
       case 'sending':
         // Step-up's chunk is in before the step shows, unless it took over 3 s (then it shows on arrival).
-        if (knownIntent(this.intent) === 'stepup') return this.#intents?.renderStepUpStep(html, { m, locked: state.step === 'sending', disabled, submit: (e) => this.#handleStepUpSubmit(e) }) ?? nothing;
+        if (knownIntent(this.intent) === 'stepup')
+          return (
+            this.#intents?.renderStepUpStep(html, { m, locked: state.step === 'sending', disabled, submit: (e) => this.#handleStepUpSubmit(e) }) ?? nothing
+          );
         return renderPhoneStep({
           m,
           field: this.#country,

@@ -7,14 +7,33 @@
 import { expect, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerify } from '../src/index.js';
-import { codeFor, DE_MOBILE, errorText, focusedId, GB_MOBILE, loaded, part, parts, resetServer, sendTo, setViewportSize, skipHere, spyFetch, stepIs, typeInto } from './helpers.js';
+import {
+  codeFor,
+  DE_MOBILE,
+  errorText,
+  focusedId,
+  GB_MOBILE,
+  loaded,
+  part,
+  parts,
+  resetServer,
+  sendTo,
+  setViewportSize,
+  skipHere,
+  spyFetch,
+  stepIs,
+  typeInto,
+} from './helpers.js';
 
 /** WCAG relative luminance of an `rgb(…)` colour. */
 function luminance(color: string): number {
-  const [r, g, b] = color.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((c) => {
-    const s = Number(c) / 255;
-    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  });
+  const [r, g, b] = color
+    .match(/\d+(\.\d+)?/g)!
+    .slice(0, 3)
+    .map((c) => {
+      const s = Number(c) / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 }
 

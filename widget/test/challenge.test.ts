@@ -56,7 +56,11 @@ describe('<phone-verify> challenge', () => {
       expect(el.step).to.equal('enter-phone');
       expect(errorText(el)).to.equal(CHALLENGE_TEXT);
       // The page's widget shows through the slot, before the message.
-      expect(slot(el)!.assignedElements().map((e) => e.id)).to.deep.equal(['captcha']);
+      expect(
+        slot(el)!
+          .assignedElements()
+          .map((e) => e.id),
+      ).to.deep.equal(['captcha']);
       expect(slot(el)!.compareDocumentPosition(part(el, 'error')) & Node.DOCUMENT_POSITION_FOLLOWING).to.not.equal(0);
       // Nothing pending is lost: the number stays in its field.
       expect(part<HTMLInputElement>(el, 'phone-input').value).to.equal('07400 123456');

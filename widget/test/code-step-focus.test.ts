@@ -8,7 +8,22 @@
 import { expect, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerify } from '../src/index.js';
-import { codeFor, DE_MOBILE, errorText, focusedId, GB_MOBILE, loaded, part, parts, resetServer, sendTo, setViewportSize, skipHere, stepIs, typeInto } from './helpers.js';
+import {
+  codeFor,
+  DE_MOBILE,
+  errorText,
+  focusedId,
+  GB_MOBILE,
+  loaded,
+  part,
+  parts,
+  resetServer,
+  sendTo,
+  setViewportSize,
+  skipHere,
+  stepIs,
+  typeInto,
+} from './helpers.js';
 import { settled } from './settled.js';
 
 /** A wrong code of the right length. */
@@ -63,7 +78,8 @@ describe('the code step at the keyboard', () => {
     it(`should move nothing when the countdown ends (${width} px)`, async function () {
       const reached = await setViewportSize(width, 800);
       try {
-        if (reached.width !== width) await skipHere(this, `the window cannot be narrower than ${reached.width} CSS px in this browser, so ${width} px cannot be shown`);
+        if (reached.width !== width)
+          await skipHere(this, `the window cannot be narrower than ${reached.width} CSS px in this browser, so ${width} px cannot be shown`);
         const el = await loaded(html`<phone-verify endpoint="/auth/fast"></phone-verify>`);
         await sendTo(el, DE_MOBILE);
         const where = () => ['code-input', 'submit', 'back'].map((name) => Math.round(part(el, name).getBoundingClientRect().top));

@@ -5,7 +5,22 @@
 // one line, nothing pushed off at 390 px; axe in every state.
 
 import { expect, html, waitUntil } from '@open-wc/testing';
-import { advanceClock, codeFor, errorText, GB_MOBILE, loaded, outbox, part, resetServer, screenshot, sendTo, setViewportSize, skipHere, stepIs, typeInto } from './helpers.js';
+import {
+  advanceClock,
+  codeFor,
+  errorText,
+  GB_MOBILE,
+  loaded,
+  outbox,
+  part,
+  resetServer,
+  screenshot,
+  sendTo,
+  setViewportSize,
+  skipHere,
+  stepIs,
+  typeInto,
+} from './helpers.js';
 import { settled } from './settled.js';
 
 for (const [size, width, height] of [
@@ -27,7 +42,8 @@ for (const [size, width, height] of [
       document.body.style.maxWidth = '';
     });
     beforeEach(async function () {
-      if (reached !== width) await skipHere(this, `the window cannot be ${width} CSS px wide in this browser (it reached ${reached}), so the ${size} pictures cannot be taken`);
+      if (reached !== width)
+        await skipHere(this, `the window cannot be ${width} CSS px wide in this browser (it reached ${reached}), so the ${size} pictures cannot be taken`);
       await resetServer();
     });
 
@@ -47,7 +63,10 @@ for (const [size, width, height] of [
       const el = await loaded();
       await sendTo(el, GB_MOBILE);
       const code = await codeFor(GB_MOBILE);
-      typeInto(part<HTMLInputElement>(el, 'code-input'), code.replace(/\d$/, (d) => String((Number(d) + 1) % 10)));
+      typeInto(
+        part<HTMLInputElement>(el, 'code-input'),
+        code.replace(/\d$/, (d) => String((Number(d) + 1) % 10)),
+      );
       await waitUntil(() => errorText(el) !== '');
       await stepIs(el, 'enter-code');
       await settled(el);

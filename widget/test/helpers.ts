@@ -118,7 +118,12 @@ export async function screenshot(el: HTMLElement, name: string, readme = false):
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   const box = el.getBoundingClientRect();
   const margin = 16;
-  const clip = { x: Math.max(0, box.x - margin), y: Math.max(0, box.y - margin), width: Math.ceil(box.width + 2 * margin), height: Math.ceil(box.height + 2 * margin) };
+  const clip = {
+    x: Math.max(0, box.x - margin),
+    y: Math.max(0, box.y - margin),
+    width: Math.ceil(box.width + 2 * margin),
+    height: Math.ceil(box.height + 2 * margin),
+  };
   await executeServerCommand('phone-verify-screenshot', { name, clip, readme });
 }
 
@@ -185,8 +190,10 @@ export async function emulate(features: MediaFeatures): Promise<void> {
   } else if (!canHave(features)) {
     throw new Error(`the ${launch.group} launch cannot have ${JSON.stringify(features)}`);
   }
-  if (features.colorScheme && !matchMedia(`(prefers-color-scheme: ${features.colorScheme})`).matches) throw new Error(`prefers-color-scheme is not ${features.colorScheme}`);
-  if (features.reducedMotion && !matchMedia(`(prefers-reduced-motion: ${features.reducedMotion})`).matches) throw new Error(`prefers-reduced-motion is not ${features.reducedMotion}`);
+  if (features.colorScheme && !matchMedia(`(prefers-color-scheme: ${features.colorScheme})`).matches)
+    throw new Error(`prefers-color-scheme is not ${features.colorScheme}`);
+  if (features.reducedMotion && !matchMedia(`(prefers-reduced-motion: ${features.reducedMotion})`).matches)
+    throw new Error(`prefers-reduced-motion is not ${features.reducedMotion}`);
 }
 
 /** Back to the launch's own media (only Chromium ever left it). */

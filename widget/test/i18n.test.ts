@@ -76,7 +76,9 @@ describe('<phone-verify> languages', () => {
         expect(labelFor(el, 'phone')).to.equal(messages.phoneLabel);
         expect(part(el, 'base').lang).to.equal(locale);
         const spy = spyFetch((url) =>
-          url.endsWith('/start') ? Promise.resolve(new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'x' } }), { status: 429 })) : undefined,
+          url.endsWith('/start')
+            ? Promise.resolve(new Response(JSON.stringify({ error: { code: 'rate_limited', message: 'x' } }), { status: 429 }))
+            : undefined,
         );
         try {
           typeInto(part<HTMLInputElement>(el, 'phone-input'), '07400 123456');

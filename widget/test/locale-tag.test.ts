@@ -68,7 +68,10 @@ describe('the country list and durations with a bad language tag', () => {
   it('should name and sort countries in English for "C", "POSIX" and malformed tags', () => {
     for (const tag of ['C', 'POSIX', '!!', 'en_', 'qaa']) {
       const list = countryList(OPTIONS, tag);
-      expect(list.map((c) => c.name), tag).to.deep.equal(['Germany', 'United Kingdom', 'United States']);
+      expect(
+        list.map((c) => c.name),
+        tag,
+      ).to.deep.equal(['Germany', 'United Kingdom', 'United States']);
     }
   });
 

@@ -28,7 +28,7 @@ describe('refusals', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('should name the country of a number from a country not allowed, in the element\'s language', async () => {
+  it("should name the country of a number from a country not allowed, in the element's language", async () => {
     const el = await loaded();
     await submit(el, '+33 6 12 34 56 78');
     expect(errorText(el)).to.equal('We cannot send codes to numbers from France.');

@@ -8,7 +8,23 @@
 import { expect, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerify } from '../src/index.js';
-import { canHave, codeFor, DE_MOBILE, emulate, errorText, GB_MOBILE, loaded, part, parts, resetMedia, resetServer, screenshot, sendTo, stepIs, typeInto } from './helpers.js';
+import {
+  canHave,
+  codeFor,
+  DE_MOBILE,
+  emulate,
+  errorText,
+  GB_MOBILE,
+  loaded,
+  part,
+  parts,
+  resetMedia,
+  resetServer,
+  screenshot,
+  sendTo,
+  stepIs,
+  typeInto,
+} from './helpers.js';
 
 const ACCENT = { light: 'rgb(11, 87, 208)', dark: 'rgb(168, 199, 250)' };
 

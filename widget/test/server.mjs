@@ -41,11 +41,16 @@ export async function startTestServer() {
       outbox.push({ phone, text, channel, endpoint: path });
     };
     const strategy = new PhoneVerifyStrategy(
-      { provider: localProvider({ sender, channels }), allowedCountries: ['GB', 'DE', 'US'], logger: quietLogger, limits: roomy,
+      {
+        provider: localProvider({ sender, channels }),
+        allowedCountries: ['GB', 'DE', 'US'],
+        logger: quietLogger,
+        limits: roomy,
         // Three engines send to the same few numbers and sign in rarely: the conversion breaker
         // would close their range halfway through the run (the server tests cover it).
         breaker: { enabled: false },
-        ...options },
+        ...options,
+      },
       async (phone) => {
         let user = users.get(phone);
         if (!user) users.set(phone, (user = { id: `u${users.size + 1}`, phone }));

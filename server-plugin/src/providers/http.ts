@@ -75,7 +75,12 @@ export function retryAfterSeconds(headers: Headers): number | undefined {
 }
 
 export function unavailable(provider: string, detail: string, outcome: ProviderOutcome, retryAfter = 5): PhoneVerifyError {
-  return errors.providerUnavailable('The verification service is not answering; try again shortly.', new Error(`${provider}: ${detail}`), retryAfter * 1000, outcome);
+  return errors.providerUnavailable(
+    'The verification service is not answering; try again shortly.',
+    new Error(`${provider}: ${detail}`),
+    retryAfter * 1000,
+    outcome,
+  );
 }
 
 /**

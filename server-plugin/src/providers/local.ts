@@ -84,8 +84,7 @@ export function localProvider(options: LocalProviderOptions = {}): VerifyProvide
   const message = options.message ?? defaultMessage(options.brand ?? 'phone-verify', options.domain);
 
   // Bound to the verification id, so a code is worthless for any other verification (ASVS 6.6.2).
-  const digest = (verificationId: string, code: string): Buffer =>
-    createHmac('sha256', secret).update(`${verificationId}:${code}`).digest();
+  const digest = (verificationId: string, code: string): Buffer => createHmac('sha256', secret).update(`${verificationId}:${code}`).digest();
 
   return {
     name: 'local',
@@ -116,9 +115,7 @@ export function localProvider(options: LocalProviderOptions = {}): VerifyProvide
     async check(pending: PendingVerification, code: string): Promise<CheckResult> {
       const stored = Buffer.from(String(pending.state.codeHmac), 'base64');
       const given = digest(pending.id, code);
-      return stored.length === given.length && timingSafeEqual(stored, given)
-        ? { status: 'approved' }
-        : { status: 'wrong' };
+      return stored.length === given.length && timingSafeEqual(stored, given) ? { status: 'approved' } : { status: 'wrong' };
     },
   };
 }

@@ -9,9 +9,40 @@ import type { CheckResult, PendingVerification, StartRequest, Started, VerifyPro
 
 /** Languages MessageBird reads a `tts` message in. */
 export const MESSAGEBIRD_LANGUAGES = [
-  'cy-gb', 'da-dk', 'de-de', 'el-gr', 'en-au', 'en-gb', 'en-gb-wls', 'en-in', 'en-us', 'es-es', 'es-mx', 'es-us',
-  'fr-ca', 'fr-fr', 'id-id', 'is-is', 'it-it', 'ja-jp', 'ko-kr', 'ms-my', 'nb-no', 'nl-nl', 'pl-pl', 'pt-br',
-  'pt-pt', 'ro-ro', 'ru-ru', 'sv-se', 'ta-in', 'th-th', 'tr-tr', 'vi-vn', 'zh-cn', 'zh-hk',
+  'cy-gb',
+  'da-dk',
+  'de-de',
+  'el-gr',
+  'en-au',
+  'en-gb',
+  'en-gb-wls',
+  'en-in',
+  'en-us',
+  'es-es',
+  'es-mx',
+  'es-us',
+  'fr-ca',
+  'fr-fr',
+  'id-id',
+  'is-is',
+  'it-it',
+  'ja-jp',
+  'ko-kr',
+  'ms-my',
+  'nb-no',
+  'nl-nl',
+  'pl-pl',
+  'pt-br',
+  'pt-pt',
+  'ro-ro',
+  'ru-ru',
+  'sv-se',
+  'ta-in',
+  'th-th',
+  'tr-tr',
+  'vi-vn',
+  'zh-cn',
+  'zh-hk',
 ] as const;
 
 export interface MessagebirdProviderOptions extends HttpProviderOptions {
@@ -128,7 +159,8 @@ export function messagebirdProvider(options: MessagebirdProviderOptions): Verify
     if (originator !== undefined) body.originator = originator;
     if (template !== undefined) body.template = template;
     if (request.channel === 'voice') {
-      const language = options.language ?? pickLanguage(request.locale, MESSAGEBIRD_LANGUAGES, { en: 'en-gb', es: 'es-es', fr: 'fr-fr', pt: 'pt-pt', zh: 'zh-cn' });
+      const language =
+        options.language ?? pickLanguage(request.locale, MESSAGEBIRD_LANGUAGES, { en: 'en-gb', es: 'es-es', fr: 'fr-fr', pt: 'pt-pt', zh: 'zh-cn' });
       if (language) body.language = language;
       if (options.voice) body.voice = options.voice;
     }

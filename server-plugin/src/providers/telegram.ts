@@ -131,7 +131,9 @@ export function telegramProvider(options: TelegramProviderOptions): VerifyProvid
     let code: string | undefined;
     if (mode === 'own') {
       // NIST 800-63B-4 §3.1.3.2: an approved RBG; randomInt has no modulo bias.
-      code = randomInt(0, 10 ** request.codeLength).toString().padStart(request.codeLength, '0');
+      code = randomInt(0, 10 ** request.codeLength)
+        .toString()
+        .padStart(request.codeLength, '0');
       params.code = code;
     } else {
       params.code_length = request.codeLength;

@@ -76,7 +76,8 @@ export function telnyxProvider(options: TelnyxProviderOptions): VerifyProvider {
   const verifyProfileId = requireString(name, 'verifyProfileId', options.verifyProfileId);
   const channels = options.channels ?? (['sms', 'voice'] as const);
   for (const channel of channels) {
-    if (!Object.hasOwn(TELNYX_TYPE, channel)) throw new TypeError(`${name}: Telnyx Verify delivers by sms, voice, flashcall or whatsapp, not ${String(channel)}`);
+    if (!Object.hasOwn(TELNYX_TYPE, channel))
+      throw new TypeError(`${name}: Telnyx Verify delivers by sms, voice, flashcall or whatsapp, not ${String(channel)}`);
   }
   const byLanguage = new Map(
     Object.entries(options.verifyProfileIds ?? {}).map(([tag, id]) => [tag.toLowerCase(), requireString(name, `verifyProfileIds.${tag}`, id)] as const),

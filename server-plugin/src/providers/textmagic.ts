@@ -21,8 +21,30 @@ export type TextmagicVoiceWorkflow = '3' | '7';
 
 /** Languages Textmagic reads and writes messages in. */
 export const TEXTMAGIC_LANGUAGES = [
-  'de-de', 'en-au', 'en-gb', 'en-us', 'en-in', 'es-es', 'es-mx', 'es-us', 'fr-ca', 'fr-fr', 'is-is', 'it-it',
-  'ja-jp', 'ko-kr', 'nl-nl', 'pl-pl', 'pt-pt', 'pt-br', 'ro-ro', 'ru-ru', 'sv-se', 'tr-tr', 'zh-cn', 'zh-tw',
+  'de-de',
+  'en-au',
+  'en-gb',
+  'en-us',
+  'en-in',
+  'es-es',
+  'es-mx',
+  'es-us',
+  'fr-ca',
+  'fr-fr',
+  'is-is',
+  'it-it',
+  'ja-jp',
+  'ko-kr',
+  'nl-nl',
+  'pl-pl',
+  'pt-pt',
+  'pt-br',
+  'ro-ro',
+  'ru-ru',
+  'sv-se',
+  'tr-tr',
+  'zh-cn',
+  'zh-tw',
 ] as const;
 
 export interface TextmagicProviderOptions extends HttpProviderOptions {
@@ -91,7 +113,8 @@ export function textmagicProvider(options: TextmagicProviderOptions): VerifyProv
     if (channel !== 'sms' && channel !== 'voice') throw new TypeError(`${name}: Textmagic delivers by sms or voice, not ${String(channel)}`);
   }
   const workflows = { sms: options.workflows?.sms ?? '6', voice: options.workflows?.voice ?? '7' };
-  if (!['1', '2', '4', '5', '6'].includes(workflows.sms)) throw new TypeError(`${name}: workflows.sms must be '1', '2', '4', '5' or '6' (a workflow that starts with SMS)`);
+  if (!['1', '2', '4', '5', '6'].includes(workflows.sms))
+    throw new TypeError(`${name}: workflows.sms must be '1', '2', '4', '5' or '6' (a workflow that starts with SMS)`);
   if (!['3', '7'].includes(workflows.voice)) throw new TypeError(`${name}: workflows.voice must be '3' or '7' (a workflow that starts with a call)`);
   if (options.language !== undefined && !(TEXTMAGIC_LANGUAGES as readonly string[]).includes(options.language)) {
     throw new TypeError(`${name}: options.language must be one of ${TEXTMAGIC_LANGUAGES.join(', ')}`);

@@ -6,13 +6,7 @@
 import { errors } from '../errors.js';
 import { consoleLogger } from '../logger.js';
 import type { Channel } from '../protocol.js';
-import {
-  HttpClient,
-  requireString,
-  retryAfterSeconds,
-  timeoutMs,
-  type HttpProviderOptions,
-} from './http.js';
+import { HttpClient, requireString, retryAfterSeconds, timeoutMs, type HttpProviderOptions } from './http.js';
 import type { CheckResult, PendingVerification, ProviderState, StartRequest, Started, VerifyProvider } from './types.js';
 
 /**
@@ -21,8 +15,42 @@ import type { CheckResult, PendingVerification, ProviderState, StartRequest, Sta
  * typo: we send `pt-BR` (UNCONFIRMED which one Twilio accepts; probably both).
  */
 export const TWILIO_LOCALES = [
-  'af', 'ar', 'ca', 'cs', 'da', 'de', 'el', 'en', 'en-GB', 'es', 'fi', 'fr', 'he', 'hi', 'hr', 'hu', 'id', 'it',
-  'ja', 'ko', 'ms', 'nb', 'nl', 'pl', 'pt', 'pt-BR', 'ro', 'ru', 'sv', 'th', 'tl', 'tr', 'vi', 'zh', 'zh-CN', 'zh-HK',
+  'af',
+  'ar',
+  'ca',
+  'cs',
+  'da',
+  'de',
+  'el',
+  'en',
+  'en-GB',
+  'es',
+  'fi',
+  'fr',
+  'he',
+  'hi',
+  'hr',
+  'hu',
+  'id',
+  'it',
+  'ja',
+  'ko',
+  'ms',
+  'nb',
+  'nl',
+  'pl',
+  'pt',
+  'pt-BR',
+  'ro',
+  'ru',
+  'sv',
+  'th',
+  'tl',
+  'tr',
+  'vi',
+  'zh',
+  'zh-CN',
+  'zh-HK',
 ] as const;
 
 /** How long Twilio keeps a code: 10 minutes unless Twilio Support changed it for the account (2 min to 24 h). */

@@ -47,11 +47,7 @@ export interface PendingVerification {
  * answer them in different ways (Telnyx 200 "rejected", MessageBird non-2xx) and
  * the adapter's job is to map them here.
  */
-export type CheckResult =
-  | { status: 'approved' }
-  | { status: 'wrong' }
-  | { status: 'expired' }
-  | { status: 'exhausted' };
+export type CheckResult = { status: 'approved' } | { status: 'wrong' } | { status: 'expired' } | { status: 'exhausted' };
 
 /**
  * A verification provider. Operational failures (down, timed out, refused) are

@@ -17,9 +17,7 @@ import { HttpClient, pickLanguage, requireString, timeoutMs, type HttpProviderOp
 import type { CheckResult, PendingVerification, StartRequest, Started, VerifyProvider } from './types.js';
 
 /** Locales Vonage Verify v2 writes and reads messages in (the Node SDK's `VerifyLocale`). */
-export const VONAGE_LOCALES = [
-  'en-us', 'en-gb', 'es-es', 'es-mx', 'es-us', 'it-it', 'fr-fr', 'de-de', 'ru-ru', 'hi-in', 'pt-br', 'pt-pt', 'id-id',
-] as const;
+export const VONAGE_LOCALES = ['en-us', 'en-gb', 'es-es', 'es-mx', 'es-us', 'it-it', 'fr-fr', 'de-de', 'ru-ru', 'hi-in', 'pt-br', 'pt-pt', 'id-id'] as const;
 
 /** `channel_timeout` bounds. The old v0.0.15 spec says 60–900 (the Java SDK allows 15–900); we keep to 60–900. */
 export const VONAGE_MIN_CHANNEL_TIMEOUT = 60;

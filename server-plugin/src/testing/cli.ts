@@ -45,7 +45,11 @@ function create(kind: string | undefined): ProviderSandbox | undefined {
     case 'textmagic':
       return new TextmagicSandbox({ username: values.username!, apiKey: values['api-key']! });
     case 'telnyx': {
-      const options: ConstructorParameters<typeof TelnyxSandbox>[0] = { apiKey: values['api-key']!, codeLength: Number(values['code-length']), flashcall: values.flashcall! };
+      const options: ConstructorParameters<typeof TelnyxSandbox>[0] = {
+        apiKey: values['api-key']!,
+        codeLength: Number(values['code-length']),
+        flashcall: values.flashcall!,
+      };
       if (values['verify-profile-id']) options.verifyProfileId = values['verify-profile-id'];
       return new TelnyxSandbox(options);
     }

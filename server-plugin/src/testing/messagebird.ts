@@ -29,9 +29,40 @@ interface VerifyObject {
 }
 
 const LANGUAGES = new Set([
-  'cy-gb', 'da-dk', 'de-de', 'el-gr', 'en-au', 'en-gb', 'en-gb-wls', 'en-in', 'en-us', 'es-es', 'es-mx', 'es-us',
-  'fr-ca', 'fr-fr', 'id-id', 'is-is', 'it-it', 'ja-jp', 'ko-kr', 'ms-my', 'nb-no', 'nl-nl', 'pl-pl', 'pt-br',
-  'pt-pt', 'ro-ro', 'ru-ru', 'sv-se', 'ta-in', 'th-th', 'tr-tr', 'vi-vn', 'zh-cn', 'zh-hk',
+  'cy-gb',
+  'da-dk',
+  'de-de',
+  'el-gr',
+  'en-au',
+  'en-gb',
+  'en-gb-wls',
+  'en-in',
+  'en-us',
+  'es-es',
+  'es-mx',
+  'es-us',
+  'fr-ca',
+  'fr-fr',
+  'id-id',
+  'is-is',
+  'it-it',
+  'ja-jp',
+  'ko-kr',
+  'ms-my',
+  'nb-no',
+  'nl-nl',
+  'pl-pl',
+  'pt-br',
+  'pt-pt',
+  'ro-ro',
+  'ru-ru',
+  'sv-se',
+  'ta-in',
+  'th-th',
+  'tr-tr',
+  'vi-vn',
+  'zh-cn',
+  'zh-hk',
 ]);
 
 /** RFC 3339 without fractions, as MessageBird writes it: 2016-05-03T14:26:57+00:00. */
@@ -122,7 +153,8 @@ export class MessagebirdSandbox extends ProviderSandbox {
     if (p.reference !== undefined && !(typeof p.reference === 'string' && /^[A-Za-z0-9]+$/.test(p.reference))) {
       return mbError(422, 10, 'reference must be alphanumeric', 'reference');
     }
-    if (p.datacoding !== undefined && !['plain', 'unicode', 'auto'].includes(String(p.datacoding))) return mbError(422, 10, 'datacoding must be plain, unicode or auto', 'datacoding');
+    if (p.datacoding !== undefined && !['plain', 'unicode', 'auto'].includes(String(p.datacoding)))
+      return mbError(422, 10, 'datacoding must be plain, unicode or auto', 'datacoding');
     if (p.voice !== undefined && p.voice !== 'male' && p.voice !== 'female') return mbError(422, 10, 'voice must be male or female', 'voice');
     if (p.language !== undefined && !LANGUAGES.has(String(p.language))) return mbError(422, 10, 'language is not supported', 'language');
 

@@ -261,7 +261,8 @@ export abstract class ProviderSandbox extends EventEmitter {
       method: request.method,
       path,
       query: Object.fromEntries(url.searchParams),
-      body: contentType === 'application/x-www-form-urlencoded' ? Object.fromEntries(new URLSearchParams(raw)) : raw === '' ? undefined : (parseJson(raw) ?? raw),
+      body:
+        contentType === 'application/x-www-form-urlencoded' ? Object.fromEntries(new URLSearchParams(raw)) : raw === '' ? undefined : (parseJson(raw) ?? raw),
       at: this.clock(),
     });
     try {

@@ -116,7 +116,15 @@ function channelProblem(channel: TelnyxProfileChannel, value: unknown): SandboxR
   if (!isRecord(value)) return bad(`${channel} must be an object.`, `/${channel}`);
   const allowed: Record<TelnyxProfileChannel, readonly string[]> = {
     // The OpenAPI spec's members, plus what the quickstart (seed 002) sends: `messaging_template`, and `app_name` for whatsapp.
-    sms: ['messaging_template_id', 'messaging_template', 'app_name', 'alpha_sender', 'code_length', 'whitelisted_destinations', 'default_verification_timeout_secs'],
+    sms: [
+      'messaging_template_id',
+      'messaging_template',
+      'app_name',
+      'alpha_sender',
+      'code_length',
+      'whitelisted_destinations',
+      'default_verification_timeout_secs',
+    ],
     call: ['messaging_template_id', 'messaging_template', 'app_name', 'code_length', 'whitelisted_destinations', 'default_verification_timeout_secs'],
     flashcall: ['default_verification_timeout_secs'],
     whatsapp: ['app_name', 'default_verification_timeout_secs', 'sender_phone_number', 'template_id', 'waba_id', 'whitelisted_destinations'],
@@ -125,8 +133,18 @@ function channelProblem(channel: TelnyxProfileChannel, value: unknown): SandboxR
     // UNCONFIRMED: Telnyx may ignore unknown members; refusing them catches typos in tests.
     if (!allowed[channel].includes(key)) return bad(`${channel}.${key} is not a field of a ${channel} profile.`, at(key));
   }
-  const { app_name, alpha_sender, code_length, whitelisted_destinations, default_verification_timeout_secs, messaging_template_id, messaging_template, sender_phone_number } = value;
-  if (app_name !== undefined && !(typeof app_name === 'string' && APP_NAME.test(app_name))) return bad('app_name must be 1 to 30 letters, digits, spaces or dashes.', at('app_name'));
+  const {
+    app_name,
+    alpha_sender,
+    code_length,
+    whitelisted_destinations,
+    default_verification_timeout_secs,
+    messaging_template_id,
+    messaging_template,
+    sender_phone_number,
+  } = value;
+  if (app_name !== undefined && !(typeof app_name === 'string' && APP_NAME.test(app_name)))
+    return bad('app_name must be 1 to 30 letters, digits, spaces or dashes.', at('app_name'));
   if (alpha_sender !== undefined && !(typeof alpha_sender === 'string' && ALPHA_SENDER.test(alpha_sender))) {
     return bad('alpha_sender must be 1 to 11 letters, digits or spaces.', at('alpha_sender'));
   }
@@ -136,11 +154,18 @@ function channelProblem(channel: TelnyxProfileChannel, value: unknown): SandboxR
   }
   if (
     whitelisted_destinations !== undefined &&
-    !(Array.isArray(whitelisted_destinations) && (whitelisted_destinations.every((d) => typeof d === 'string' && ALPHA2.test(d)) || (whitelisted_destinations.length === 1 && whitelisted_destinations[0] === '*')))
+    !(
+      Array.isArray(whitelisted_destinations) &&
+      (whitelisted_destinations.every((d) => typeof d === 'string' && ALPHA2.test(d)) ||
+        (whitelisted_destinations.length === 1 && whitelisted_destinations[0] === '*'))
+    )
   ) {
     return bad('whitelisted_destinations must be ISO 3166-1 alpha-2 codes, or ["*"].', at('whitelisted_destinations'));
   }
-  if (default_verification_timeout_secs !== undefined && !(Number.isInteger(default_verification_timeout_secs) && (default_verification_timeout_secs as number) > 0)) {
+  if (
+    default_verification_timeout_secs !== undefined &&
+    !(Number.isInteger(default_verification_timeout_secs) && (default_verification_timeout_secs as number) > 0)
+  ) {
     return bad('default_verification_timeout_secs must be a positive integer.', at('default_verification_timeout_secs'));
   }
   if (messaging_template_id !== undefined && !(typeof messaging_template_id === 'string' && /^[0-9a-f-]{36}$/i.test(messaging_template_id))) {

@@ -196,9 +196,7 @@ export class TelnyxSandbox extends ProviderSandbox {
     if (verify_profile_id === undefined) return telnyxError(400, '10004', 'Missing required parameter', 'verify_profile_id is required.', '/verify_profile_id');
     if (!E164.test(phone)) return telnyxError(400, '10016', 'Phone number must be in +E.164 format', 'The phone number must be in +E.164 format.');
     // The latest verification for the number and profile is the one checked (UNCONFIRMED; see the adapter).
-    const latest = [...this.#verifications.values()]
-      .filter((v) => v.phone_number === phone && v.verify_profile_id === verify_profile_id)
-      .at(-1);
+    const latest = [...this.#verifications.values()].filter((v) => v.phone_number === phone && v.verify_profile_id === verify_profile_id).at(-1);
     return latest ? this.#judge(latest, code) : this.#notFound();
   }
 
@@ -254,7 +252,10 @@ export class TelnyxSandbox extends ProviderSandbox {
     if (!E164.test(phone)) return telnyxError(400, '10016', 'Phone number must be in +E.164 format', 'The phone number must be in +E.164 format.');
     const page = readPage(req.query);
     if (!('number' in page)) return page;
-    const mine = [...this.#verifications.values()].filter((v) => v.phone_number === phone).reverse().map((v) => this.#view(v));
+    const mine = [...this.#verifications.values()]
+      .filter((v) => v.phone_number === phone)
+      .reverse()
+      .map((v) => this.#view(v));
     return paged(mine, page);
   }
 

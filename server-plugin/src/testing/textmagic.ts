@@ -30,8 +30,30 @@ const WORKFLOWS: Record<string, readonly Channel[]> = {
   '7': ['voice'],
 };
 const LANGUAGES = new Set([
-  'de-de', 'en-au', 'en-gb', 'en-us', 'en-in', 'es-es', 'es-mx', 'es-us', 'fr-ca', 'fr-fr', 'is-is', 'it-it',
-  'ja-jp', 'ko-kr', 'nl-nl', 'pl-pl', 'pt-pt', 'pt-br', 'ro-ro', 'ru-ru', 'sv-se', 'tr-tr', 'zh-cn', 'zh-tw',
+  'de-de',
+  'en-au',
+  'en-gb',
+  'en-us',
+  'en-in',
+  'es-es',
+  'es-mx',
+  'es-us',
+  'fr-ca',
+  'fr-fr',
+  'is-is',
+  'it-it',
+  'ja-jp',
+  'ko-kr',
+  'nl-nl',
+  'pl-pl',
+  'pt-pt',
+  'pt-br',
+  'ro-ro',
+  'ru-ru',
+  'sv-se',
+  'tr-tr',
+  'zh-cn',
+  'zh-tw',
 ]);
 const STEP_MS = 60_000;
 const TTL_MS = 300_000;
@@ -130,7 +152,8 @@ export class TextmagicSandbox extends ProviderSandbox {
       fields.phone = ['Phone number must be in international E.164 format (digits, no "+"), or local with country.'];
     }
     if (brand === undefined || brand === '') fields.brand = ['This value should not be blank.'];
-    else if (typeof brand !== 'string' || brand.length > 18 || !/^[A-Za-z0-9 ]+$/.test(brand)) fields.brand = ['Brand must be up to 18 alphanumeric characters.'];
+    else if (typeof brand !== 'string' || brand.length > 18 || !/^[A-Za-z0-9 ]+$/.test(brand))
+      fields.brand = ['Brand must be up to 18 alphanumeric characters.'];
     if (codeLength === undefined) fields.codeLength = ['This value should not be blank.'];
     else if (codeLength !== 4 && codeLength !== 6) fields.codeLength = ['Code length must be 4 or 6.'];
     if (workflowId !== undefined && !WORKFLOWS[String(workflowId)]) fields.workflowId = ['Workflow must be one of 1 to 7.'];
@@ -191,7 +214,14 @@ export class TextmagicSandbox extends ProviderSandbox {
     if (!v || !this.#live(v)) return error(404, 'Resource does not exist.');
     if (this.clock() - v.createdAt < CANCEL_AFTER_MS) {
       // UNCONFIRMED status for a too-early cancel; 400 is the only client error the spec lists besides 401/404/429.
-      return { status: 400, body: { code: 400, message: 'Verification can be cancelled not earlier than 30 seconds after the initial request.', errors: { common: ['Too early to cancel.'], fields: {} } } };
+      return {
+        status: 400,
+        body: {
+          code: 400,
+          message: 'Verification can be cancelled not earlier than 30 seconds after the initial request.',
+          errors: { common: ['Too early to cancel.'], fields: {} },
+        },
+      };
     }
     v.state = 'cancelled';
     return { status: 204 };

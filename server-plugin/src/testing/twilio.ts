@@ -33,8 +33,43 @@ const CHANNELS: Readonly<Record<string, Channel>> = { sms: 'sms', call: 'voice',
 /** Accepted by Twilio but not simulated here. */
 const OTHER_CHANNELS = new Set(['email', 'sna', 'auto']);
 const LOCALES = new Set([
-  'af', 'ar', 'ca', 'cs', 'da', 'de', 'el', 'en', 'en-gb', 'es', 'fi', 'fr', 'he', 'hi', 'hr', 'hu', 'id', 'it',
-  'ja', 'ko', 'ms', 'nb', 'nl', 'pl', 'pt', 'pt-br', 'pr-br', 'ro', 'ru', 'sv', 'th', 'tl', 'tr', 'vi', 'zh', 'zh-cn', 'zh-hk',
+  'af',
+  'ar',
+  'ca',
+  'cs',
+  'da',
+  'de',
+  'el',
+  'en',
+  'en-gb',
+  'es',
+  'fi',
+  'fr',
+  'he',
+  'hi',
+  'hr',
+  'hu',
+  'id',
+  'it',
+  'ja',
+  'ko',
+  'ms',
+  'nb',
+  'nl',
+  'pl',
+  'pt',
+  'pt-br',
+  'pr-br',
+  'ro',
+  'ru',
+  'sv',
+  'th',
+  'tl',
+  'tr',
+  'vi',
+  'zh',
+  'zh-cn',
+  'zh-hk',
 ]);
 const E164 = /^\+[1-9]\d{6,14}$/;
 
@@ -156,7 +191,17 @@ export class TwilioSandbox extends ProviderSandbox {
     // A repeat create within the validity is the same verification: same SID, same code, resent.
     let v = this.#pendingFor(to);
     if (!v) {
-      v = { sid: newSid('VE'), to, channel: channelName, status: 'pending', code: this.generateCode(this.#codeLength), createdAt: now, updatedAt: now, checks: 0, sendAttempts: [] };
+      v = {
+        sid: newSid('VE'),
+        to,
+        channel: channelName,
+        status: 'pending',
+        code: this.generateCode(this.#codeLength),
+        createdAt: now,
+        updatedAt: now,
+        checks: 0,
+        sendAttempts: [],
+      };
       this.#verifications.set(v.sid, v);
     }
     v.channel = channelName;

@@ -218,8 +218,10 @@ export class VonageSandbox extends ProviderSandbox {
     if (codeLength !== undefined && !(Number.isInteger(codeLength) && (codeLength as number) >= 4 && (codeLength as number) <= 10)) {
       return invalidParams('code_length', 'code_length must be an integer from 4 to 10.');
     }
-    if (code !== undefined && !(typeof code === 'string' && /^[A-Za-z0-9]{4,10}$/.test(code))) return invalidParams('code', 'code must be 4 to 10 letters or digits.');
-    if (typeof code === 'string' && codeLength !== undefined && code.length !== codeLength) return invalidParams('code', 'code must be code_length characters long.');
+    if (code !== undefined && !(typeof code === 'string' && /^[A-Za-z0-9]{4,10}$/.test(code)))
+      return invalidParams('code', 'code must be 4 to 10 letters or digits.');
+    if (typeof code === 'string' && codeLength !== undefined && code.length !== codeLength)
+      return invalidParams('code', 'code must be code_length characters long.');
     // UNCONFIRMED reading: a workflow with a codeless step takes neither code nor code_length.
     if (codeless && (code !== undefined || codeLength !== undefined)) return invalidParams('code_length', 'Codeless workflows take no code or code_length.');
     if (locale !== undefined && !(typeof locale === 'string' && LOCALES.has(locale))) return invalidParams('locale', 'Unsupported locale.');

@@ -26,7 +26,14 @@ beforeEach(async () => {
   textmagicSandbox = new TextmagicSandbox({ username: 'demo', apiKey: 'tm', clock: clock.now });
   messagebirdSandbox = new MessagebirdSandbox({ accessKey: 'mb', clock: clock.now });
   const [tx, tm, mb] = await Promise.all([telnyxSandbox.listen(), textmagicSandbox.listen(), messagebirdSandbox.listen()]);
-  telnyx = telnyxProvider({ apiKey: 'tx', verifyProfileId: telnyxSandbox.verifyProfileId, baseUrl: tx, timeout: 1, logger: log, channels: ['sms', 'voice', 'whatsapp'] });
+  telnyx = telnyxProvider({
+    apiKey: 'tx',
+    verifyProfileId: telnyxSandbox.verifyProfileId,
+    baseUrl: tx,
+    timeout: 1,
+    logger: log,
+    channels: ['sms', 'voice', 'whatsapp'],
+  });
   textmagic = textmagicProvider({ username: 'demo', apiKey: 'tm', brand: 'Acme', baseUrl: tm, timeout: 1, logger: log, clock: clock.now });
   messagebird = messagebirdProvider({ accessKey: 'mb', baseUrl: mb, timeout: 1, logger: log });
 });
@@ -163,15 +170,34 @@ describe('providerChain', () => {
   });
 
   it('a non-PhoneVerifyError from a provider also moves on', async () => {
-    const broken: VerifyProvider = { name: 'broken', channels: ['sms'], codeLengths: [6], start: async () => { throw new Error('boom'); }, check: async () => ({ status: 'wrong' }) };
+    const broken: VerifyProvider = {
+      name: 'broken',
+      channels: ['sms'],
+      codeLengths: [6],
+      start: async () => {
+        throw new Error('boom');
+      },
+      check: async () => ({ status: 'wrong' }),
+    };
     const pending = await started(providerChain([broken, telnyx]));
     expect(pending.state.via).toBe('telnyx');
-    const refusing: VerifyProvider = { ...broken, name: 'refusing', start: async () => { throw new PhoneVerifyError('invalid_phone', 'no'); } };
+    const refusing: VerifyProvider = {
+      ...broken,
+      name: 'refusing',
+      start: async () => {
+        throw new PhoneVerifyError('invalid_phone', 'no');
+      },
+    };
     await rejectsWith(providerChain([refusing, telnyx]).start(startRequest()), 'invalid_phone');
   });
 
   it('drives VerificationService: first provider down, the second sends and checks', async () => {
-    const service = new VerificationService({ provider: providerChain([telnyx, textmagic, messagebird]), allowedCountries: ['GB', 'DE', 'US'], clock: clock.now, logger: log });
+    const service = new VerificationService({
+      provider: providerChain([telnyx, textmagic, messagebird]),
+      allowedCountries: ['GB', 'DE', 'US'],
+      clock: clock.now,
+      logger: log,
+    });
     telnyxSandbox.fail({ kind: '500' });
     const { verification } = await service.start({ phone: GB });
     expect(verification.state.via).toBe('textmagic');

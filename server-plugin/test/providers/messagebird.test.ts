@@ -130,14 +130,17 @@ describe('messagebirdProvider', () => {
       expect(await provider.check(pending, code)).toEqual({ status: 'approved' });
     });
   });
-
 });
 
 describe('MessagebirdSandbox rules', () => {
   const auth = { authorization: `AccessKey ${KEY}` };
   const create = (body: unknown, headers: Record<string, string> = auth) => call(`${fx.url}/verify`, 'POST', headers, body);
   const form = (fields: Record<string, string>) =>
-    fetch(`${fx.url}/verify`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+    fetch(`${fx.url}/verify`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
 
   it('needs Authorization: AccessKey <key>: 401 with error code 2', async () => {
     for (const headers of [{}, { authorization: `Bearer ${KEY}` }, { authorization: 'AccessKey other' }] as Record<string, string>[]) {

@@ -26,7 +26,12 @@ describe('TelnyxSandbox driven by the official telnyx SDK', () => {
   });
 
   it('verifyProfiles.create / retrieve / update, then a flashcall on that profile, checked by id', async () => {
-    const created = await client.verifyProfiles.create({ name: 'sdk-profile', language: 'en-US', sms: { code_length: 6 }, flashcall: { default_verification_timeout_secs: 120 } });
+    const created = await client.verifyProfiles.create({
+      name: 'sdk-profile',
+      language: 'en-US',
+      sms: { code_length: 6 },
+      flashcall: { default_verification_timeout_secs: 120 },
+    });
     const id = created.data!.id!;
     expect(created.data).toMatchObject({ name: 'sdk-profile', record_type: 'verification_profile' });
     expect((await client.verifyProfiles.retrieve(id)).data).toMatchObject({ id, flashcall: { default_verification_timeout_secs: 120 } });
@@ -83,14 +88,21 @@ describe('VonageSandbox driven by the official @vonage/verify2 SDK', () => {
     const { requestId } = await client.newRequest(smsTo('447400123456'));
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     const code = codeIn(sandbox.outbox[0]);
-    await expect(client.checkCode(requestId, code.replace(/\d$/, (d) => String((Number(d) + 1) % 10)))).rejects.toBeTruthy();
+    await expect(
+      client.checkCode(
+        requestId,
+        code.replace(/\d$/, (d) => String((Number(d) + 1) % 10)),
+      ),
+    ).rejects.toBeTruthy();
     expect(await client.checkCode(requestId, code)).toBe('completed');
     const second = await client.newRequest(smsTo('4915123456789'));
     expect(await client.cancel(second.requestId)).toBe(true);
   });
 
   it('a JWT for another application is refused with 401', async () => {
-    const client = verify(new Auth({ applicationId: '11111111-2222-4333-8444-555555555555', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }));
+    const client = verify(
+      new Auth({ applicationId: '11111111-2222-4333-8444-555555555555', privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }),
+    );
     await expect(client.newRequest(smsTo('447400123456'))).rejects.toBeTruthy();
     expect(sandbox.outbox).toHaveLength(0);
   });

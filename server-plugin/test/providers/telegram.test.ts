@@ -242,7 +242,10 @@ describe('TelegramSandbox rules', () => {
 
   it('answers {ok:false, error} without a token (ACCESS_TOKEN_REQUIRED) or with a wrong one (ACCESS_TOKEN_INVALID); access_token works too', async () => {
     expect(await method('checkSendAbility', { phone_number: GB }, {})).toMatchObject({ status: 401, body: { ok: false, error: 'ACCESS_TOKEN_REQUIRED' } });
-    expect(await method('checkSendAbility', { phone_number: GB }, { authorization: 'Bearer nope' })).toMatchObject({ status: 401, body: { ok: false, error: 'ACCESS_TOKEN_INVALID' } });
+    expect(await method('checkSendAbility', { phone_number: GB }, { authorization: 'Bearer nope' })).toMatchObject({
+      status: 401,
+      body: { ok: false, error: 'ACCESS_TOKEN_INVALID' },
+    });
     const viaParam = await method('checkSendAbility', { phone_number: GB, access_token: TOKEN }, {});
     expect(viaParam).toMatchObject({ status: 200, body: { ok: true, result: { phone_number: GB } } });
   });
@@ -250,7 +253,11 @@ describe('TelegramSandbox rules', () => {
   it('takes parameters by query string (GET), form or JSON; method names are case-insensitive; unknown methods are refused', async () => {
     const get = await call(`${url}/checksendability?${new URLSearchParams({ phone_number: GB })}`, 'GET', bearer);
     expect(get.body.ok).toBe(true);
-    const form = await fetch(`${url}/SENDVERIFICATIONMESSAGE`, { method: 'POST', headers: { ...bearer, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ phone_number: GB, code_length: '6', ttl: '60' }) });
+    const form = await fetch(`${url}/SENDVERIFICATIONMESSAGE`, {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ phone_number: GB, code_length: '6', ttl: '60' }),
+    });
     expect(((await form.json()) as { ok: boolean }).ok).toBe(true);
     expect(codeIn(sandbox.outbox[0])).toHaveLength(6);
     expect(await method('sendMessage', {})).toMatchObject({ status: 404, body: { ok: false, error: TELEGRAM_ERRORS.method } });
@@ -261,7 +268,14 @@ describe('TelegramSandbox rules', () => {
     const sent = (await method('sendVerificationMessage', { phone_number: GB, code: '4821', ttl: 60, payload: 'p1' })).body;
     expect(sent).toEqual({
       ok: true,
-      result: { request_id: expect.any(String), phone_number: GB, request_cost: 0.01, remaining_balance: 9.99, delivery_status: { status: 'sent', updated_at: clock.now() / 1000 }, payload: 'p1' },
+      result: {
+        request_id: expect.any(String),
+        phone_number: GB,
+        request_cost: 0.01,
+        remaining_balance: 9.99,
+        delivery_status: { status: 'sent', updated_at: clock.now() / 1000 },
+        payload: 'p1',
+      },
     });
     const id = sent.result.request_id as string;
     const plain = (await method('checkVerificationStatus', { request_id: id })).body.result;

@@ -47,7 +47,10 @@ describe('telnyxProvider flashcall', () => {
     // A wrong guess first: a 200 "rejected", like any Telnyx code.
     expect(await provider.check(pending, wrongCode(digits))).toEqual({ status: 'wrong' });
     expect(await provider.check(pending, digits)).toEqual({ status: 'approved' });
-    expect(fx.sandbox.requests.at(-1)).toMatchObject({ path: `/v2/verifications/${String(pending.state.verificationId)}/actions/verify`, body: { code: digits } });
+    expect(fx.sandbox.requests.at(-1)).toMatchObject({
+      path: `/v2/verifications/${String(pending.state.verificationId)}/actions/verify`,
+      body: { code: digits },
+    });
     // Accepted once.
     expect(await provider.check(pending, digits)).toEqual({ status: 'expired' });
   });
@@ -100,15 +103,26 @@ describe('telnyxProvider flashcall', () => {
 
 describe('telnyxProfileChannels', () => {
   it('reads the profile: flashcall only when the profile has it', async () => {
-    expect(await telnyxProfileChannels({ apiKey: API_KEY, verifyProfileId: fx.sandbox.verifyProfileId, baseUrl: fx.url })).toEqual(['sms', 'voice', 'flashcall', 'whatsapp']);
+    expect(await telnyxProfileChannels({ apiKey: API_KEY, verifyProfileId: fx.sandbox.verifyProfileId, baseUrl: fx.url })).toEqual([
+      'sms',
+      'voice',
+      'flashcall',
+      'whatsapp',
+    ]);
     const res = await call(`${fx.url}/v2/verify_profiles/${fx.sandbox.verifyProfileId}`, 'PATCH', auth, { flashcall: null, whatsapp: null });
     expect(res.status).toBe(200);
     expect(await telnyxProfileChannels({ apiKey: API_KEY, verifyProfileId: fx.sandbox.verifyProfileId, baseUrl: fx.url })).toEqual(['sms', 'voice']);
   });
 
   it('an unknown profile or a wrong key → provider_error with one log line; a fault → provider_unavailable', async () => {
-    await rejectsWith(telnyxProfileChannels({ apiKey: API_KEY, verifyProfileId: '00000000-0000-0000-0000-000000000000', baseUrl: fx.url, logger: fx.log }), 'provider_error');
-    await rejectsWith(telnyxProfileChannels({ apiKey: 'nope', verifyProfileId: fx.sandbox.verifyProfileId, baseUrl: fx.url, logger: fx.log }), 'provider_error');
+    await rejectsWith(
+      telnyxProfileChannels({ apiKey: API_KEY, verifyProfileId: '00000000-0000-0000-0000-000000000000', baseUrl: fx.url, logger: fx.log }),
+      'provider_error',
+    );
+    await rejectsWith(
+      telnyxProfileChannels({ apiKey: 'nope', verifyProfileId: fx.sandbox.verifyProfileId, baseUrl: fx.url, logger: fx.log }),
+      'provider_error',
+    );
     expect(fx.log.lines).toHaveLength(2);
     expect(fx.log.lines.join()).not.toContain('nope');
     fx.sandbox.fail({ kind: 'garbage' });
@@ -122,7 +136,14 @@ describe('TelnyxSandbox flashcall rules', () => {
   it('answers 200 {data} with type flashcall; the profile’s flashcall default timeout applies', async () => {
     const res = await start({ phone_number: GB, verify_profile_id: fx.sandbox.verifyProfileId });
     expect(res.status).toBe(200);
-    expect(res.body.data).toMatchObject({ record_type: 'verification', type: 'flashcall', phone_number: GB, status: 'pending', timeout_secs: 300, custom_code: null });
+    expect(res.body.data).toMatchObject({
+      record_type: 'verification',
+      type: 'flashcall',
+      phone_number: GB,
+      status: 'pending',
+      timeout_secs: 300,
+      custom_code: null,
+    });
   });
 
   it('refuses custom_code on flashcall (the code is the caller’s number)', async () => {

@@ -77,7 +77,11 @@ describe('TelnyxSandbox: check by verification id', () => {
   it('needs the Bearer key and a JSON body', async () => {
     const { id, code } = await start();
     expect((await call(`${url}/v2/verifications/${id}/actions/verify`, 'POST', {}, { code })).status).toBe(401);
-    const form = await fetch(`${url}/v2/verifications/${id}/actions/verify`, { method: 'POST', headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, body: `code=${code}` });
+    const form = await fetch(`${url}/v2/verifications/${id}/actions/verify`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `code=${code}`,
+    });
     expect(form.status).toBe(400);
   });
 });
@@ -194,7 +198,11 @@ describe('TelnyxSandbox: verify profiles', () => {
       [{ name: 'x', sms: { whitelisted_destinations: ['gb'] } }, '10015', '/sms/whitelisted_destinations'],
       [{ name: 'x', sms: { code_length: 3 } }, '10015', '/sms/code_length'],
       [{ name: 'x', sms: { messaging_template: 'no code here' } }, '10015', '/sms/messaging_template'],
-      [{ name: 'x', sms: { app_name: 'Acme', alpha_sender: 'Acme', code_length: 6, whitelisted_destinations: ['GB', 'de'] } }, '10015', '/sms/whitelisted_destinations'],
+      [
+        { name: 'x', sms: { app_name: 'Acme', alpha_sender: 'Acme', code_length: 6, whitelisted_destinations: ['GB', 'de'] } },
+        '10015',
+        '/sms/whitelisted_destinations',
+      ],
       [{ name: 'x', flashcall: { default_verification_timeout_secs: 0 } }, '10015', '/flashcall/default_verification_timeout_secs'],
       [{ name: 'x', whatsapp: { sender_phone_number: '447400123456' } }, '10015', '/whatsapp/sender_phone_number'],
       [{ name: 'x', webhook_url: 'not a url' }, '10015', '/webhook_url'],

@@ -34,7 +34,7 @@ describe('telnyxProvider', () => {
     expect(await provider.check(pending, codeIn(fx.sandbox.outbox[0]))).toEqual({ status: 'approved' });
   });
 
-  it('sends with the Verify profile of the user\'s language (Telnyx has no language per request), else the default one', async () => {
+  it("sends with the Verify profile of the user's language (Telnyx has no language per request), else the default one", async () => {
     const codes = { code_length: 6, default_verification_timeout_secs: 300 };
     const german = fx.sandbox.profiles.add({ name: 'de', language: 'de-DE', sms: { ...codes }, call: { ...codes } }).id;
     const brazilian = fx.sandbox.profiles.add({ name: 'pt-BR', language: 'pt-BR', sms: { ...codes }, call: { ...codes } }).id;
@@ -125,13 +125,13 @@ describe('telnyxProvider', () => {
     expect(fx.log.lines).toHaveLength(1);
     expect(fx.log.lines[0]).toMatch(/verify_profile_id/);
   });
-
 });
 
 describe('TelnyxSandbox rules', () => {
   const auth = { authorization: `Bearer ${API_KEY}` };
   const start = (body: unknown, headers: Record<string, string> = auth, type = 'sms') => call(`${fx.url}/v2/verifications/${type}`, 'POST', headers, body);
-  const check = (phone: string, body: unknown) => call(`${fx.url}/v2/verifications/by_phone_number/${encodeURIComponent(phone)}/actions/verify`, 'POST', auth, body);
+  const check = (phone: string, body: unknown) =>
+    call(`${fx.url}/v2/verifications/by_phone_number/${encodeURIComponent(phone)}/actions/verify`, 'POST', auth, body);
 
   it('needs Authorization: Bearer <key>, answering 401 with error 10009', async () => {
     for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Basic ${API_KEY}` }] as Record<string, string>[]) {
@@ -209,7 +209,10 @@ describe('TelnyxSandbox rules', () => {
     const base = await strict.listen();
     try {
       const verify = (code: string) =>
-        call(`${base}/v2/verifications/by_phone_number/${encodeURIComponent(GB)}/actions/verify`, 'POST', auth, { code, verify_profile_id: strict.verifyProfileId });
+        call(`${base}/v2/verifications/by_phone_number/${encodeURIComponent(GB)}/actions/verify`, 'POST', auth, {
+          code,
+          verify_profile_id: strict.verifyProfileId,
+        });
       await call(`${base}/v2/verifications/sms`, 'POST', auth, { phone_number: GB, verify_profile_id: strict.verifyProfileId });
       const code = codeIn(strict.outbox[0]);
       expect((await verify(wrongCode(code))).body.data.response_code).toBe('rejected');

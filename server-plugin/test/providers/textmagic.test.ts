@@ -28,7 +28,11 @@ describe('textmagicProvider', () => {
     const provider = adapter();
     expect(provider.codeLengths).toEqual([6]);
     const pending = await started(provider);
-    expect(fx.sandbox.requests[0]).toMatchObject({ method: 'POST', path: '/api/v2/verify', body: { phone: '447400123456', brand: 'Acme', codeLength: 6, workflowId: '6' } });
+    expect(fx.sandbox.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/api/v2/verify',
+      body: { phone: '447400123456', brand: 'Acme', codeLength: 6, workflowId: '6' },
+    });
     expect(pending.state).toEqual({ verifyId: expect.stringMatching(/^[0-9a-f-]{36}$/), sentAt: fx.clock.now() });
     expect(fx.sandbox.outbox).toEqual([{ to: GB, channel: 'sms', text: expect.stringContaining('Acme'), at: fx.clock.now() }]);
     const code = codeIn(fx.sandbox.outbox[0]);
@@ -63,7 +67,11 @@ describe('textmagicProvider', () => {
     fx.clock.advance(60);
     expect(fx.sandbox.outbox.map((m) => m.channel)).toEqual(['sms', 'voice']);
     fx.clock.advance(60);
-    expect(fx.sandbox.outbox.map((m) => [m.channel, m.at - fx.sandbox.outbox[0]!.at])).toEqual([['sms', 0], ['voice', 60_000], ['voice', 120_000]]);
+    expect(fx.sandbox.outbox.map((m) => [m.channel, m.at - fx.sandbox.outbox[0]!.at])).toEqual([
+      ['sms', 0],
+      ['voice', 60_000],
+      ['voice', 120_000],
+    ]);
   });
 
   it('channel switch (resend) in the first 30 s → resend_too_soon with the seconds left; after 30 s it cancels and starts again', async () => {
@@ -141,7 +149,9 @@ describe('textmagicProvider', () => {
 
   it('refuses at start-up a ttl longer than Textmagic’s 300 s (ERR_PV_TTL)', () => {
     const options = { provider: adapter(), allowedCountries: ['GB'], logger: fx.log };
-    expect(() => new VerificationService({ ...options, ttl: 301 })).toThrow(expect.objectContaining({ code: 'ERR_PV_TTL', message: expect.stringMatching(/300/) }));
+    expect(() => new VerificationService({ ...options, ttl: 301 })).toThrow(
+      expect.objectContaining({ code: 'ERR_PV_TTL', message: expect.stringMatching(/300/) }),
+    );
     expect(() => new VerificationService({ ...options, ttl: 300 })).not.toThrow();
   });
 
@@ -170,7 +180,6 @@ describe('textmagicProvider', () => {
       expect(await provider.check(pending, codeIn(fx.sandbox.outbox[0]))).toEqual({ status: 'expired' });
     });
   });
-
 });
 
 describe('TextmagicSandbox rules', () => {
@@ -182,7 +191,11 @@ describe('TextmagicSandbox rules', () => {
 
   it('authenticates with HTTP Basic or X-TM-Username/X-TM-Key, else 401 {code, message}', async () => {
     expect((await send(valid, { 'x-tm-username': USER, 'x-tm-key': KEY })).status).toBe(200);
-    for (const headers of [{}, { authorization: `Basic ${Buffer.from(`${USER}:bad`).toString('base64')}` }, { 'x-tm-username': USER, 'x-tm-key': 'bad' }] as Record<string, string>[]) {
+    for (const headers of [
+      {},
+      { authorization: `Basic ${Buffer.from(`${USER}:bad`).toString('base64')}` },
+      { 'x-tm-username': USER, 'x-tm-key': 'bad' },
+    ] as Record<string, string>[]) {
       const res = await send({ ...valid, phone: '4915123456789' }, headers);
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ code: 401, message: expect.any(String) });
@@ -285,7 +298,11 @@ describe('TextmagicSandbox rules', () => {
   });
 
   it('takes JSON only, and answers 404 elsewhere', async () => {
-    const res = await fetch(`${fx.url}/api/v2/verify`, { method: 'POST', headers: { ...basic(), 'content-type': 'application/x-www-form-urlencoded' }, body: 'phone=447400123456&brand=Acme&codeLength=6' });
+    const res = await fetch(`${fx.url}/api/v2/verify`, {
+      method: 'POST',
+      headers: { ...basic(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'phone=447400123456&brand=Acme&codeLength=6',
+    });
     expect(res.status).toBe(400);
     expect((await call(`${fx.url}/api/v2/verify/some-id`, 'GET', basic())).status).toBe(404);
   });

@@ -79,7 +79,11 @@ describe('twilioProvider', () => {
     const provider = adapter();
     const pending = await started(provider);
     await provider.cancel!(pending);
-    expect(fx.sandbox.requests[1]).toMatchObject({ method: 'POST', path: `${SERVICE}/Verifications/${pending.state.verificationSid}`, body: { Status: 'canceled' } });
+    expect(fx.sandbox.requests[1]).toMatchObject({
+      method: 'POST',
+      path: `${SERVICE}/Verifications/${pending.state.verificationSid}`,
+      body: { Status: 'canceled' },
+    });
     await provider.cancel!(pending);
     expect(await provider.check(pending, codeIn(fx.sandbox.outbox[0]))).toEqual({ status: 'expired' });
   });
@@ -124,7 +128,13 @@ describe('twilioProvider', () => {
     await rejectsWith(adapter().start(startRequest({ phone: '+0123' })), 'invalid_phone');
     expect(fx.log.lines).toHaveLength(0);
     // A Service SID from another account: 404 / 20404 is a configuration problem, not an expiry.
-    const misconfigured = twilioProvider({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, serviceSid: 'VA' + '1'.repeat(32), baseUrl: fx.url, logger: fx.log });
+    const misconfigured = twilioProvider({
+      accountSid: ACCOUNT_SID,
+      authToken: AUTH_TOKEN,
+      serviceSid: 'VA' + '1'.repeat(32),
+      baseUrl: fx.url,
+      logger: fx.log,
+    });
     await rejectsWith(misconfigured.start(startRequest()), 'provider_error');
     expect(fx.log.lines).toEqual([expect.stringMatching(/^error twilio rejected start \(sms\) \(HTTP 404\): 20404/)]);
   });
@@ -153,7 +163,6 @@ describe('twilioProvider', () => {
       expect(await provider.check(pending, codeIn(fx.sandbox.outbox[0]))).toEqual({ status: 'approved' });
     });
   });
-
 });
 
 describe('TwilioSandbox rules', () => {
@@ -180,7 +189,12 @@ describe('TwilioSandbox rules', () => {
   it('reads form fields only: a JSON body, or camelCase names, carry no To (400 / 60200)', async () => {
     const json = await call(`${fx.url}${SERVICE}/Verifications`, 'POST', auth, { To: GB, Channel: 'sms' });
     expect(json.status).toBe(400);
-    expect(json.body).toMatchObject({ code: 60200, message: expect.stringContaining('To'), more_info: 'https://www.twilio.com/docs/errors/60200', status: 400 });
+    expect(json.body).toMatchObject({
+      code: 60200,
+      message: expect.stringContaining('To'),
+      more_info: 'https://www.twilio.com/docs/errors/60200',
+      status: 400,
+    });
     const lower = await create({ to: GB, channel: 'sms' });
     expect(lower.body).toMatchObject({ code: 60200, status: 400 });
     expect(fx.sandbox.outbox).toHaveLength(0);

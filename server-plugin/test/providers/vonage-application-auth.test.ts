@@ -101,11 +101,20 @@ describe('vonageProvider with application auth', () => {
     }
     expect(seen).toHaveLength(2);
     const decoded = seen.map((h) => {
-      const [header, claims] = h.replace(/^Bearer /, '').split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p!, 'base64url').toString()));
+      const [header, claims] = h
+        .replace(/^Bearer /, '')
+        .split('.')
+        .slice(0, 2)
+        .map((p) => JSON.parse(Buffer.from(p!, 'base64url').toString()));
       return { header, claims };
     });
     expect(decoded[0]!.header).toEqual({ alg: 'RS256', typ: 'JWT' });
-    expect(decoded[0]!.claims).toEqual({ application_id: APP_ID, iat: seconds(), exp: seconds() + VONAGE_JWT_TTL_SECONDS, jti: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(decoded[0]!.claims).toEqual({
+      application_id: APP_ID,
+      iat: seconds(),
+      exp: seconds() + VONAGE_JWT_TTL_SECONDS,
+      jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     expect(decoded[0]!.claims.jti).not.toBe(decoded[1]!.claims.jti);
   });
 
@@ -148,19 +157,28 @@ describe('vonageProvider with application auth', () => {
   });
 
   describe('faults', () => {
-    it.each(['500', '429', 'timeout', 'reset', 'garbage'] as const)('%s on start → provider_unavailable; the next call signs a new token and works', async (kind) => {
-      sandbox.fail({ kind, delay: 2000 });
-      await rejectsWith(adapter({ timeout: 0.3 }).start(startRequest()), 'provider_unavailable');
-      expect(sandbox.outbox).toHaveLength(0);
-      // A patient adapter for the rest: a loaded machine must not turn the good call into a timeout.
-      const provider = adapter();
-      const pending = await started(provider);
-      expect(await provider.check(pending, codeIn(sandbox.outbox[0]))).toEqual({ status: 'approved' });
-    });
+    it.each(['500', '429', 'timeout', 'reset', 'garbage'] as const)(
+      '%s on start → provider_unavailable; the next call signs a new token and works',
+      async (kind) => {
+        sandbox.fail({ kind, delay: 2000 });
+        await rejectsWith(adapter({ timeout: 0.3 }).start(startRequest()), 'provider_unavailable');
+        expect(sandbox.outbox).toHaveLength(0);
+        // A patient adapter for the rest: a loaded machine must not turn the good call into a timeout.
+        const provider = adapter();
+        const pending = await started(provider);
+        expect(await provider.check(pending, codeIn(sandbox.outbox[0]))).toEqual({ status: 'approved' });
+      },
+    );
   });
 
   it('drives VerificationService: start, a channel switch, the right code', async () => {
-    const service = new VerificationService({ provider: adapter({ channels: ['sms', 'voice'] }), allowedCountries: ['GB'], maxAttempts: 3, clock: clock.now, logger: log });
+    const service = new VerificationService({
+      provider: adapter({ channels: ['sms', 'voice'] }),
+      allowedCountries: ['GB'],
+      maxAttempts: 3,
+      clock: clock.now,
+      logger: log,
+    });
     const { verification } = await service.start({ phone: GB });
     clock.advance(60);
     await service.resend(verification.id, { channel: 'voice' });
@@ -185,7 +203,9 @@ describe('VonageSandbox application auth rules', () => {
   it('a good token → 202; Basic still works beside it', async () => {
     expect((await startWith(`Bearer ${await token()}`)).status).toBe(202);
     const basic = `Basic ${Buffer.from(`${KEY}:${SECRET}`).toString('base64')}`;
-    expect((await call(`${url}/v2/verify`, 'POST', { authorization: basic }, { ...startBody, workflow: [{ channel: 'sms', to: '4915123456789' }] })).status).toBe(202);
+    expect(
+      (await call(`${url}/v2/verify`, 'POST', { authorization: basic }, { ...startBody, workflow: [{ channel: 'sms', to: '4915123456789' }] })).status,
+    ).toBe(202);
   });
 
   it('a tampered token (claims changed after signing) → 401 signature', async () => {

@@ -68,7 +68,11 @@ describe('vonageProvider', () => {
     const first = await started(provider);
     const smsCode = codeIn(fx.sandbox.outbox[0]);
     const { state } = await provider.resend!(first, startRequest({ channel: 'voice' }));
-    expect(fx.sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v2/verify', `DELETE /v2/verify/${first.state.requestId}`, 'POST /v2/verify']);
+    expect(fx.sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /v2/verify',
+      `DELETE /v2/verify/${first.state.requestId}`,
+      'POST /v2/verify',
+    ]);
     expect(fx.sandbox.requests[2]!.body).toMatchObject({ workflow: [{ channel: 'voice', to: '447400123456' }] });
     expect(fx.sandbox.outbox.at(-1)).toMatchObject({ to: GB, channel: 'voice' });
     const second = { ...first, channel: 'voice' as const, state };
@@ -124,7 +128,10 @@ describe('vonageProvider', () => {
 
   it('409 no-code on check (a codeless step) → expired, the request is cancelled, one warning', async () => {
     const basic = { authorization: `Basic ${Buffer.from(`${KEY}:${SECRET}`).toString('base64')}` };
-    const res = await call(`${fx.url}/v2/verify`, 'POST', basic, { brand: 'Acme', workflow: [{ channel: 'whatsapp_interactive', to: '447400123456', from: '447700900001' }] });
+    const res = await call(`${fx.url}/v2/verify`, 'POST', basic, {
+      brand: 'Acme',
+      workflow: [{ channel: 'whatsapp_interactive', to: '447400123456', from: '447700900001' }],
+    });
     expect(res.status).toBe(202);
     const pending: PendingVerification = { id: 'v1', phone: GB, channel: 'whatsapp', createdAt: fx.clock.now(), state: { requestId: res.body.request_id } };
     expect(await adapter().check(pending, '123456')).toEqual({ status: 'expired' });
@@ -199,7 +206,12 @@ describe('VonageSandbox rules', () => {
   const cancel = (id: string) => call(`${fx.url}/v2/verify/${id}`, 'DELETE', basic());
   const next = (id: string) => call(`${fx.url}/v2/verify/${id}/next_workflow`, 'POST', basic());
   const valid = { brand: 'Acme', workflow: [{ channel: 'sms', to: '447400123456' }] };
-  const problemOf = (type: string) => ({ type: expect.stringMatching(new RegExp(`#${type}$`)), title: expect.any(String), detail: expect.any(String), instance: expect.any(String) });
+  const problemOf = (type: string) => ({
+    type: expect.stringMatching(new RegExp(`#${type}$`)),
+    title: expect.any(String),
+    detail: expect.any(String),
+    instance: expect.any(String),
+  });
 
   it('authenticates with Basic api_key:api_secret only; else 401 problem+json', async () => {
     for (const headers of [{}, basic('bad'), { authorization: 'Bearer eyJhbGciOi.x.y' }] as Record<string, string>[]) {
@@ -246,7 +258,9 @@ describe('VonageSandbox rules', () => {
   it('takes the bounds: code_length 10, channel_timeout 60 and 900, a custom code', async () => {
     expect((await send({ ...valid, code_length: 10, channel_timeout: 60 })).status).toBe(202);
     expect(codeIn(fx.sandbox.outbox[0])).toHaveLength(10);
-    expect((await send({ ...valid, workflow: [{ channel: 'voice', to: '4915123456789' }], channel_timeout: 900, code: 'ab12cd', locale: 'de-de' })).status).toBe(202);
+    expect(
+      (await send({ ...valid, workflow: [{ channel: 'voice', to: '4915123456789' }], channel_timeout: 900, code: 'ab12cd', locale: 'de-de' })).status,
+    ).toBe(202);
     expect(fx.sandbox.outbox[1]).toMatchObject({ to: DE, channel: 'voice', text: expect.stringContaining('ab12cd') });
   });
 
@@ -294,11 +308,21 @@ describe('VonageSandbox rules', () => {
   });
 
   it('steps through the workflow every channel_timeout with the same code, and expires after the last step’s', async () => {
-    const { body } = await send({ ...valid, workflow: [{ channel: 'sms', to: '447400123456' }, { channel: 'voice', to: '447400123456' }], channel_timeout: 60 });
+    const { body } = await send({
+      ...valid,
+      workflow: [
+        { channel: 'sms', to: '447400123456' },
+        { channel: 'voice', to: '447400123456' },
+      ],
+      channel_timeout: 60,
+    });
     fx.clock.advance(59);
     expect(fx.sandbox.outbox.map((m) => m.channel)).toEqual(['sms']);
     fx.clock.advance(1);
-    expect(fx.sandbox.outbox.map((m) => [m.channel, m.at - fx.sandbox.outbox[0]!.at])).toEqual([['sms', 0], ['voice', 60_000]]);
+    expect(fx.sandbox.outbox.map((m) => [m.channel, m.at - fx.sandbox.outbox[0]!.at])).toEqual([
+      ['sms', 0],
+      ['voice', 60_000],
+    ]);
     expect(codeIn(fx.sandbox.outbox[1])).toBe(codeIn(fx.sandbox.outbox[0]));
     fx.clock.advance(59);
     expect((await check(body.request_id, wrongCode(codeIn(fx.sandbox.outbox[0])))).status).toBe(400);
@@ -308,7 +332,13 @@ describe('VonageSandbox rules', () => {
   });
 
   it('next_workflow sends the next step now (200); 409 no-events at the end; 404 once gone', async () => {
-    const { body } = await send({ ...valid, workflow: [{ channel: 'sms', to: '447400123456' }, { channel: 'voice', to: '447400123456' }] });
+    const { body } = await send({
+      ...valid,
+      workflow: [
+        { channel: 'sms', to: '447400123456' },
+        { channel: 'voice', to: '447400123456' },
+      ],
+    });
     fx.clock.advance(10);
     expect((await next(body.request_id)).status).toBe(200);
     expect(fx.sandbox.outbox.map((m) => m.channel)).toEqual(['sms', 'voice']);
@@ -356,7 +386,11 @@ describe('VonageSandbox rules', () => {
   });
 
   it('takes JSON only, and answers 404 not-found elsewhere', async () => {
-    const res = await fetch(`${fx.url}/v2/verify`, { method: 'POST', headers: { ...basic(), 'content-type': 'application/x-www-form-urlencoded' }, body: 'brand=Acme' });
+    const res = await fetch(`${fx.url}/v2/verify`, {
+      method: 'POST',
+      headers: { ...basic(), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'brand=Acme',
+    });
     expect(res.status).toBe(422);
     const other = await call(`${fx.url}/v2/verify/some-id`, 'GET', basic());
     expect(other.status).toBe(404);

@@ -110,6 +110,11 @@ describe('on a 3-master Redis Cluster', () => {
     // Consumed: the same code does not work twice.
     await expect(service.check(verification.id, code)).rejects.toMatchObject({ code: 'no_pending_verification' });
     const keys = await keysEverywhere(`${keyPrefix}*`);
-    expect(keys).toEqual(expect.arrayContaining([`${keyPrefix}{limits}:breaker:sent:range:${phone.slice(0, -4)}`, `${keyPrefix}{limits}:breaker:verified:range:${phone.slice(0, -4)}`]));
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        `${keyPrefix}{limits}:breaker:sent:range:${phone.slice(0, -4)}`,
+        `${keyPrefix}{limits}:breaker:verified:range:${phone.slice(0, -4)}`,
+      ]),
+    );
   });
 });

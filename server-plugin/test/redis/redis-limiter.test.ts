@@ -166,11 +166,7 @@ describe('RedisLimitStore', () => {
     await limitsA.admitSend({ phone, ip: '192.0.2.1' });
     await redis.server.stop();
 
-    for (const call of [
-      () => limitsA.admitSend({ phone, ip: '192.0.2.1' }),
-      () => limitsA.assertNotLocked(phone),
-      () => limitsA.reserveFailure(phone),
-    ]) {
+    for (const call of [() => limitsA.admitSend({ phone, ip: '192.0.2.1' }), () => limitsA.assertNotLocked(phone), () => limitsA.reserveFailure(phone)]) {
       const started = performance.now();
       const error = await call().then(
         () => 'passed',

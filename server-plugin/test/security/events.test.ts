@@ -14,7 +14,11 @@ function eventsApp(options: { limits?: LimitsOptions; breaker?: object; onEvent?
   const events: PhoneVerifyEvent[] = [];
   const test = createTestApp({
     provider: counting.provider,
-    options: { limits: options.limits ?? wideLimits(), breaker: options.breaker ?? { enabled: false }, onEvent: options.onEvent ?? ((event) => void events.push(event)) },
+    options: {
+      limits: options.limits ?? wideLimits(),
+      breaker: options.breaker ?? { enabled: false },
+      onEvent: options.onEvent ?? ((event) => void events.push(event)),
+    },
   });
   const start = (phone: string) => test.agent.post('/auth/phone/start').send({ phone });
   return { ...test, ...counting, events, start };

@@ -3,7 +3,15 @@
 
 import type supertest from 'supertest';
 import { expect } from 'vitest';
-import { HTTP_STATUS, localProvider, MemoryLimitStore, type LimitStore, type PendingVerification, type StartRequest, type VerifyProvider } from '../../src/index.js';
+import {
+  HTTP_STATUS,
+  localProvider,
+  MemoryLimitStore,
+  type LimitStore,
+  type PendingVerification,
+  type StartRequest,
+  type VerifyProvider,
+} from '../../src/index.js';
 import type { LimitsOptions } from '../../src/limits.js';
 import type { SentMessage } from '../harness.js';
 

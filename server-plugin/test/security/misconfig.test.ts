@@ -20,7 +20,10 @@ describe('misconfiguration', () => {
       const agent = browserAgent(app);
       for (let i = 0; i < 5; i++) {
         await agent.get('/auth/phone/config');
-        await agent.post('/auth/phone/start').set('X-Forwarded-For', `198.51.100.${i}`).send({ phone: `+4474001234${50 + i}` });
+        await agent
+          .post('/auth/phone/start')
+          .set('X-Forwarded-For', `198.51.100.${i}`)
+          .send({ phone: `+4474001234${50 + i}` });
       }
       const lines = log.lines.filter((l) => l.includes('ERR_PV_PERMISSIVE_TRUST_PROXY'));
       expect(lines).toHaveLength(1);

@@ -186,7 +186,10 @@ describe('pressure: a challenge instead of a closed door', () => {
       }
       // GB was closed to everyone else, and the world was full.
       expect(app.events.some((e) => e.type === 'breaker' && e.state === 'open' && e.scope === 'country' && e.key === 'GB')).toBe(true);
-      expect(app.events.filter((e) => e.type === 'challenge' && e.outcome === 'passed').map((e) => (e as { reason: string }).reason)).toEqual(['breaker', 'global']);
+      expect(app.events.filter((e) => e.type === 'challenge' && e.outcome === 'passed').map((e) => (e as { reason: string }).reason)).toEqual([
+        'breaker',
+        'global',
+      ]);
       // The attacker's own networks are over their own limit: they are not even asked, and a token does not help them.
       const asked = app.events.filter((e) => e.type === 'challenge').length;
       expectError(await app.browser('198.51.100.1').start(gb(99)), 429, 'rate_limited');

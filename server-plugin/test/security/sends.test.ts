@@ -154,7 +154,11 @@ describe('sends: what a code costs', () => {
           return hang ? new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason))) : inner.provider.start(request, signal);
         },
       };
-      const app = sendsApp(wideLimits({ perPhone: [{ points: 2, duration: 600 }], perIp: [{ points: 3, duration: 3600 }] }), { trustProxy: 1, providerTimeout: 1, provider });
+      const app = sendsApp(wideLimits({ perPhone: [{ points: 2, duration: 600 }], perIp: [{ points: 3, duration: 3600 }] }), {
+        trustProxy: 1,
+        providerTimeout: 1,
+        provider,
+      });
       for (let i = 0; i < 2; i++) {
         const error = expectError(await app.startFrom('203.0.113.7', PHONE), 503, 'provider_unavailable');
         expect(error.message).toMatch(/in time/);
@@ -197,7 +201,8 @@ describe('sends: what a code costs', () => {
 
     it('should still give everything back for an outage, which answers the same for every number', async () => {
       const app = sendsApp(wideLimits({ perIp: [{ points: 2, duration: 3600 }] }), { trustProxy: 1 });
-      app.fail.start = () => errors.providerUnavailable('The verification service is not answering; try again shortly.', new Error('ECONNREFUSED'), undefined, 'refused');
+      app.fail.start = () =>
+        errors.providerUnavailable('The verification service is not answering; try again shortly.', new Error('ECONNREFUSED'), undefined, 'refused');
       for (let i = 0; i < 4; i++) expectError(await app.startFrom('203.0.113.7', gb(i)), 503, 'provider_unavailable');
       delete app.fail.start;
       for (let i = 0; i < 2; i++) expect((await app.startFrom('203.0.113.7', gb(i))).status).toBe(200);

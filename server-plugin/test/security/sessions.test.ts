@@ -48,7 +48,11 @@ describe('sessions', () => {
     // The attacker starts a sign-in for the victim's number, and plants that session's cookie in the victim's browser.
     const planted = sessionCookie(await browserAgent(app.app).post('/auth/phone/start').send({ phone: PHONE }))!;
     // The victim receives the code and enters it in the page, in the planted session.
-    const verify = await supertest(app.app).post('/auth/phone/verify').set('Cookie', planted).set('x-phone-verify', '1').send({ code: codeFrom(app.outbox.at(-1)) });
+    const verify = await supertest(app.app)
+      .post('/auth/phone/verify')
+      .set('Cookie', planted)
+      .set('x-phone-verify', '1')
+      .send({ code: codeFrom(app.outbox.at(-1)) });
     expect(verify.status).toBe(200);
     // The victim is signed in under a new id; the attacker's copy of the old one is not.
     expect((await app.anonymous(sessionCookie(verify)!)).status).toBe(200);
@@ -82,7 +86,11 @@ describe('sessions', () => {
       expect(app.calls.check).toBe(0);
       // A verification id in the body (even the real one, which the server never sends) is not read: the session is the only binding.
       const [pending] = Object.values(await app.sessionData()).map((s) => s.phoneVerify as { id: string; expiresAt: number });
-      expectError(await stranger.post('/auth/phone/verify').send({ code, id: pending!.id, verificationId: pending!.id, phoneVerify: pending }), 409, 'no_pending_verification');
+      expectError(
+        await stranger.post('/auth/phone/verify').send({ code, id: pending!.id, verificationId: pending!.id, phoneVerify: pending }),
+        409,
+        'no_pending_verification',
+      );
       expect((await stranger.get('/account')).status).toBe(401);
 
       // The owner is unaffected: no attempt was spent.
@@ -159,7 +167,9 @@ describe('sessions', () => {
       expectError(failed, 503, 'provider_unavailable');
       expect(failed.body.error.retryAfter).toBeGreaterThan(0);
       expect(app.log.lines.filter((l) => l.includes('internal error'))).toEqual([]);
-      expect(app.log.lines).toEqual([expect.stringMatching(/^error session store failed at sign-in; nobody was signed in and the code stays usable: (ETIMEDOUT|ECONNREFUSED)/)]);
+      expect(app.log.lines).toEqual([
+        expect.stringMatching(/^error session store failed at sign-in; nobody was signed in and the code stays usable: (ETIMEDOUT|ECONNREFUSED)/),
+      ]);
       expect((await app.agent.get('/account')).status).toBe(401);
       expect(Object.values(await app.sessionData()).filter((s) => s.passport)).toEqual([]);
 
@@ -172,4 +182,3 @@ describe('sessions', () => {
     });
   });
 });
-

@@ -26,7 +26,13 @@ export function findRedisServer() {
       throw new Error(`${INSTALL_HINT} ($REDIS_SERVER=${override} is not an executable)`);
     }
   }
-  const candidates = ['/usr/bin/redis-server', ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, 'redis-server'))];
+  const candidates = [
+    '/usr/bin/redis-server',
+    ...(process.env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((d) => join(d, 'redis-server')),
+  ];
   for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);
@@ -114,12 +120,18 @@ export class RedisServer {
   async start() {
     if (this.#child) throw new Error('redis-server is already running');
     const args = [
-      '--port', String(this.port),
-      '--bind', '127.0.0.1',
-      '--dir', this.dir,
-      '--save', '',
-      '--daemonize', 'no',
-      '--logfile', '',
+      '--port',
+      String(this.port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dir,
+      '--save',
+      '',
+      '--daemonize',
+      'no',
+      '--logfile',
+      '',
       ...(this.#persistence ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
       ...this.#extraArgs,
     ];
@@ -146,9 +158,7 @@ export class RedisServer {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       if (spawnError) {
-        throw new Error(
-          spawnError.code === 'ENOENT' ? INSTALL_HINT : `redis-server failed to spawn: ${spawnError.message}`,
-        );
+        throw new Error(spawnError.code === 'ENOENT' ? INSTALL_HINT : `redis-server failed to spawn: ${spawnError.message}`);
       }
       if (exitCode !== undefined) throw new Error(`redis-server exited (${exitCode}) on port ${this.port}:\n${this.#output.slice(-2000)}`);
       if ((await answeringPid(this.port)) === child.pid) return;

@@ -110,7 +110,11 @@ export class ComboboxController implements ReactiveController {
   }
 
   show(): void {
-    this.#set(true, '', this.#options.countries().findIndex((c) => c.country === this.#options.selected()));
+    this.#set(
+      true,
+      '',
+      this.#options.countries().findIndex((c) => c.country === this.#options.selected()),
+    );
   }
 
   close(): void {

@@ -131,10 +131,14 @@ export class FlowController implements ReactiveController {
   start(body: StartRequest, shown: (e164: string) => string, prepare: () => Promise<unknown>): void {
     this.#challenged = (challengeToken) => this.start({ ...body, challengeToken }, shown, prepare);
     const locale = this.#host.locale;
-    this.#run('send', async (signal) => {
-      await prepare();
-      return this.#startOnFirstChannelThatReaches(locale ? { ...body, locale } : body, signal);
-    }, (answer) => this.#sent(answer, shown(answer.phone)));
+    this.#run(
+      'send',
+      async (signal) => {
+        await prepare();
+        return this.#startOnFirstChannelThatReaches(locale ? { ...body, locale } : body, signal);
+      },
+      (answer) => this.#sent(answer, shown(answer.phone)),
+    );
   }
 
   /**
@@ -157,23 +161,35 @@ export class FlowController implements ReactiveController {
     if (!sent) return;
     this.#challenged = (token) => this.resend(channel, token);
     const body = { channel, locale: this.#host.locale, ...(challengeToken ? { challengeToken } : {}) };
-    this.#run('resend', (signal) => this.client.resend(body, signal), (answer) => this.#sent(answer, sent.phone));
+    this.#run(
+      'resend',
+      (signal) => this.client.resend(body, signal),
+      (answer) => this.#sent(answer, sent.phone),
+    );
   }
 
   /** `POST /verify`; the cancelable success event may stop the redirect. */
   verify(code: string): void {
-    this.#run('verify', (signal) => this.client.verify(code, signal), (answer) => {
-      this.apply({ type: 'verified', user: answer.user, phone: answer.phone, ...(answer.proof ? { proof: answer.proof } : {}) });
-      const detail: PhoneVerifySuccessDetail = { user: answer.user, intent: answer.intent ?? 'signin' };
-      if (answer.redirect) detail.redirect = answer.redirect;
-      if (answer.proof) detail.proof = answer.proof;
-      if (this.#host.dispatchEvent(new PhoneVerifySuccessEvent(detail)) && answer.redirect) this.#hooks.navigate(answer.redirect);
-    });
+    this.#run(
+      'verify',
+      (signal) => this.client.verify(code, signal),
+      (answer) => {
+        this.apply({ type: 'verified', user: answer.user, phone: answer.phone, ...(answer.proof ? { proof: answer.proof } : {}) });
+        const detail: PhoneVerifySuccessDetail = { user: answer.user, intent: answer.intent ?? 'signin' };
+        if (answer.redirect) detail.redirect = answer.redirect;
+        if (answer.proof) detail.proof = answer.proof;
+        if (this.#host.dispatchEvent(new PhoneVerifySuccessEvent(detail)) && answer.redirect) this.#hooks.navigate(answer.redirect);
+      },
+    );
   }
 
   /** `POST /cancel`, then the phone step whatever the answer: a new start replaces the pending verification anyway. */
   cancel(): void {
-    this.#run('cancel', (signal) => this.client.cancel(signal).catch(() => undefined), () => this.apply({ type: 'restart' }));
+    this.#run(
+      'cancel',
+      (signal) => this.client.cancel(signal).catch(() => undefined),
+      () => this.apply({ type: 'restart' }),
+    );
   }
 
   /** Sends the request the server stopped with `challenge_required` again, with the page's token. */
@@ -197,7 +213,10 @@ export class FlowController implements ReactiveController {
   #sent(answer: StartResponse, phone: string): void {
     if (this.config && answer.codeLength !== this.config.codeLength) this.config = { ...this.config, codeLength: answer.codeLength };
     const { channel, resendAfter, sameCode } = answer;
-    if (!this.apply({ type: 'sent', sent: { phone, e164: answer.phone, channel, expiresIn: answer.expiresIn, resendAfter, ...(sameCode ? { sameCode } : {}) } })) return;
+    if (
+      !this.apply({ type: 'sent', sent: { phone, e164: answer.phone, channel, expiresIn: answer.expiresIn, resendAfter, ...(sameCode ? { sameCode } : {}) } })
+    )
+      return;
     this.countdown.start(resendAfter);
     this.expiry.start(answer.expiresIn);
     this.#hooks.sent();

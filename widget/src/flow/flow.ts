@@ -46,8 +46,8 @@ interface Common {
 export type CodeStep = 'enter-code' | 'resending' | 'verifying' | 'canceling';
 
 export type FlowState = Common &
+  /** `retry`: loading again after "Try again", which stays (off) with focus on it until the answer. */
   (
-    /** `retry`: loading again after "Try again", which stays (off) with focus on it until the answer. */
     | { step: 'loading'; retry?: true }
     | { step: 'sending' }
     /** The configuration could not load. */
@@ -119,7 +119,12 @@ export function transition(state: FlowState, event: FlowEvent): FlowState {
     case 'verify':
     case 'cancel':
       return code && step === 'enter-code'
-        ? { step: event.type === 'resend' ? 'resending' : event.type === 'verify' ? 'verifying' : 'canceling', sent: code.sent, ...(code.notice ? { notice: code.notice } : {}), ...expired }
+        ? {
+            step: event.type === 'resend' ? 'resending' : event.type === 'verify' ? 'verifying' : 'canceling',
+            sent: code.sent,
+            ...(code.notice ? { notice: code.notice } : {}),
+            ...expired,
+          }
         : state;
     case 'ready':
     case 'expiring':

@@ -146,9 +146,7 @@ export class PhoneInputController {
     const countries = this.#options.allowed();
     const current = countries.find((c) => c.country === this.#options.country());
     if (current && digits.startsWith(current.callingCode)) return;
-    const match = countries
-      .filter((c) => digits.startsWith(c.callingCode))
-      .sort((a, b) => b.callingCode.length - a.callingCode.length)[0];
+    const match = countries.filter((c) => digits.startsWith(c.callingCode)).sort((a, b) => b.callingCode.length - a.callingCode.length)[0];
     if (match) this.#options.select(match.country);
   }
 }

@@ -43,8 +43,7 @@ function stubFetch(answers: Record<string, Answer[]>) {
     calls.push({ path, body: init?.body ? JSON.parse(String(init.body)) : undefined, signal });
     const answer = answers[path]?.shift();
     if (!answer) return Promise.reject(new TypeError(`unexpected ${path}`));
-    if (answer === 'hang')
-      return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+    if (answer === 'hang') return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
     return Promise.resolve(Response.json(answer.body, { status: answer.status }));
   };
   return { calls, restore: () => void (window.fetch = original) };
@@ -89,13 +88,23 @@ describe('flow controller', () => {
   it('should send with the locale, one signal per request, and show the code step', async () => {
     const { stub, flow, host, cleared } = await loadedFlow({ '/auth/phone/start': [{ status: 200, body: STARTED }] });
     restore = stub.restore;
-    flow.start({ phone: '07400 123456', country: 'GB' }, (e164) => `shown ${e164}`, () => Promise.resolve());
+    flow.start(
+      { phone: '07400 123456', country: 'GB' },
+      (e164) => `shown ${e164}`,
+      () => Promise.resolve(),
+    );
     expect(flow.state.step).to.equal('sending');
     expect(flow.busy).to.equal(true);
     await settle();
     await settle();
     expect(flow.state).to.deep.include({ step: 'enter-code', notice: 'sent', focus: 'code' });
-    expect('sent' in flow.state && flow.state.sent).to.deep.equal({ phone: 'shown +447400123456', e164: '+447400123456', channel: 'sms', expiresIn: 300, resendAfter: 30 });
+    expect('sent' in flow.state && flow.state.sent).to.deep.equal({
+      phone: 'shown +447400123456',
+      e164: '+447400123456',
+      channel: 'sms',
+      expiresIn: 300,
+      resendAfter: 30,
+    });
     expect(stub.calls[1]!.body).to.deep.equal({ phone: '07400 123456', country: 'GB', locale: 'en-GB' });
     expect(stub.calls[1]!.signal).to.not.equal(stub.calls[0]!.signal);
     expect(flow.countdown.running).to.equal(true);
@@ -125,7 +134,10 @@ describe('flow controller', () => {
     expect(start.signal!.aborted).to.equal(true);
     await settle();
     expect(flow.state).to.deep.equal({ step: 'enter-phone', focus: 'phone' });
-    expect(host.events.map((e) => e.type), 'an aborted request is no error').to.deep.equal([]);
+    expect(
+      host.events.map((e) => e.type),
+      'an aborted request is no error',
+    ).to.deep.equal([]);
   });
 
   it('should show a failure with its details and tell the page its code only', async () => {
@@ -142,7 +154,10 @@ describe('flow controller', () => {
 
   it('should send a challenged start again with the token, and only when a challenge is pending', async () => {
     const { stub, flow, host } = await loadedFlow({
-      '/auth/phone/start': [{ status: 429, body: { error: { code: 'challenge_required', message: 'Complete the challenge to continue.' } } }, { status: 200, body: STARTED }],
+      '/auth/phone/start': [
+        { status: 429, body: { error: { code: 'challenge_required', message: 'Complete the challenge to continue.' } } },
+        { status: 200, body: STARTED },
+      ],
     });
     restore = stub.restore;
     flow.submitChallenge('too-early');
@@ -158,7 +173,11 @@ describe('flow controller', () => {
     flow.submitChallenge('token');
     await settle();
     await settle();
-    expect(stub.calls.map((c) => c.body)).to.deep.equal([undefined, { phone: '+447400123456', locale: 'en-GB' }, { phone: '+447400123456', locale: 'en-GB', challengeToken: 'token' }]);
+    expect(stub.calls.map((c) => c.body)).to.deep.equal([
+      undefined,
+      { phone: '+447400123456', locale: 'en-GB' },
+      { phone: '+447400123456', locale: 'en-GB', challengeToken: 'token' },
+    ]);
     expect(flow.state.step).to.equal('enter-code');
     flow.submitChallenge('again');
     expect(stub.calls, 'no challenge pending any more').to.have.length(3);

@@ -24,7 +24,11 @@ describe('flow: transition', () => {
     const retrying = transition(failed, { type: 'retry' });
     expect(retrying).to.deep.equal({ step: 'loading', retry: true, focus: 'retry' });
     expect(transition(retrying, { type: 'loaded' })).to.deep.equal({ step: 'enter-phone', focus: 'phone' });
-    expect(transition(retrying, { type: 'load-failed', error: { code: 'network_error' } })).to.deep.equal({ step: 'error', error: { code: 'network_error' }, focus: 'retry' });
+    expect(transition(retrying, { type: 'load-failed', error: { code: 'network_error' } })).to.deep.equal({
+      step: 'error',
+      error: { code: 'network_error' },
+      focus: 'retry',
+    });
   });
 
   it('should send, then show the code step with focus on the code and a notice', () => {

@@ -45,7 +45,6 @@ function type(input: HTMLInputElement, value: string, caret = value.length, inpu
   input.dispatchEvent(new InputEvent('input', { inputType }));
 }
 
-
 describe('phone input controller', () => {
   it('should format a national number in the selected country and keep the caret after the digit', () => {
     const { phone, input, host } = setup();
