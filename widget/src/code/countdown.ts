@@ -7,14 +7,15 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 export class CountdownController implements ReactiveController {
   /** Whole seconds left, `0` when not running. */
   remaining = 0;
-  private endsAt = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly host: ReactiveControllerHost;
-  private readonly onDone: (() => void) | undefined;
+  // Private fields (#), not TypeScript's `private`: the minifier shortens their names (this is in the first render).
+  #endsAt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #host: ReactiveControllerHost;
+  readonly #onDone: (() => void) | undefined;
 
   constructor(host: ReactiveControllerHost, onDone?: () => void) {
-    this.host = host;
-    this.onDone = onDone;
+    this.#host = host;
+    this.#onDone = onDone;
     host.addController(this);
   }
 
@@ -25,38 +26,40 @@ export class CountdownController implements ReactiveController {
 
   /** (Re)start from `seconds`. Zero or less stops it. */
   start(seconds: number): void {
-    this.endsAt = Date.now() + Math.max(0, seconds) * 1000;
-    this.tick(false);
+    // An end in the past leaves `remaining` at 0 (see #tick).
+    this.#endsAt = Date.now() + seconds * 1000;
+    this.#tick(true);
   }
 
   /** Stop without calling `onDone`. */
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.remaining = 0;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   hostConnected(): void {
-    if (this.endsAt > Date.now()) this.tick(false);
+    if (this.#endsAt > Date.now()) this.#tick(true);
   }
 
   hostDisconnected(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
-  private tick(notify = true): void {
-    clearTimeout(this.timer);
-    const left = this.endsAt - Date.now();
+  /** Updates `remaining`; at zero calls `onDone`, unless `quiet` (a start or reconnection, not a tick). */
+  #tick(quiet?: boolean): void {
+    clearTimeout(this.#timer);
+    const left = this.#endsAt - Date.now();
     this.remaining = Math.max(0, Math.ceil(left / 1000));
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
     if (this.remaining > 0) {
       // Wake at the next whole-second boundary so the display never skips or lingers.
-      this.timer = setTimeout(() => this.tick(), left - (this.remaining - 1) * 1000);
+      this.#timer = setTimeout(() => this.#tick(), left - (this.remaining - 1) * 1000);
     } else {
-      this.timer = undefined;
-      if (notify) this.onDone?.();
+      this.#timer = undefined;
+      if (!quiet) this.#onDone?.();
     }
   }
 }
