@@ -4,28 +4,25 @@
 // phone field (phone/), code step (code/), form association (form/) and language (i18n/),
 // each a controller or template of its own. Importing this module registers nothing (see define.ts).
 
-import { css, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import type { Intent } from '@phone-verify/server-plugin/protocol';
-import { atMost, chunkStyles, loadCodeStep, loadFormattingChunk } from './chunks.js';
-import type { CodeStepController } from './code/code-step.js';
-import { formatSeconds } from './code/countdown.js';
+import { atMost, chunkStyles, loadFormattingChunk } from './chunks.js';
+import { CodeStepLoader } from './code/code-step-loader.js';
 import { CountryFieldController } from './country/country-field.js';
 import { regionName } from './countries.js';
 import { FlowController } from './flow/flow-controller.js';
 import { publicStep, type FlowState, type FlowStep } from './flow/flow.js';
 import { FormAssociatedElement } from './form/form-associated.js';
-import { formatDuration, isRightToLeft } from './i18n.js';
-import { errorText, isolate } from './i18n/flow-text.js';
+import { isRightToLeft } from './i18n.js';
+import { errorText } from './i18n/flow-text.js';
 import { LanguageController } from './i18n/language-controller.js';
 import { safeLocale } from './locale-tag.js';
 import { format, mergeMessages, type PhoneVerifyMessages, type PhoneVerifyStrings } from './messages.js';
-import type * as IntentStepModule from './intent-step.js';
 import { intentFields, knownIntent } from './intents.js';
 import type { PhoneFormatter } from './phone/phone-format.js';
 import { PhoneInputController, type PhoneFormatting } from './phone/phone-input.js';
 import { renderPhoneStep } from './phone/phone-step.js';
 import styles from './phone-verify.styles.js';
-import { extractCode, toAsciiDigits } from './text.js';
 
 export { extractCode } from './text.js';
 export type { PhoneFormatting } from './phone/phone-input.js';
@@ -35,8 +32,6 @@ export type PhoneVerifyState = FlowState;
 
 /** The step the element reports: `loading`, `error`, `enter-phone`, `sending`, `enter-code`, `verifying` or `done`. */
 export type PhoneVerifyStep = Exclude<FlowStep, 'resending' | 'canceling'>;
-
-type IntentSteps = typeof IntentStepModule;
 
 /** Where the page's challenge (CAPTCHA) shows while the server asks for it. */
 const challengeSlot = html`<slot name="challenge"></slot>`;
@@ -144,9 +139,9 @@ export class PhoneVerify extends FormAssociatedElement {
   readonly #language = new LanguageController(this);
   readonly #flow = new FlowController(this, {
     // The phone step shows in its language, with its country list and knowing whether a reloaded page left a code on its way (GET /status, asked by the code step's chunk): these waited for up to 3 s.
-    ready: () => Promise.all([this.#language.ready, atMost(Promise.all([this.#country.load(), this.#loadCode().then((c) => c.pending)]), 3000)]),
+    ready: () => Promise.all([this.#language.ready, atMost(Promise.all([this.#country.load(), this.#codeStep.load().then((c) => c.pending)]), 3000)]),
     configured: () => this.#country.pick(),
-    sent: () => this.#code?.set(''),
+    sent: () => this.#codeStep.step?.set(''),
     navigate: (url) => this.navigate(url),
   });
   readonly #country: CountryFieldController = new CountryFieldController(this, {
@@ -164,12 +159,17 @@ export class PhoneVerify extends FormAssociatedElement {
     select: (country) => void (this.#country.selected = country),
     allowed: () => this.#flow.config?.countries ?? [],
   });
-  /** The code step, once its chunk has arrived. */
-  #code: CodeStepController | undefined;
-  /** The intents' steps (step-up's first step, the done step), with the code step's chunk. */
-  #intents: IntentSteps | undefined;
   /** Adds the rules the country list's and the code step's chunks bring. */
   readonly #adopt = chunkStyles(this);
+  /** The code step and the intents' steps, once their chunk has arrived. */
+  readonly #codeStep: CodeStepLoader = new CodeStepLoader(this, {
+    flow: this.#flow,
+    messages: () => this.#messages,
+    locale: () => this.locale,
+    disabled: () => this.isDisabled,
+    root: () => this.renderRoot,
+    adopt: this.#adopt,
+  });
 
   constructor() {
     super();
@@ -261,24 +261,9 @@ export class PhoneVerify extends FormAssociatedElement {
     return mergeMessages(this.strings, this.#language.messages);
   }
 
-  /** The code step's controller, made when its chunk arrives. */
-  async #loadCode(): Promise<CodeStepController> {
-    const { code, intents } = await loadCodeStep();
-    this.#intents = intents;
-    return (this.#code ??= new code.CodeStepController(this, {
-      flow: this.#flow,
-      tools: { html, css, nothing, extractCode, toAsciiDigits, format, formatDuration, formatSeconds, isolate },
-      messages: () => this.#messages,
-      locale: () => this.locale,
-      disabled: () => this.isDisabled,
-      root: () => this.renderRoot,
-      adopt: this.#adopt,
-    }));
-  }
-
   #loadChunks(): void {
     this.#country.load().catch(() => undefined);
-    this.#loadCode().catch(() => undefined);
+    this.#codeStep.load().catch(() => undefined);
     this.#phone.load((this.constructor as typeof PhoneVerify).loadFormatting, this.#flow.client, this.mobileOnly);
   }
 
@@ -293,7 +278,7 @@ export class PhoneVerify extends FormAssociatedElement {
     this.#flow.start(
       { phone: phone.value.trim(), ...(country ? { country } : {}), ...intentFields(knownIntent(this.intent), this.purpose) },
       (e164) => phone.display(e164),
-      () => this.#loadCode(),
+      () => this.#codeStep.load(),
     );
   }
 
@@ -303,8 +288,8 @@ export class PhoneVerify extends FormAssociatedElement {
     if (this.#flow.state.step !== 'enter-phone' || this.isDisabled) return;
     this.#flow.start(
       { phone: '', intent: 'stepup' },
-      (e164) => this.#intents!.maskedTail(e164),
-      () => this.#loadCode(),
+      (e164) => this.#codeStep.intents!.maskedTail(e164),
+      () => this.#codeStep.load(),
     );
   }
 
@@ -325,7 +310,8 @@ export class PhoneVerify extends FormAssociatedElement {
         // Step-up's chunk is in before the step shows, unless it took over 3 s (then it shows on arrival).
         if (knownIntent(this.intent) === 'stepup')
           return (
-            this.#intents?.renderStepUpStep(html, { m, locked: state.step === 'sending', disabled, submit: (e) => this.#handleStepUpSubmit(e) }) ?? nothing
+            this.#codeStep.intents?.renderStepUpStep(html, { m, locked: state.step === 'sending', disabled, submit: (e) => this.#handleStepUpSubmit(e) }) ??
+            nothing
           );
         return renderPhoneStep({
           m,
@@ -339,9 +325,9 @@ export class PhoneVerify extends FormAssociatedElement {
           edit: () => this.#flow.apply({ type: 'edit' }),
         });
       case 'done':
-        return this.#intents?.renderDone(html, m, knownIntent(this.intent)) ?? nothing;
+        return this.#codeStep.intents?.renderDone(html, m, knownIntent(this.intent)) ?? nothing;
     }
-    return this.#code?.render(error) ?? nothing;
+    return this.#codeStep.step?.render(error) ?? nothing;
   }
 
   override render(): TemplateResult {
@@ -355,8 +341,8 @@ export class PhoneVerify extends FormAssociatedElement {
     return html`
       <div part="base" dir=${this.hasAttribute('dir') ? nothing : rtl ? 'rtl' : 'ltr'} lang=${this.#language.shipped}>
         ${this.#renderStep(m, error)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
-        ${'sent' in state ? nothing : html`<div id="error" part="error" class="error" role=${this.#code?.announce === false ? nothing : 'alert'} tabindex="-1">${error}</div>`}
-        <div class="visually-hidden" role="status">${this.#code?.notice()}</div>
+        ${'sent' in state ? nothing : html`<div id="error" part="error" class="error" role=${this.#codeStep.step?.announce === false ? nothing : 'alert'} tabindex="-1">${error}</div>`}
+        <div class="visually-hidden" role="status">${this.#codeStep.step?.notice()}</div>
         <div class="visually-hidden" role="status">${this.#country.combo?.notice}</div>
       </div>
     `;
