@@ -66,6 +66,7 @@ describe('<phone-verify intent>', () => {
     typeInto(part<HTMLInputElement>(signin, 'phone-input'), '+44 7400 123456');
     part(signin, 'submit').click();
     await stepIs(signin, 'enter-code');
+    expect(signin.shadowRoot!.querySelector('[part="back"]'), 'a sign-in may change its number').not.to.equal(null);
     typeInto(part<HTMLInputElement>(signin, 'code-input'), await codeFor(GB_MOBILE));
     await stepIs(signin, 'done');
 
@@ -77,6 +78,8 @@ describe('<phone-verify intent>', () => {
     await stepIs(el, 'enter-code');
     expect(el.shadowRoot!.textContent).to.contain('•••• 3456');
     expect(el.shadowRoot!.textContent).not.to.contain('7400');
+    // The number is the account's: no "Use another number" in a step-up.
+    expect(el.shadowRoot!.querySelector('[part="back"]')).to.equal(null);
     const success = oneEvent(el, 'phone-verify-success') as Promise<PhoneVerifySuccessEvent>;
     typeInto(part<HTMLInputElement>(el, 'code-input'), await codeFor(GB_MOBILE));
     expect((await success).detail.intent).to.equal('stepup');

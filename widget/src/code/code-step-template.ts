@@ -39,7 +39,8 @@ export interface CodeStepProps {
   submit: (event: SubmitEvent) => void;
   input: (event: Event) => void;
   paste: (event: ClipboardEvent) => void;
-  back: () => void;
+  /** Back to the number step; absent in a step-up, whose number is the account's, not the person's to change. */
+  back: (() => void) | undefined;
   resend: (channel: Channel) => void;
 }
 
@@ -97,7 +98,7 @@ export function renderCodeStep(html: typeof litHtml, p: CodeStepProps): Template
           resendButton(html, p, channel, p.time ? `${m.channelButton[channel]} · ${p.time}` : m.channelButton[channel]),
         )}
       </div>
-      <button part="back" class="link" type="button" ?disabled=${p.busy} @click=${p.back}>${m.useAnotherNumber}</button>
+      ${p.back ? html`<button part="back" class="link" type="button" ?disabled=${p.busy} @click=${p.back}>${m.useAnotherNumber}</button>` : p.nothing}
     </form>
   `;
 }

@@ -212,8 +212,18 @@ export class CodeStepController implements ReactiveController {
       submit: this.#field.onSubmit,
       input: this.#field.onInput,
       paste: this.#field.onPaste,
-      back: () => flow.cancel(),
+      back: this.#stepUp() ? undefined : () => flow.cancel(),
       resend: (channel) => flow.resend(channel),
     });
+  }
+
+  /** Read from the host here, in the lazy chunk, so the first render carries nothing for it. */
+  #stepUp(): boolean {
+    const host = (this.#options.root() as ShadowRoot).host as { intent?: unknown } | undefined;
+    return (
+      String(host?.intent ?? '')
+        .trim()
+        .toLowerCase() === 'stepup'
+    );
   }
 }
