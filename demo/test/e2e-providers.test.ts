@@ -3,19 +3,12 @@
 // step says to let it ring and type the caller's last digits) and Telegram Gateway
 // (a Telegram user gets the code in Telegram; anyone else falls back to a text message).
 
-import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDemoApp } from '../src/app.js';
-import { DemoPhones } from '../src/phone.js';
-import { demoBackend, DEMO_TELEGRAM_USERS, type DemoBackend, type ProviderKind } from '../src/providers.js';
+import { DEMO_TELEGRAM_USERS, type ProviderKind } from '../src/providers.js';
 import type { VerifyProvider } from '@phone-verify/server-plugin';
 import { launchChromium, pageErrors } from './browser.js';
-
-const bundle = fileURLToPath(new URL('../../widget/dist/phone-verify.js', import.meta.url));
+import { requireWidgetBundle, serveDemo } from './serve-demo.js';
 
 let browser: Browser;
 let page: Page;
@@ -23,7 +16,7 @@ let errors: string[];
 const logger = { info: () => {}, warn: () => {}, error: () => {} };
 
 beforeAll(async () => {
-  if (!existsSync(bundle)) throw new Error('widget/dist/phone-verify.js is missing: run `npm run build` first (npm test does)');
+  requireWidgetBundle();
   browser = await launchChromium();
 });
 
@@ -37,24 +30,8 @@ beforeEach(async () => {
   errors = pageErrors(page);
 });
 
-/** The demo on one provider (optionally adjusted), listening on a free port, for one describe block. */
-function demoOn(kind: ProviderKind, adjust: (provider: VerifyProvider) => VerifyProvider = (p) => p) {
-  const demo = { baseUrl: '', backend: undefined as DemoBackend | undefined };
-  let server: Server;
-  beforeAll(async () => {
-    const phones = new DemoPhones();
-    demo.backend = await demoBackend(kind, phones);
-    server = createDemoApp({ phones, provider: adjust(demo.backend.provider), logger, ...demo.backend.policy }).app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    demo.baseUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
-    await demo.backend?.close();
-  });
-  return demo;
-}
+/** The demo on one provider (optionally adjusted), for one describe block. */
+const demoOn = (kind: ProviderKind, adjust?: (provider: VerifyProvider) => VerifyProvider) => serveDemo({ kind, logger, ...(adjust && { adjust }) });
 
 /** The newest message on the phone panel (meta line and text), once there is one more than `seen`. */
 async function nextMessage(seen = 0): Promise<{ meta: string; text: string }> {

@@ -3,51 +3,18 @@
 // number, reads the code off the demo's phone panel, types it, lands on the account page,
 // signs out. On the local provider, and on each provider's sandbox over real HTTP.
 
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDemoApp } from '../src/app.js';
-import { DemoPhones } from '../src/phone.js';
-import { demoBackend, type DemoBackend, type ProviderKind } from '../src/providers.js';
+import type { ProviderKind } from '../src/providers.js';
 import { ENGINE_NAMES, ENGINES, launchBrowser, type DemoBrowser, type DemoPage } from './browser.js';
-
-const bundle = fileURLToPath(new URL('../../widget/dist/phone-verify.js', import.meta.url));
+import { codeIn, requireWidgetBundle, serveDemo } from './serve-demo.js';
 
 const log: string[] = [];
 const logger = { info: (m: string) => log.push(m), warn: (m: string) => log.push(m), error: (m: string) => log.push(m) };
 
-beforeAll(() => {
-  if (!existsSync(bundle)) throw new Error('widget/dist/phone-verify.js is missing: run `npm run build` first (npm test does)');
-});
+beforeAll(requireWidgetBundle);
 
-/** The demo on one provider, listening on a free port, for one describe block. */
-function demoOn(kind: ProviderKind) {
-  const demo = { baseUrl: '' };
-  let server: Server;
-  let backend: DemoBackend;
-  beforeAll(async () => {
-    const phones = new DemoPhones();
-    backend = await demoBackend(kind, phones);
-    server = createDemoApp({ phones, provider: backend.provider, logger, ...backend.policy }).app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    demo.baseUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    // The phone panel's event streams stay open: end them, or close() waits forever.
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
-    await backend?.close();
-  });
-  return demo;
-}
-
-const codeIn = (text: string): string => {
-  const code = text.match(/\b(\d{6})\b/)?.[1];
-  if (!code) throw new Error(`no code in ${JSON.stringify(text)}`);
-  return code;
-};
+/** The demo on one provider, for one describe block. */
+const demoOn = (kind: ProviderKind) => serveDemo({ kind, logger });
 
 for (const engine of ENGINES) {
   const name = ENGINE_NAMES[engine];

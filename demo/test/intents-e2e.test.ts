@@ -5,49 +5,16 @@
 // switch, WhatsApp offered, the note when a send limit is hit. Chromium and Firefox; the
 // codes come off the demo's phone panel, as in e2e.test.ts.
 
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createDemoApp, type DemoOptions } from '../src/app.js';
-import { DemoPhones } from '../src/phone.js';
-import { demoBackend, type DemoBackend } from '../src/providers.js';
+import type { DemoOptions } from '../src/app.js';
 import { ENGINE_NAMES, launchBrowser, type DemoBrowser, type DemoPage, type Engine } from './browser.js';
-
-const bundle = fileURLToPath(new URL('../../widget/dist/phone-verify.js', import.meta.url));
+import { codeIn, requireWidgetBundle, serveDemo } from './serve-demo.js';
 const logger = { info: () => {}, warn: () => {}, error: (m: string) => console.error(m) };
 
-beforeAll(() => {
-  if (!existsSync(bundle)) throw new Error('widget/dist/phone-verify.js is missing: run `npm run build` first (npm test does)');
-});
+beforeAll(requireWidgetBundle);
 
-/** The demo on the local provider, on a free port, for one describe block. */
-function demoWith(options: Partial<DemoOptions> = {}) {
-  const demo = { baseUrl: '', app: undefined as unknown as ReturnType<typeof createDemoApp> };
-  let server: Server;
-  let backend: DemoBackend;
-  beforeAll(async () => {
-    const phones = new DemoPhones();
-    backend = await demoBackend('local', phones);
-    demo.app = createDemoApp({ phones, provider: backend.provider, logger, ...options });
-    server = demo.app.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    demo.baseUrl = `http://localhost:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise((resolve) => server?.close(resolve));
-    await backend?.close();
-  });
-  return demo;
-}
-
-const codeIn = (text: string): string => {
-  const code = text.match(/\b(\d{6})\b/)?.[1];
-  if (!code) throw new Error(`no code in ${JSON.stringify(text)}`);
-  return code;
-};
+/** The demo on the local provider, for one describe block. */
+const demoWith = (options: Partial<DemoOptions> = {}) => serveDemo({ logger, options });
 
 const WIDGET = 'phone-verify';
 
