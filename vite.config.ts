@@ -106,6 +106,13 @@ export default defineConfig(({ mode }) => ({
   resolve: { conditions: ['@phone-verify/source', 'module', 'browser', 'production'] },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
+    // Vitest's default is one worker fewer than the cores, one on two cores. The files mostly
+    // wait (on provider deadlines, sockets, browsers), so three at a time share two cores well.
+    maxWorkers: 3,
+    // Beside the widget's browsers a CPU-bound test (a hundred requests over HTTP) can take
+    // several times its quiet-machine time: the 5 s default would turn slowness into failure.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     projects: [
       {
         extends: true,

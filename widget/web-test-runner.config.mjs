@@ -204,6 +204,8 @@ export default {
         browsers: [l.browser],
         ...(l.bundle ? { testRunnerHtml: bundleRunnerHtml } : {}),
       })),
+  // Piped (scripts/test.mjs runs two of these beside vitest), a progress bar redrawn in place is only noise.
+  staticLogging: !process.stdout.isTTY,
   reporters: [defaultReporter(), engineSummary],
   middleware: [proxy],
   plugins: [
