@@ -47,6 +47,11 @@ describe('<phone-verify> languages', () => {
     expect([...locales].sort()).to.deep.equal(['ar', 'de', 'en', 'es', 'fr', 'it', 'ja', 'nl', 'pl', 'pt-BR', 'zh-CN']);
   });
 
+  it('should have an English ordinal form for each category of English ordinal rules', () => {
+    const categories = new Intl.PluralRules('en', { type: 'ordinal' }).resolvedOptions().pluralCategories;
+    expect(Object.keys(codeStepEnglish.ordinal).sort()).to.deep.equal([...categories].sort());
+  });
+
   it('should pick the nearest shipped locale for a tag', () => {
     expect(resolveLocale('de-AT')).to.equal('de');
     expect(resolveLocale('pt')).to.equal('pt-BR');
@@ -61,10 +66,14 @@ describe('<phone-verify> languages', () => {
   for (const [locale, load] of Object.entries(modules)) {
     describe(`in ${locale}`, () => {
       it('should translate every message and keep its placeholders', async () => {
-        const messages = (await load()).default;
-        const english = await defaultMessages();
+        const { ordinal, ...messages } = (await load()).default;
+        const { ordinal: _englishForms, ...english } = { ...codeStepEnglish, ...(await defaultMessages()) };
         // English of the code step's expiry sentences travels with its chunk (issue 13).
-        expect(placeholders(messages)).to.deep.equal(placeholders({ ...codeStepEnglish, ...english }));
+        expect(placeholders(messages as PhoneVerifyMessages)).to.deep.equal(placeholders(english));
+        // "(2nd)": the ordinal's forms are the language's own, one per category of its ordinal rules, each with the number.
+        const categories = new Intl.PluralRules(locale, { type: 'ordinal' }).resolvedOptions().pluralCategories;
+        expect(Object.keys(ordinal!).sort()).to.deep.equal([...categories].sort());
+        for (const form of Object.values(ordinal!)) expect(form).to.contain('{count}');
         expect(messages.sendCode).to.not.equal(english.sendCode);
         expect(messages.errors.rate_limited).to.not.equal(english.errors.rate_limited);
       });
@@ -112,7 +121,7 @@ describe('<phone-verify> languages', () => {
     } finally {
       spy.restore();
     }
-    expect(errorText(el)).to.equal('Trop de codes ont été demandés. Veuillez réessayer plus tard. Réessayez dans 2 minutes.');
+    expect(errorText(el)).to.equal('Trop de codes ont été demandés. Réessayez dans 2 minutes.');
   });
 
   it('should use its own lang over the page’s', async () => {

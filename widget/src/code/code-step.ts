@@ -145,6 +145,7 @@ export class CodeStepController implements ReactiveController {
     // The number as the server shows it, masked (+44 ••••••3456): the page keeps no copy of it (no storage);
     // once the code is right, the server's answer gives the form its value.
     const pending = status.status === 'pending';
+    this.#notices.resuming();
     flow.apply({ type: 'send' });
     const times = pending ? { expiresIn: status.expiresIn, resendAfter: status.resendAfter } : { expiresIn: 0, resendAfter: 0 };
     flow.apply({ type: 'sent', sent: { phone: status.phone, e164: '', channel: status.channel, ...times } });
