@@ -1,16 +1,19 @@
 // widget/src/locales/ar.ts
 // Arabic messages for <phone-verify>, loaded on demand (see ../i18n.ts).
+// "+966" and "+{code}" sit in isolates (U+2066 … U+2069) with a left-to-right mark (U+200E)
+// before the "+": an engine that ignores isolates (WebKit) still draws "+966", not "966+"
+// (UAX #9 rule W7: digits after a strong left-to-right character are left to right).
 
 import type { PhoneVerifyMessages } from '../messages.js';
 
 const messages: PhoneVerifyMessages = {
   countryLabel: 'البلد',
-  countryOption: '{name} (\u2066+{code}\u2069)',
+  countryOption: '{name} (\u2066\u200e+{code}\u2069)',
   countryToggle: 'عرض البلدان',
   countryResults: 'عدد البلدان المطابقة: {count}',
   countryNone: 'لا يوجد بلد مطابق',
   phoneLabel: 'رقم الهاتف',
-  phoneHint: 'سنرسل إليك رمزًا. يمكنك أيضًا كتابة الرقم مع رمز البلد، مثل \u2066+966\u2069.',
+  phoneHint: 'سنرسل إليك رمزًا. يمكنك أيضًا كتابة الرقم مع رمز البلد، مثل \u2066\u200e+966\u2069.',
   sendCode: 'إرسال الرمز',
   sending: 'جارٍ الإرسال…',
   codeLabel: 'أدخل الرمز المرسل إلى {phone}',
