@@ -124,6 +124,19 @@ describe('<phone-verify> languages', () => {
     expect(errorText(el)).to.equal('Trop de codes ont été demandés. Réessayez dans 2 minutes.');
   });
 
+  it('should say a call’s label in the language, the number in it on one line', async () => {
+    const el = await loaded(html`<phone-verify endpoint="/auth/fast" lang="de"></phone-verify>`);
+    await waitUntil(() => part(el, 'base').lang === 'de', 'German did not load');
+    typeInto(part<HTMLInputElement>(el, 'phone-input'), GB_MOBILE);
+    part(el, 'submit').click();
+    await stepIs(el, 'enter-code');
+    await waitUntil(() => !el.shadowRoot!.querySelector<HTMLButtonElement>('[data-channel="voice"]')!.disabled, 'no call button', { timeout: 3000 });
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[data-channel="voice"]')!.click();
+    await waitUntil(() => labelFor(el, 'code').startsWith('Wir rufen'), 'no call label');
+    expect(labelFor(el, 'code')).to.equal('Wir rufen +44 7400 123456 an. Geben Sie den Code ein, den Sie hören.');
+    expect(el.shadowRoot!.querySelector('label[for="code"] .number')!.textContent).to.equal('+44 7400 123456');
+  });
+
   it('should use its own lang over the page’s', async () => {
     const el = await loaded(html`<phone-verify lang="de"></phone-verify>`);
     await waitUntil(() => part(el, 'submit').textContent!.trim() === 'Code senden', 'German did not load');
