@@ -34,7 +34,9 @@ function expectLeftToRight(root: Node, number: string): void {
 
 describe('numbers in right-to-left text', () => {
   beforeEach(resetServer);
-  afterEach(() => setViewportSize(800, 600));
+  afterEach(async () => {
+    await setViewportSize(800, 600);
+  });
 
   it('should draw "+966" in the Arabic phone hint and "+44 7400 123456" in the code label left to right, at phone size', async () => {
     await setViewportSize(390, 844);
