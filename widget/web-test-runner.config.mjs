@@ -87,7 +87,8 @@ const skipReasons = new Map();
  * - `phone-verify-skip`: records why a test cannot run in this engine, for the report.
  * - `phone-verify-screenshot`: saves a PNG of part of the page to
  *   .test-artifacts/screenshots/<name>.png (gitignored) for a person to look at; `readme`
- *   also copies it to widget/docs/screenshot.png, but only when UPDATE_README_SCREENSHOT=1,
+ *   also copies it to widget/docs/screenshot.png (or widget/docs/<readme>.png when it is a
+ *   name), but only when UPDATE_README_SCREENSHOT=1,
  *   so a test run never leaves the committed picture changed. WebDriver can only take the
  *   whole viewport, which WebKit's pictures are.
  */
@@ -138,8 +139,9 @@ const commandsPlugin = {
         if (puppeteer) await session.browser.getPage(session.id).screenshot({ path: file, clip });
         else await writeFile(file, Buffer.from(await session.browser.driver.takeScreenshot(), 'base64'));
         if (readme && launch.engine === 'chromium' && !launch.bundle && process.env.UPDATE_README_SCREENSHOT === '1') {
+          const doc = typeof readme === 'string' && /^[a-z0-9-]+$/.test(readme) ? readme : 'screenshot';
           await mkdir(`${root}widget/docs`, { recursive: true });
-          await copyFile(file, `${root}widget/docs/screenshot.png`);
+          await copyFile(file, `${root}widget/docs/${doc}.png`);
         }
         return true;
       }

@@ -8,7 +8,7 @@ import type { LaterMessages } from './messages.js';
 
 const later: LaterMessages = {
   codeLabel: 'Enter the code sent to {phone}',
-  codeLabelVoice: 'Enter the code we are calling {phone} with',
+  codeLabelVoice: 'We’re calling {phone}. Enter the code you hear.',
   codeLabelFlashcall: 'We’re calling you now. Don’t answer — enter the last {count} digits of the number that calls',
   verify: 'Verify',
   verifying: 'Checking…',
@@ -35,6 +35,9 @@ const later: LaterMessages = {
   attemptsLeftOne: '{count} attempt left.',
   attemptsLeftOther: '{count} attempts left.',
   countryNotAllowed: 'We cannot send codes to numbers from {country}.',
+  // One sentence with the server's time, not "Please try again later. Try again in 10 minutes.".
+  rateLimitedIn: 'Too many codes were requested. Try again in {time}.',
+  unavailableIn: 'The code could not be sent. Try again in {time}.',
   stepUpPrompt: 'We will send a code to the number on your account.',
   errors: {
     invalid_request: 'Something went wrong with that request. Please try again.',

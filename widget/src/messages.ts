@@ -75,10 +75,20 @@ export interface PhoneVerifyMessages {
   sendNewCode?: string;
   /** Said with the notice after a resend: an earlier message's code may no longer work (most providers send a new one). */
   newestCode?: string;
+  /** Same, when the element knows which send that was (not after a reload): `{nth}`, the `ordinal` of the send. */
+  newestCodeNth?: string;
+  /**
+   * "2nd", "3rd": one form per category of the language's ordinal rules (`Intl.PluralRules`
+   * with `type: 'ordinal'`), `{count}` the number; `other` is the fallback. A page's
+   * `ordinal` replaces the whole set (the categories belong to one language).
+   */
+  ordinal?: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
   /** `country_not_allowed` when the server named the country: `{country}` (its name). */
   countryNotAllowed: string;
-  /** Appended to `rate_limited` and `provider_unavailable` when the server says when: `{time}`. */
-  retryIn: string;
+  /** `rate_limited` when the server says when (instead of its "later"): `{time}` as "10 minutes". */
+  rateLimitedIn: string;
+  /** `provider_unavailable` when the server says when: `{time}`. */
+  unavailableIn: string;
   /** The form validation message until the number is verified. */
   notVerified: string;
   /** `{count}` digits. */
@@ -99,7 +109,11 @@ export type PhoneVerifyStrings = Partial<Omit<PhoneVerifyMessages, 'errors' | 'c
   channelName?: Partial<Record<Channel, string>>;
 };
 
-/** What the code step, the done step and step-up's first step (intent-step.ts, with the code step) say, and the refused country: their English comes after the first render (messages-later.ts). */
+/**
+ * What the code step, the done step and step-up's first step (intent-step.ts, with the code step) say, the refused
+ * country, and when to try again: their English comes after the first render (messages-later.ts). (A rate limit
+ * loading the configuration before it arrives says "later" without the time.)
+ */
 export type LaterKey =
   | 'countryNotAllowed'
   | 'stepUpPrompt'
@@ -123,7 +137,9 @@ export type LaterKey =
   | 'expiresHint'
   | 'codeIncomplete'
   | 'attemptsLeftOne'
-  | 'attemptsLeftOther';
+  | 'attemptsLeftOther'
+  | 'rateLimitedIn'
+  | 'unavailableIn';
 /**
  * Error codes only a server's answer to a send or later brings (a send first waits for the
  * code step's chunk, and this English with it), or that never reach the element (a proof
@@ -174,7 +190,6 @@ const firstEnglish: FirstMessages = {
   phoneTooLong: 'That number is too long.',
   phoneInvalid: 'That is not a valid number for {country}.',
   phoneNotMobile: 'Enter a mobile number.',
-  retryIn: 'Try again in {time}.',
   notVerified: 'Verify your phone number.',
   configFailed: 'Phone sign-in is not available right now.',
   errors: {

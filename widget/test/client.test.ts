@@ -92,7 +92,8 @@ describe('<phone-verify> when the network or provider fails', () => {
     [
       'the provider is unavailable',
       () => json(503, { error: { code: 'provider_unavailable', message: 'down', retryAfter: 5 } }),
-      'The code could not be sent. Please try again in a few seconds. Try again in 5 seconds.',
+      // One sentence with the server's time, not "in a few seconds" and then when (issue 13).
+      'The code could not be sent. Try again in 5 seconds.',
     ],
   ] as const) {
     it(`should stay on the phone step and say so when ${name}`, async () => {

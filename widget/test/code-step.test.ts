@@ -239,7 +239,7 @@ describe('<phone-verify> code step', () => {
       await el.updateComplete;
       const { message } = await outbox(DE_MOBILE);
       expect(message!.channel).to.equal('voice');
-      expect(labelFor(el, 'code')).to.equal('Enter the code we are calling +49 1512 3456789 with');
+      expect(labelFor(el, 'code')).to.equal('We’re calling +49 1512 3456789. Enter the code you hear.');
 
       await waitUntil(on, 'no channel buttons', { timeout: 3000 });
       expect(parts(el, 'channel').map((b) => b.textContent!.trim())).to.deep.equal(['Text me instead', 'Send on WhatsApp']);

@@ -69,9 +69,16 @@ for (const [size, width, height] of [
       );
       await waitUntil(() => errorText(el) !== '');
       await stepIs(el, 'enter-code');
+      // What the README's picture shows (widget/docs/code-step.png, from the phone size): the code's time,
+      // the call in sight but off with the countdown's time, and the error right under the field.
+      expect(part(el, 'hint').textContent).to.match(/^Code expires in [45]:\d\d$/);
+      const call = el.shadowRoot!.querySelector<HTMLButtonElement>('[data-channel="voice"]')!;
+      expect(call.disabled).to.equal(true);
+      expect(call.textContent!.trim()).to.match(/^Call me instead · 0:[0-3]\d$/);
+      expect(errorText(el)).to.equal('That code is not right. 4 attempts left.');
       await settled(el);
       await expect(el).to.be.accessible();
-      await screenshot(el, `flow-code-error-${size}`);
+      await screenshot(el, `flow-code-error-${size}`, size === 'phone' && 'code-step');
     });
 
     it('expired, "Send a new code"', async () => {

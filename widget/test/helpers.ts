@@ -113,8 +113,11 @@ export function countryOf(el: PhoneVerify): string {
   return el.selectedCountry;
 }
 
-/** Saves a PNG of the element (with a margin) as `.test-artifacts/screenshots/<name>.png`; `readme` also copies it to `widget/docs/screenshot.png`. */
-export async function screenshot(el: HTMLElement, name: string, readme = false): Promise<void> {
+/**
+ * Saves a PNG of the element (with a margin) as `.test-artifacts/screenshots/<name>.png`; `readme` also copies it
+ * to `widget/docs/screenshot.png` (a name: `widget/docs/<name>.png`), with UPDATE_README_SCREENSHOT=1 only.
+ */
+export async function screenshot(el: HTMLElement, name: string, readme: boolean | string = false): Promise<void> {
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   const box = el.getBoundingClientRect();
   const margin = 16;

@@ -47,6 +47,11 @@ describe('<phone-verify> languages', () => {
     expect([...locales].sort()).to.deep.equal(['ar', 'de', 'en', 'es', 'fr', 'it', 'ja', 'nl', 'pl', 'pt-BR', 'zh-CN']);
   });
 
+  it('should have an English ordinal form for each category of English ordinal rules', () => {
+    const categories = new Intl.PluralRules('en', { type: 'ordinal' }).resolvedOptions().pluralCategories;
+    expect(Object.keys(codeStepEnglish.ordinal).sort()).to.deep.equal([...categories].sort());
+  });
+
   it('should pick the nearest shipped locale for a tag', () => {
     expect(resolveLocale('de-AT')).to.equal('de');
     expect(resolveLocale('pt')).to.equal('pt-BR');
@@ -61,10 +66,14 @@ describe('<phone-verify> languages', () => {
   for (const [locale, load] of Object.entries(modules)) {
     describe(`in ${locale}`, () => {
       it('should translate every message and keep its placeholders', async () => {
-        const messages = (await load()).default;
-        const english = await defaultMessages();
+        const { ordinal, ...messages } = (await load()).default;
+        const { ordinal: _englishForms, ...english } = { ...codeStepEnglish, ...(await defaultMessages()) };
         // English of the code step's expiry sentences travels with its chunk (issue 13).
-        expect(placeholders(messages)).to.deep.equal(placeholders({ ...codeStepEnglish, ...english }));
+        expect(placeholders(messages as PhoneVerifyMessages)).to.deep.equal(placeholders(english));
+        // "(2nd)": the ordinal's forms are the language's own, one per category of its ordinal rules, each with the number.
+        const categories = new Intl.PluralRules(locale, { type: 'ordinal' }).resolvedOptions().pluralCategories;
+        expect(Object.keys(ordinal!).sort()).to.deep.equal([...categories].sort());
+        for (const form of Object.values(ordinal!)) expect(form).to.contain('{count}');
         expect(messages.sendCode).to.not.equal(english.sendCode);
         expect(messages.errors.rate_limited).to.not.equal(english.errors.rate_limited);
       });
@@ -112,7 +121,20 @@ describe('<phone-verify> languages', () => {
     } finally {
       spy.restore();
     }
-    expect(errorText(el)).to.equal('Trop de codes ont été demandés. Veuillez réessayer plus tard. Réessayez dans 2 minutes.');
+    expect(errorText(el)).to.equal('Trop de codes ont été demandés. Réessayez dans 2 minutes.');
+  });
+
+  it('should say a call’s label in the language, the number in it on one line', async () => {
+    const el = await loaded(html`<phone-verify endpoint="/auth/fast" lang="de"></phone-verify>`);
+    await waitUntil(() => part(el, 'base').lang === 'de', 'German did not load');
+    typeInto(part<HTMLInputElement>(el, 'phone-input'), GB_MOBILE);
+    part(el, 'submit').click();
+    await stepIs(el, 'enter-code');
+    await waitUntil(() => !el.shadowRoot!.querySelector<HTMLButtonElement>('[data-channel="voice"]')!.disabled, 'no call button', { timeout: 3000 });
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[data-channel="voice"]')!.click();
+    await waitUntil(() => labelFor(el, 'code').startsWith('Wir rufen'), 'no call label');
+    expect(labelFor(el, 'code')).to.equal('Wir rufen +44 7400 123456 an. Geben Sie den Code ein, den Sie hören.');
+    expect(el.shadowRoot!.querySelector('label[for="code"] .number')!.textContent).to.equal('+44 7400 123456');
   });
 
   it('should use its own lang over the page’s', async () => {

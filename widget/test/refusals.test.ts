@@ -1,10 +1,11 @@
 // widget/test/refusals.test.ts
 // The right message for each refusal (issue 13): a landline with its country allowed is
-// refused for its kind of line, a number from another country names that country.
+// refused for its kind of line, a number from another country names that country; a limit
+// says "later", or when the server says when, that time in one sentence.
 
 import { expect, html } from '@open-wc/testing';
 import type { PhoneVerify } from '../src/index.js';
-import { errorText, loaded, outbox, part, resetServer, stepIs, typeInto } from './helpers.js';
+import { errorText, GB_MOBILE, loaded, outbox, part, resetServer, spyFetch, stepIs, typeInto } from './helpers.js';
 import { settled } from './settled.js';
 
 async function submit(el: PhoneVerify, phone: string): Promise<void> {
@@ -42,4 +43,23 @@ describe('refusals', () => {
     await settled(de);
     await expect(de).to.be.accessible();
   });
+
+  for (const [code, status, retryAfter, message] of [
+    ['rate_limited', 429, undefined, 'Too many codes were requested. Please try again later.'],
+    ['rate_limited', 429, 600, 'Too many codes were requested. Try again in 10 minutes.'],
+    ['provider_unavailable', 503, undefined, 'The code could not be sent. Please try again in a few seconds.'],
+    ['provider_unavailable', 503, 45, 'The code could not be sent. Try again in 45 seconds.'],
+  ] as const) {
+    it(`should say "${message}" for ${code} ${retryAfter === undefined ? 'without a time' : `with retryAfter ${retryAfter}`}`, async () => {
+      const el = await loaded();
+      const error = { code, message: 'x', ...(retryAfter === undefined ? {} : { retryAfter }) };
+      const spy = spyFetch((url) => (url.endsWith('/start') ? Promise.resolve(new Response(JSON.stringify({ error }), { status })) : undefined));
+      try {
+        await submit(el, GB_MOBILE);
+      } finally {
+        spy.restore();
+      }
+      expect(errorText(el)).to.equal(message);
+    });
+  }
 });

@@ -1,10 +1,22 @@
 // widget/test/resend.test.ts
 // After a resend (issue 13): the local provider (like most) sends a new code and the
-// earlier one stops working, so the code step says to use the newest code; the newest signs in.
+// earlier one stops working, so the code step says to use the newest code, and which send
+// that was ("(3rd)") when it made them all; the newest signs in.
 
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import type { PhoneVerify } from '../src/index.js';
 import { codeFor, errorText, GB_MOBILE, loaded, outbox, part, resetServer, screenshot, sendTo, spyFetch, stepIs, typeInto } from './helpers.js';
 import { settled } from './settled.js';
+
+const status = (el: PhoneVerify) => el.shadowRoot!.querySelector('[role="status"]')!.textContent!;
+
+/** Presses "Send again" once it is on, and waits for the `count`-th message and the code step after it. */
+async function resend(el: PhoneVerify, count: number): Promise<void> {
+  await waitUntil(() => part<HTMLButtonElement>(el, 'resend', true)?.disabled === false, 'no resend button', { timeout: 3000 });
+  part(el, 'resend').click();
+  await waitUntil(async () => (await outbox(GB_MOBILE)).count === count, `no message number ${count}`);
+  await stepIs(el, 'enter-code');
+}
 
 describe('after a resend', () => {
   beforeEach(resetServer);
@@ -18,9 +30,8 @@ describe('after a resend', () => {
     part(el, 'resend').click();
     await waitUntil(async () => (await outbox(GB_MOBILE)).count === 2, 'no second code');
     await stepIs(el, 'enter-code');
-    await waitUntil(() => part(el, 'hint').textContent!.endsWith('Use the newest code we sent.'), 'the hint does not say to use the newest code');
-    const status = el.shadowRoot!.querySelector('[role="status"]')!.textContent!;
-    expect(status).to.contain('Use the newest code we sent.');
+    await waitUntil(() => part(el, 'hint').textContent!.endsWith('Use the newest code we sent (2nd).'), 'the hint does not say to use the newest code');
+    expect(status(el)).to.contain('Use the newest code we sent (2nd).');
     await settled(el);
     await expect(el).to.be.accessible();
     await screenshot(el, 'code-resent');
@@ -54,8 +65,55 @@ describe('after a resend', () => {
     }
     expect(part(el, 'hint').textContent).to.match(/^Code expires in/);
     expect(part(el, 'hint').textContent).not.to.contain('newest');
-    expect(el.shadowRoot!.querySelector('[role="status"]')!.textContent).not.to.contain('newest');
+    expect(status(el)).not.to.contain('newest');
     await settled(el);
     await expect(el).to.be.accessible();
+  });
+
+  it('should count the sends: the third code is the 3rd, also on another channel', async () => {
+    const el = await loaded(html`<phone-verify endpoint="/auth/fast"></phone-verify>`);
+    await sendTo(el, GB_MOBILE);
+    await resend(el, 2);
+    await waitUntil(() => part(el, 'hint').textContent!.endsWith('(2nd).'), 'the second code is not the 2nd');
+    await waitUntil(() => part<HTMLButtonElement>(el, 'channel', true)?.disabled === false, 'no channel button', { timeout: 3000 });
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[data-channel="voice"]')!.click();
+    await waitUntil(async () => (await outbox(GB_MOBILE)).count === 3, 'no call');
+    await waitUntil(() => part(el, 'hint').textContent!.endsWith('. Use the newest code we sent (3rd).'), 'the third code is not the 3rd');
+    expect(status(el)).to.contain('by phone call. Use the newest code we sent (3rd).');
+    typeInto(part<HTMLInputElement>(el, 'code-input'), await codeFor(GB_MOBILE));
+    await stepIs(el, 'done');
+  });
+
+  it('should say the ordinal in the language of the messages: "2.", "2e", "2.º", "2回目"', async () => {
+    for (const [lang, nth] of [
+      ['de', '(den 2.).'],
+      ['fr', '(le 2e).'],
+      ['es', '(el 2.º).'],
+      ['ja', '（2回目）を使用してください。'],
+    ] as const) {
+      await resetServer();
+      const el = await loaded(html`<phone-verify endpoint="/auth/fast" lang=${lang}></phone-verify>`);
+      await waitUntil(() => part(el, 'base').lang === lang, `${lang} did not load`);
+      await sendTo(el, GB_MOBILE);
+      await resend(el, 2);
+      await waitUntil(() => part(el, 'hint').textContent!.endsWith(nth), `${lang}: ${part(el, 'hint').textContent} does not end with ${nth}`);
+      fixtureCleanup();
+    }
+  });
+
+  it('should leave the ordinal out after a reload: the sends before it are not known', async () => {
+    const first = await loaded(html`<phone-verify endpoint="/auth/fast"></phone-verify>`);
+    await sendTo(first, GB_MOBILE);
+    await resend(first, 2);
+    fixtureCleanup();
+    const el = await fixture<PhoneVerify>(html`<phone-verify endpoint="/auth/fast"></phone-verify>`);
+    await stepIs(el, 'enter-code');
+    expect(part(el, 'hint').textContent).to.match(/^Code expires in \d:\d\d$/);
+    await resend(el, 3);
+    await waitUntil(() => part(el, 'hint').textContent!.endsWith('. Use the newest code we sent.'), 'the hint does not say to use the newest code');
+    expect(status(el)).to.contain('Use the newest code we sent.');
+    expect(part(el, 'hint').textContent).not.to.match(/\(\d/);
+    typeInto(part<HTMLInputElement>(el, 'code-input'), await codeFor(GB_MOBILE));
+    await stepIs(el, 'done');
   });
 });

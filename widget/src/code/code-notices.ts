@@ -18,6 +18,8 @@ export const codeStepEnglish = {
   codeExpired: 'This code has expired. Ask for a new one.',
   sendNewCode: 'Send a new code',
   newestCode: 'Use the newest code we sent.',
+  newestCodeNth: 'Use the newest code we sent ({nth}).',
+  ordinal: { one: '{count}st', two: '{count}nd', few: '{count}rd', other: '{count}th' } as NonNullable<PhoneVerifyMessages['ordinal']>,
 };
 
 export type CodeMessages = PhoneVerifyMessages & typeof codeStepEnglish;
@@ -30,6 +32,13 @@ export class CodeNotices {
   /** The code last shown, and the one a resend brought (a second code in one code step): see `see`. */
   #seen: unknown;
   #resent: unknown;
+  /**
+   * Codes this code step has sent, the first and each resend (a new code after expiry too: its message is
+   * one more on the phone); 0 when not known: a reload resumed a code the server sent after who knows how many.
+   */
+  #sends = 0;
+  /** The next code seen is the one a reload resumed (see `resuming`). */
+  #resuming = false;
   /** The code whose last minute was announced. */
   #warned: unknown;
 
@@ -54,10 +63,32 @@ export class CodeNotices {
    * a new code, so the earlier one may not work; where the server says it is the same code (Twilio), nothing needs saying.
    */
   see(sent: Sent): void {
-    if (sent !== this.#seen) {
-      if (this.#seen && !sent.sameCode) this.#resent = sent;
-      this.#seen = sent;
-    }
+    if (sent === this.#seen) return;
+    if (this.#seen) {
+      if (!sent.sameCode) this.#resent = sent;
+      if (this.#sends) this.#sends++;
+    } else this.#sends = this.#resuming ? 0 : 1;
+    this.#resuming = false;
+    this.#seen = sent;
+  }
+
+  /** The code about to be shown is one a reload resumed: how many were sent before is unknown (no ordinal rather than a guess). */
+  resuming(): void {
+    this.#resuming = true;
+  }
+
+  /**
+   * "Use the newest code we sent (3rd)." when this step made every send, else without the ordinal. The
+   * ordinal's form follows the rules of the language the messages are in (the step's `lang`), not the
+   * page's tag: English forms picked by Swedish rules would say "2st".
+   */
+  #newest(m: CodeMessages): string {
+    if (!this.#sends) return m.newestCode;
+    const language = this.#options.root().querySelector<HTMLElement>('[part~="base"]')?.lang || 'en';
+    const forms = m.ordinal;
+    const form = forms[new Intl.PluralRules(language, { type: 'ordinal' }).select(this.#sends)] ?? forms.other;
+    const { format } = this.#options.tools;
+    return format(m.newestCodeNth, { nth: format(form, { count: new Intl.NumberFormat(language).format(this.#sends) }) });
   }
 
   /**
@@ -79,7 +110,7 @@ export class CodeNotices {
     if (state.notice === 'expiring') return format(m.expiresSoon, { time: formatDuration(60, locale) });
     const { phone, channel, resendAfter } = state.sent;
     let sent = format(m.sentNotice, { phone: isolate(phone, locale), channel: m.channelName[channel] });
-    if (this.#resent === state.sent) sent += ` ${m.newestCode}`;
+    if (this.#resent === state.sent) sent += ` ${this.#newest(m)}`;
     return resendAfter > 0 ? `${sent} ${format(m.resendNotice, { time: formatDuration(resendAfter, locale) })}` : sent;
   }
 
@@ -91,7 +122,7 @@ export class CodeNotices {
     const { flow, tools, locale } = this.#options;
     if (expired) return m.codeExpired;
     if (flow.expiry.running)
-      return tools.format(m.expiresIn, { time: tools.formatSeconds(flow.expiry.remaining) }) + (this.#resent === sent ? `. ${m.newestCode}` : '');
+      return tools.format(m.expiresIn, { time: tools.formatSeconds(flow.expiry.remaining) }) + (this.#resent === sent ? `. ${this.#newest(m)}` : '');
     return sent.expiresIn > 0 ? tools.format(m.expiresHint, { time: tools.formatDuration(sent.expiresIn, locale()) }) : '';
   }
 }

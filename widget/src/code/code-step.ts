@@ -145,6 +145,7 @@ export class CodeStepController implements ReactiveController {
     // The number as the server shows it, masked (+44 ••••••3456): the page keeps no copy of it (no storage);
     // once the code is right, the server's answer gives the form its value.
     const pending = status.status === 'pending';
+    this.#notices.resuming();
     flow.apply({ type: 'send' });
     const times = pending ? { expiresIn: status.expiresIn, resendAfter: status.resendAfter } : { expiresIn: 0, resendAfter: 0 };
     flow.apply({ type: 'sent', sent: { phone: status.phone, e164: '', channel: status.channel, ...times } });
@@ -191,8 +192,10 @@ export class CodeStepController implements ReactiveController {
     return renderCodeStep(tools.html, {
       m,
       // The number in a span that never wraps: "+44 7400 123456" stays on one line on a phone.
-      // (A label without the number, the flash call's, has none.)
-      label: after === undefined ? tools.html`${before}` : tools.html`${before}<span class="number">${tools.isolate(sent.phone, locale())}</span>${after}`,
+      // `dir="ltr"` isolates it as the isolate characters do, also where an engine ignores
+      // those (WebKit drew "123456 7400 44+" in Arabic). (The flash call's label has no number.)
+      label:
+        after === undefined ? tools.html`${before}` : tools.html`${before}<span class="number" dir="ltr">${tools.isolate(sent.phone, locale())}</span>${after}`,
       hint: this.#notices.hint(sent, !!state.expired, m),
       expired: !!state.expired,
       error,

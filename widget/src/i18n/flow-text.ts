@@ -40,13 +40,13 @@ export function errorText(
       if (error.country) return format(m.countryNotAllowed, { country: countryName(error.country) });
   }
   let text = m.errors[error.code] ?? m.errors.internal_error;
+  // When the server says when, one sentence says so instead of "later" (English has it once the code step's chunk is in).
+  const timed = error.code === 'rate_limited' ? m.rateLimitedIn : error.code === 'provider_unavailable' && m.unavailableIn;
+  if (timed && error.retryAfter !== undefined) text = format(timed, { time: formatDuration(error.retryAfter, locale) });
   if (unavailable) text = `${m.configFailed} ${text}`;
   if (error.code === 'invalid_code' && error.attemptsLeft !== undefined) {
     const plural = new Intl.PluralRules(locale).select(error.attemptsLeft);
     text += ' ' + format(plural === 'one' ? m.attemptsLeftOne : m.attemptsLeftOther, { count: error.attemptsLeft });
-  }
-  if (error.retryAfter !== undefined && (error.code === 'rate_limited' || error.code === 'provider_unavailable')) {
-    text += ' ' + format(m.retryIn, { time: formatDuration(error.retryAfter, locale) });
   }
   return text;
 }

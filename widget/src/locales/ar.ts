@@ -1,20 +1,23 @@
 // widget/src/locales/ar.ts
 // Arabic messages for <phone-verify>, loaded on demand (see ../i18n.ts).
+// "+966" and "+{code}" sit in isolates (U+2066 … U+2069) with a left-to-right mark (U+200E)
+// before the "+": an engine that ignores isolates (WebKit) still draws "+966", not "966+"
+// (UAX #9 rule W7: digits after a strong left-to-right character are left to right).
 
 import type { PhoneVerifyMessages } from '../messages.js';
 
 const messages: PhoneVerifyMessages = {
   countryLabel: 'البلد',
-  countryOption: '{name} (\u2066+{code}\u2069)',
+  countryOption: '{name} (\u2066\u200e+{code}\u2069)',
   countryToggle: 'عرض البلدان',
   countryResults: 'عدد البلدان المطابقة: {count}',
   countryNone: 'لا يوجد بلد مطابق',
   phoneLabel: 'رقم الهاتف',
-  phoneHint: 'سنرسل إليك رمزًا. يمكنك أيضًا كتابة الرقم مع رمز البلد، مثل \u2066+966\u2069.',
+  phoneHint: 'سنرسل إليك رمزًا. يمكنك أيضًا كتابة الرقم مع رمز البلد، مثل \u2066\u200e+966\u2069.',
   sendCode: 'إرسال الرمز',
   sending: 'جارٍ الإرسال…',
   codeLabel: 'أدخل الرمز المرسل إلى {phone}',
-  codeLabelVoice: 'أدخل الرمز الذي سنمليه عليك في مكالمة إلى {phone}',
+  codeLabelVoice: 'نتصل الآن بالرقم {phone}. أدخل الرمز الذي تسمعه.',
   codeLabelFlashcall: 'نتصل بك الآن. لا ترد — أدخل آخر {count} أرقام من الرقم المتصل',
   verify: 'تحقق',
   verifying: 'جارٍ التحقق…',
@@ -50,8 +53,11 @@ const messages: PhoneVerifyMessages = {
   codeExpired: 'انتهت صلاحية هذا الرمز. اطلب رمزًا جديدًا.',
   sendNewCode: 'إرسال رمز جديد',
   newestCode: 'استخدم أحدث رمز أرسلناه.',
+  newestCodeNth: 'استخدم أحدث رمز أرسلناه (الإرسال رقم {nth}).',
+  ordinal: { other: '{count}' },
   countryNotAllowed: 'لا يمكننا إرسال رموز إلى أرقام من هذا البلد ({country}).',
-  retryIn: 'حاول مرة أخرى بعد {time}.',
+  rateLimitedIn: 'طُلبت رموز كثيرة جدًا. حاول مرة أخرى بعد {time}.',
+  unavailableIn: 'تعذّر إرسال الرمز. حاول مرة أخرى بعد {time}.',
   notVerified: 'تحقق من رقم هاتفك.',
   codeIncomplete: 'أدخل أرقام الرمز كلها ({count}).',
   attemptsLeftOne: 'المحاولات المتبقية: {count}.',
