@@ -15,7 +15,7 @@ import { pendingStatus, rememberPending, resendOrRestart } from './pending.js';
 import { maskPhonesIn } from './phone.js';
 import { Endpoints, type Channel, type ErrorBody, type MetadataType, type UserSummary, type VerifyResponse } from './protocol.js';
 import type { SendContext } from './service.js';
-import type { PhoneVerifyStrategy } from './strategy.js';
+import type { PendingSessionData, PhoneVerifyStrategy } from './strategy.js';
 
 export interface RouterOptions<User> extends IntentOptions<User> {
   /** What the widget learns about the signed-in user (its `phone-verify-success` event). Default: `{ id }` when the user has one. */
@@ -326,16 +326,16 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
         return next(info instanceof PhoneVerifyError ? info : errors.cannotSignIn());
       }
       // req.login regenerates the session (Passport ≥ 0.6): the pre-login id and the pending verification are gone.
-      const preLogin = { id: req.sessionID, data: JSON.parse(JSON.stringify(req.session)) as session.SessionData };
-      // The strategy dropped the used-up verification from the session; a failed login puts both back.
-      if (pendingBefore) preLogin.data.phoneVerify = pendingBefore;
+      // Regenerate replaces req.session with a new object and leaves this one as it is, so a reference keeps
+      // it: it is copied only if the login fails (a copy at every sign-in showed in the /verify profile).
+      const preLogin = { id: req.sessionID, session: req.session };
       req.login(user, (loginError) => {
         if (loginError) {
           // The session store failed at sign-in: nobody is signed in, and the code must work again.
           logger.error(
             `session store failed at sign-in; nobody was signed in and the code stays usable: ${maskPhonesIn(String((loginError as Error)?.message ?? loginError))}`,
           );
-          return void undoSignIn(req, preLogin, strategy).then(() => next(errors.busy(loginError)), next);
+          return void undoSignIn(req, preLogin, pendingBefore, strategy).then(() => next(errors.busy(loginError)), next);
         }
         // This runs in a session-store callback, outside Express's reach: a throwing summarize would crash the process.
         try {
@@ -400,12 +400,20 @@ function trustsEveryHop(trust: unknown): boolean {
  * again) and the browser's pre-login session (Passport regenerated it, and its new one,
  * carrying the user, was never saved: it must not be saved later either).
  */
-async function undoSignIn(req: Request, preLogin: { id: string; data: session.SessionData }, strategy: PhoneVerifyStrategy<unknown>): Promise<void> {
+async function undoSignIn(
+  req: Request,
+  preLogin: { id: string; session: session.Session },
+  pending: PendingSessionData | undefined,
+  strategy: PhoneVerifyStrategy<unknown>,
+): Promise<void> {
   await strategy.restoreVerification(req);
   // express-session's own way to rebuild a session object from stored data; other session middleware keeps what it has.
   if (typeof req.sessionStore?.createSession !== 'function') return;
+  // Its data as a store would hold it; the strategy dropped the used-up verification from it, and it goes back too.
+  const data = JSON.parse(JSON.stringify(preLogin.session)) as session.SessionData;
+  if (pending) data.phoneVerify = pending;
   req.sessionID = preLogin.id;
-  req.sessionStore.createSession(req, preLogin.data);
+  req.sessionStore.createSession(req, data);
   // Regenerate may have destroyed it before the save failed: write it back, if the store lets us now.
   await new Promise<void>((resolve) => req.session.save(() => resolve()));
 }
