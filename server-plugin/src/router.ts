@@ -158,7 +158,11 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   let cookieChecked = false;
   let insecureCookieLogged = false;
 
-  router.use((req, res, next) => {
+  const guard = crossSiteGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {});
+  const parseJson = express.json({ limit: options.bodyLimit ?? (options.challenge ? '8kb' : '2kb'), strict: true });
+
+  /** What every request passes before its route, in this order; `next(error)` ends at the error handler below. */
+  const admit = (req: Request, res: Response, next: NextFunction): void => {
     if (!validated) {
       validated = true;
       // express-rate-limit's ERR_ERL_PERMISSIVE_TRUST_PROXY: a setting that trusts every hop
@@ -176,42 +180,41 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     }
     // Answers here are about one person's sign-in: no cache may keep them.
     res.set('Cache-Control', 'no-store');
-    next();
-  });
-  // Before the body is even read: a cross-site request costs nothing and reaches no provider.
-  router.use(crossSiteGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}));
-  const parseJson = express.json({ limit: options.bodyLimit ?? (options.challenge ? '8kb' : '2kb'), strict: true });
-  router.use((req, res, next) => {
-    parseJson(req, res, (error?: unknown) => {
-      // Security fix: a body that fails to decompress (Content-Encoding: gzip/deflate/br with bad
-      // data) reaches here from zlib with no body-parser `type`, and was answered 500 internal_error
-      // with a stack in the log: any client could raise server errors and log noise at will.
-      if (error !== undefined && error !== null && (error as { type?: unknown }).type === undefined) {
-        return next(errors.invalidRequest('The body could not be decompressed.', { cause: error }));
-      }
-      next(error as Error | undefined);
+    // Before the body is even read: a cross-site request costs nothing and reaches no provider.
+    guard(req, res, (refused?: unknown) => {
+      if (refused) return next(refused);
+      parseJson(req, res, (error?: unknown) => {
+        // Called back by body-parser, outside the router's own try: a throw must still reach the error handler.
+        try {
+          // Security fix: a body that fails to decompress (Content-Encoding: gzip/deflate/br with bad
+          // data) reaches here from zlib with no body-parser `type`, and was answered 500 internal_error
+          // with a stack in the log: any client could raise server errors and log noise at will.
+          if (error !== undefined && error !== null && (error as { type?: unknown }).type === undefined) {
+            return next(errors.invalidRequest('The body could not be decompressed.', { cause: error }));
+          }
+          if (error) return next(error);
+          // A JSON endpoint refuses "simple" content types, which a cross-site form could send.
+          if (req.method === 'POST' && req.headers['content-length'] !== '0' && !req.is('application/json') && req.headers['content-type'] !== undefined) {
+            return next(errors.invalidRequest('Send JSON with Content-Type: application/json.', { status: 415 }));
+          }
+          if (req.method !== 'POST' || req.session?.cookie?.secure !== true || req.secure) return next();
+          if (!insecureCookieLogged) {
+            insecureCookieLogged = true;
+            logger.error(INSECURE_COOKIE_HELP);
+          }
+          const refusal = new PhoneVerifyError(
+            'internal_error',
+            'The server cannot keep a session over this connection; its log says what to change (ERR_PV_INSECURE_COOKIE).',
+          );
+          res.status(refusal.status).json(refusal.toJSON());
+        } catch (thrown) {
+          next(thrown);
+        }
+      });
     });
-  });
-  router.use((req, _res, next) => {
-    // A JSON endpoint refuses "simple" content types, which a cross-site form could send.
-    if (req.method === 'POST' && req.headers['content-length'] !== '0' && !req.is('application/json') && req.headers['content-type'] !== undefined) {
-      return next(errors.invalidRequest('Send JSON with Content-Type: application/json.', { status: 415 }));
-    }
-    next();
-  });
-
-  router.use((req, res, next) => {
-    if (req.method !== 'POST' || req.session?.cookie?.secure !== true || req.secure) return next();
-    if (!insecureCookieLogged) {
-      insecureCookieLogged = true;
-      logger.error(INSECURE_COOKIE_HELP);
-    }
-    const refusal = new PhoneVerifyError(
-      'internal_error',
-      'The server cannot keep a session over this connection; its log says what to change (ERR_PV_INSECURE_COOKIE).',
-    );
-    res.status(refusal.status).json(refusal.toJSON());
-  });
+  };
+  // One middleware rather than five: each layer of a router costs its dispatch on every request (the /start and /verify profiles).
+  router.use(admit);
 
   router.get(Endpoints.config, (_req, res) => {
     res.json(service.describe());
