@@ -110,8 +110,10 @@ export class VerificationService {
     // One live verification per number: a new start supersedes the pending one of any other
     // session (another tab, another device, a stranger), so a code completes only the newest.
     // Looked up before any limit is taken (a store failure then costs nothing), canceled only
-    // once the limits allow this send (a refused stranger cancels nobody's code).
-    const claimed = await this.store.claimedFor(parsed.e164);
+    // once the limits allow this send (a refused stranger cancels nobody's code). Only for a
+    // provider that can cancel: otherwise claimPhone below names the superseded one, which is
+    // deleted from our store then, and looking it up first would cost a store round trip for nothing.
+    const claimed = s.provider.cancel ? await this.store.claimedFor(parsed.e164) : undefined;
     const superseded = claimed === undefined ? undefined : await this.store.get(claimed);
     const admission = await s.limits.admitSend({ phone: parsed.e164, ip: context.ip, country: parsed.country, step: 'start' }, context.challenge);
     // Canceled at the provider first, where it has a cancel: Textmagic and Vonage refuse a second

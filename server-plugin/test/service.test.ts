@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   errors,
   localProvider,
+  MemoryStore,
   PhoneVerifyConfigError,
   PhoneVerifyError,
   VerificationService,
@@ -446,6 +447,23 @@ describe('VerificationService', () => {
       expect((await failure(service.start({ phone: GB }))).code).toBe('rate_limited');
       expect(cancel).not.toHaveBeenCalled();
       await expect(service.check(held.verification.id, '123456')).resolves.toMatchObject({ id: held.verification.id });
+    });
+
+    it('should supersede without looking the old one up first when the provider cannot cancel (one store call fewer per start)', async () => {
+      const clock = new ManualClock();
+      const store = new MemoryStore({ clock: clock.now });
+      const claimedFor = vi.spyOn(store, 'claimedFor');
+      const get = vi.spyOn(store, 'get');
+      const provider = scriptedProvider(async () => ({ status: 'approved' }));
+      const service = new VerificationService({ provider, allowedCountries: ['GB'], clock: clock.now, logger: new LogSpy(), store });
+      const first = await service.start({ phone: GB });
+      const second = await service.start({ phone: GB });
+      expect(claimedFor).not.toHaveBeenCalled();
+      expect(get).not.toHaveBeenCalled();
+      // Superseded all the same: claimPhone named it, and it is gone from the store.
+      expect((await failure(service.check(first.verification.id, '123456'))).code).toBe('no_pending_verification');
+      await expect(service.check(second.verification.id, '123456')).resolves.toMatchObject({ id: second.verification.id });
+      store.close();
     });
   });
 
