@@ -8,7 +8,7 @@ import { isIPv6 } from 'node:net';
 import { breakerKeys, ConversionBreaker } from './breaker.js';
 import { errors, PhoneVerifyConfigError, PhoneVerifyError, seconds } from './errors.js';
 import { EventSink, type RefusalReason, type SendStep } from './events.js';
-import { MemoryLimitStore, type Counter, type FailurePolicy, type LimitStore } from './limit-store.js';
+import { MemoryLimitStore, type Counter, type FailurePolicy, type LimitStore, type LockCheck, type LockedTake, type TakeResult } from './limit-store.js';
 import type { Logger } from './logger.js';
 import { maskPhonesIn } from './phone.js';
 
@@ -66,6 +66,12 @@ export interface SendKeys {
   country?: string | undefined;
   /** Which step asks; for the events. Default `start`. */
   step?: SendStep;
+  /**
+   * Refuse a number locked by wrong codes (`too_many_attempts`, as `assertNotLocked`) before
+   * anything is counted, in the same step as the count where the store can (one Redis script
+   * per send, not two). For a caller that has not checked the lock itself.
+   */
+  checkLock?: boolean;
 }
 
 /**
@@ -219,13 +225,21 @@ export class Limits {
     const shared = this.sharedCounters(who);
     const keys = breakerKeys(who.phone, who.country);
     const open = await this.breaker.check(keys, now);
+    // The lock in the take's own step where the store can; on its own first otherwise (and when
+    // the breaker is open, so that a locked number is told so, as it would be before the breaker).
+    const lock = who.checkLock ? { key: failureKey(who.phone), policy: this.policy } : undefined;
+    if (lock && (open || !this.store.takeUnlessLocked)) await this.assertNotLocked(who.phone, step);
 
     let pressure: { reason: RefusalReason; retryAfterMs: number };
     if (open) {
       pressure = { reason: 'breaker', retryAfterMs: open.retryAfterMs };
     } else {
       const all = [...own, ...shared];
-      const result = await this.take(all, now);
+      const result = await this.take(all, now, lock);
+      if ('lockedForMs' in result) {
+        this.events.emit({ type: 'refused', step, reason: 'locked' });
+        throw errors.numberLocked(result.lockedForMs);
+      }
       if (result.ok) return this.admission(all, keys, who, false);
       const refused = all[result.refused]!;
       if (result.refused < own.length || !challenge) throw this.refuse(refused.reason, result.retryAfterMs, who);
@@ -365,9 +379,11 @@ export class Limits {
     return rules.map((rule, i) => ({ key: `send:${reason}:${i}:${subject}`, limit: rule.points, windowMs: rule.duration * 1000, reason }));
   }
 
-  private async take(counters: Rule[], now: number) {
+  private take(counters: Rule[], now: number): Promise<TakeResult>;
+  private take(counters: Rule[], now: number, lock: LockCheck | undefined): Promise<TakeResult | LockedTake>;
+  private async take(counters: Rule[], now: number, lock?: LockCheck): Promise<TakeResult | LockedTake> {
     try {
-      return await this.store.take(counters, now);
+      return lock && this.store.takeUnlessLocked ? await this.store.takeUnlessLocked(lock, counters, now) : await this.store.take(counters, now);
     } catch (error) {
       throw this.storeDown('send limit', error);
     }

@@ -103,7 +103,10 @@ export class VerificationService {
     const parsed = parsePhone(input.phone, input.country ?? s.defaultCountry);
     assertSendable(parsed, s.allowedCountries, s.allowedNumberTypes);
     const channel = this.channel(input.channel);
-    await s.limits.assertNotLocked(parsed.e164, 'start');
+    // A number locked by wrong codes is refused before the application's bot check is asked (its
+    // CAPTCHA calls may cost it); without one, the lock is checked in the send limits' own step below.
+    const lockChecked = context.beforeSend !== undefined;
+    if (lockChecked) await s.limits.assertNotLocked(parsed.e164, 'start');
     if (context.beforeSend && (await context.beforeSend(parsed.e164)) === false) {
       throw errors.refused();
     }
@@ -115,7 +118,10 @@ export class VerificationService {
     // deleted from our store then, and looking it up first would cost a store round trip for nothing.
     const claimed = s.provider.cancel ? await this.store.claimedFor(parsed.e164) : undefined;
     const superseded = claimed === undefined ? undefined : await this.store.get(claimed);
-    const admission = await s.limits.admitSend({ phone: parsed.e164, ip: context.ip, country: parsed.country, step: 'start' }, context.challenge);
+    const admission = await s.limits.admitSend(
+      { phone: parsed.e164, ip: context.ip, country: parsed.country, step: 'start', checkLock: !lockChecked },
+      context.challenge,
+    );
     // Canceled at the provider first, where it has a cancel: Textmagic and Vonage refuse a second
     // live verification for a number, Twilio would resend the old code under the old SID.
     const notCanceled = superseded && (await this.cancelAtProvider(superseded));
@@ -183,10 +189,10 @@ export class VerificationService {
     let refund: SendAdmission['refund'] = async () => {};
     let sent = async (): Promise<void> => {};
     try {
-      // NIST 800-63B-4 §3.1.3.2: a new code must not reset the failures; a locked number gets none.
-      await s.limits.assertNotLocked(reserved.phone, 'resend');
+      // NIST 800-63B-4 §3.1.3.2: a new code must not reset the failures; a locked number gets none
+      // (checked in the send limits' own step).
       const admission = await s.limits.admitSend(
-        { phone: reserved.phone, ip: context.ip, country: reserved.country ?? countryOf(reserved.phone), step: 'resend' },
+        { phone: reserved.phone, ip: context.ip, country: reserved.country ?? countryOf(reserved.phone), step: 'resend', checkLock: true },
         context.challenge,
       );
       ({ refund, sent } = admission);

@@ -147,6 +147,22 @@ describe('RedisLimitStore', () => {
     expect(await limitsA.failureCount(phone)).toBe(0);
   });
 
+  it("should refuse a send to a number locked by wrong codes in the take's own script, counting nothing, until the wait is over", async () => {
+    const clock = new ManualClock();
+    const { limitsA, limitsB, keyPrefix } = twoProcesses({ failures: { points: 100, duration: 86_400 } }, clock.now);
+    for (let i = 0; i < 5; i++) await limitsA.reserveFailure(phone);
+    const before = (await keysUnder(keyPrefix)).sort();
+    const refused = await limitsB.admitSend({ phone, ip: '192.0.2.1', checkLock: true }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'too_many_attempts', retryAfter: 60 });
+    // All-or-nothing with the lock too: no counter was created for the refused send.
+    expect((await keysUnder(keyPrefix)).sort()).toEqual(before);
+    // Without checkLock the caller has checked the lock itself: the take alone counts.
+    await limitsB.admitSend({ phone: '+447400123457', ip: '192.0.2.1' });
+    clock.advance(60);
+    await limitsB.admitSend({ phone, ip: '192.0.2.1', checkLock: true });
+    expect(await a.hget(`${keyPrefix}send:per_phone:0:${phone}`, 'c')).toBe('1');
+  });
+
   it('should keep the default pv: keys, hash-tagged {limits} for one cluster slot, when no prefix is given', async () => {
     const limits = new Limits({ perPhone: [{ points: 9, duration: 60 }], store: new RedisLimitStore({ client: a }) }, new LogSpy());
     const who = '+447400111111';
