@@ -64,6 +64,19 @@ async function startedOnGB() {
 
 describe('VerificationService', () => {
   describe('start', () => {
+    it('should give every verification its own id of 128 random bits in base64url, across refills of the id pool', async () => {
+      const { service } = createTestService({
+        limits: { perPrefix: [{ points: 1e6, duration: 60 }], global: [{ points: 1e6, duration: 60 }] },
+        breaker: { enabled: false },
+      });
+      const ids = new Set<string>();
+      // 600 ids: more than two pools of 256.
+      for (let i = 0; i < 600; i++) ids.add((await service.start({ phone: `+4474001${String(i).padStart(5, '0')}` })).verification.id);
+      expect(ids.size).toBe(600);
+      for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(Buffer.from([...ids][0]!, 'base64url')).toHaveLength(16);
+    });
+
     it('should send a code and answer pending with the limits', async () => {
       const { service, outbox } = createTestService();
       const { verification, response } = await service.start({ phone: '+44 7400 123456' });
