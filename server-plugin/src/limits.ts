@@ -340,6 +340,26 @@ export class Limits {
     }
   }
 
+  /**
+   * A sign-in for `phone`: its failures are cleared and the breaker counts a verified send under
+   * `breakerKeys`, in one store step where the store can (one Redis script, not two). Best effort,
+   * like each of the two: a failure is logged, not thrown.
+   */
+  async signedIn(phone: string, breakerKeys: readonly string[]): Promise<void> {
+    const tallies = this.breaker.counters('verified', breakerKeys);
+    // One step only where the breaker counts in this very store (it does when the options built both).
+    if (tallies.length === 0 || this.breaker.store !== this.store || !this.store.clearFailuresAndCount) {
+      await Promise.all([this.clearFailures(phone), this.breaker.recordVerified(breakerKeys)]);
+      return;
+    }
+    try {
+      await this.store.clearFailuresAndCount(failureKey(phone), tallies, this.clock());
+    } catch (error) {
+      // Failing to forget failures only errs on the safe side, and a lost tally only makes the breaker stricter.
+      this.logger.warn(`could not reset the failure count or count the sign-in for the breaker: ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
+    }
+  }
+
   /** The first of these counters that is full, read without writing. */
   private async firstFull(counters: Rule[], now: number): Promise<{ rule: Rule; retryAfterMs: number } | undefined> {
     let states;

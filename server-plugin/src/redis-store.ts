@@ -503,6 +503,10 @@ for i = 1, #KEYS do
 end
 return 1
 `,
+  /** KEYS[1] is the number's failure run, deleted; the counters follow (limit -1, so none refuses), ARGV as the take's. */
+  phoneVerifyLimitClearAndCount: `
+redis.call('DEL', KEYS[1])
+${take(2, 2)}`,
   /** Reply: c1, r1, c2, r2 … (nil for absent keys). Reads only. */
   phoneVerifyLimitRead: `
 local out = {}
@@ -627,6 +631,12 @@ export class RedisLimitStore implements LimitStore {
   async clearFailures(key: string): Promise<void> {
     this.ready();
     await this.client.del(this.keyPrefix + key);
+  }
+
+  async clearFailuresAndCount(key: string, counters: readonly Counter[], now: number): Promise<void> {
+    // The failure run carries the counters' hash tag: one slot, one script on a cluster too.
+    const args = counters.flatMap((c) => [limitOf(c), String(c.windowMs), String(now + c.windowMs)]);
+    await this.run('phoneVerifyLimitClearAndCount', [key, ...counters.map((c) => c.key)], String(now), ...args);
   }
 
   private ready(): void {

@@ -290,10 +290,10 @@ export class VerificationService {
           await releaseFailure();
           throw errors.gone();
         }
-        // Both best effort and independent: sent together, one round trip's wait instead of two.
+        // Both best effort: the failures cleared and the breaker's tally in one store step.
         // The country kept at start: parsing the number again cost a sign-in more than all our other work on it.
         const country = consumed.country ?? countryOf(consumed.phone);
-        await Promise.all([s.limits.clearFailures(consumed.phone), s.breaker.recordVerified(breakerKeys(consumed.phone, country))]);
+        await s.limits.signedIn(consumed.phone, breakerKeys(consumed.phone, country));
         return consumed;
       }
       case 'expired':

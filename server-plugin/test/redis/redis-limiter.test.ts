@@ -4,7 +4,7 @@
 
 import type { Redis } from 'ioredis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConversionBreaker } from '../../src/breaker.js';
+import { breakerKeys, ConversionBreaker } from '../../src/breaker.js';
 import { PhoneVerifyError } from '../../src/errors.js';
 import { Limits, type LimitsOptions } from '../../src/limits.js';
 import { RedisLimitStore } from '../../src/redis-store.js';
@@ -209,6 +209,24 @@ describe('RedisLimitStore', () => {
     const started = performance.now();
     expect(await codeOf(limits.admitSend({ phone }))).toBe('provider_unavailable');
     expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it("should clear a number's failures and count its sign-in for the breaker in one step, and say so in the log when Redis is down", async () => {
+    const prefix = `si${++n}:`;
+    const log = new LogSpy();
+    const store = new RedisLimitStore({ client: a, keyPrefix: prefix });
+    const breaker = new ConversionBreaker({}, log, { store });
+    const limits = new Limits({ store }, log, { breaker });
+    for (let i = 0; i < 3; i++) (await limits.reserveFailure(phone)).kept();
+    await limits.signedIn(phone, breakerKeys(phone, 'GB'));
+    expect(await limits.failureCount(phone)).toBe(0);
+    expect(await a.hget(`${prefix}{limits}:breaker:verified:country:GB`, 'c')).toBe('1');
+    expect(await a.hget(`${prefix}{limits}:breaker:verified:range:${phone.slice(0, -4)}`, 'c')).toBe('1');
+    expect(await a.pttl(`${prefix}{limits}:breaker:verified:country:GB`)).toBeGreaterThan(0);
+    await redis.server.stop();
+    // Best effort: no throw, one warning.
+    await expect(limits.signedIn(phone, breakerKeys(phone, 'GB'))).resolves.toBeUndefined();
+    expect(log.lines).toEqual([expect.stringMatching(/^warn could not reset the failure count or count the sign-in for the breaker: /)]);
   });
 
   it('should make the conversion breaker refuse, not pass, when Redis is down', async () => {
