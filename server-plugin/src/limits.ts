@@ -347,8 +347,10 @@ export class Limits {
    */
   async signedIn(phone: string, breakerKeys: readonly string[]): Promise<void> {
     const tallies = this.breaker.counters('verified', breakerKeys);
+    // No tallies: the breaker is off, and clearing the failures is all there is to do.
+    if (tallies.length === 0) return this.clearFailures(phone);
     // One step only where the breaker counts in this very store (it does when the options built both).
-    if (tallies.length === 0 || this.breaker.store !== this.store || !this.store.clearFailuresAndCount) {
+    if (this.breaker.store !== this.store || !this.store.clearFailuresAndCount) {
       await Promise.all([this.clearFailures(phone), this.breaker.recordVerified(breakerKeys)]);
       return;
     }
