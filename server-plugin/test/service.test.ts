@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   errors,
   localProvider,
+  MemoryLimitStore,
   MemoryStore,
   PhoneVerifyConfigError,
   PhoneVerifyError,
@@ -436,6 +437,34 @@ describe('VerificationService', () => {
         expect.objectContaining({ verificationId: verification.id, channel: 'sms', ttlSeconds: 270 }),
         expect.any(AbortSignal),
       );
+    });
+  });
+
+  describe('a number locked by wrong codes', () => {
+    /** A service whose number GB is locked: five wrong codes, the first wait (60 s) running. */
+    async function locked() {
+      const limitStore = new MemoryLimitStore();
+      const test = createTestService({ limits: { store: limitStore }, breaker: { enabled: false } });
+      const { verification } = await test.service.start({ phone: GB });
+      for (let i = 0; i < 5; i++) await failure(test.service.check(verification.id, wrongCode(test.lastCode())));
+      return { ...test, limitStore };
+    }
+
+    it('should refuse a start in the send limits’ own step, counting nothing', async () => {
+      const { service, limitStore, outbox } = await locked();
+      const before = limitStore.size;
+      const refused = await failure(service.start({ phone: GB }, { ip: '192.0.2.1' }));
+      expect(refused).toMatchObject({ code: 'too_many_attempts', retryAfter: 60 });
+      expect(limitStore.size).toBe(before);
+      expect(outbox).toHaveLength(1);
+    });
+
+    it('should refuse it before the application’s bot check is asked (a locked number costs no CAPTCHA call)', async () => {
+      const { service, outbox } = await locked();
+      const beforeSend = vi.fn(() => true);
+      expect(await failure(service.start({ phone: GB }, { ip: '192.0.2.1', beforeSend }))).toMatchObject({ code: 'too_many_attempts' });
+      expect(beforeSend).not.toHaveBeenCalled();
+      expect(outbox).toHaveLength(1);
     });
   });
 
