@@ -129,6 +129,8 @@ const DEFAULTS = {
  * usually holds a whole /56 or /64 (the express-rate-limit default).
  */
 export function ipKey(ip: string): string {
+  // Every IPv6 address has a colon, no IPv4 one does: the usual case skips the matching below.
+  if (!ip.includes(':')) return ip;
   const mapped = ip.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i);
   if (mapped) return mapped[1]!;
   if (!isIPv6(ip)) return ip;
