@@ -10,7 +10,7 @@ export async function startRedis() {
   const server = await RedisServer.launch();
   const stopServer = () => server.close();
   const { createRedisClient, RedisStore, RedisLimitStore } = await import('@phone-verify/server-plugin/redis');
-  const client = createRedisClient(server.url, process.env.AUTOPIPE ? { enableAutoPipelining: true } : {});
+  const client = createRedisClient(server.url);
   // The fail-fast client refuses commands until it has connected; ping() below waits for that.
   client.on('error', () => {});
   for (let i = 0; ; i++) {
