@@ -41,7 +41,8 @@ export interface BreakerOpen {
 }
 
 export class ConversionBreaker {
-  private readonly store: LimitStore;
+  /** Where its tallies live: the limits' own store when built by the options. */
+  readonly store: LimitStore;
   private readonly windowMs: number;
   private readonly minSends: number;
   private readonly minRangeSends: number;
@@ -126,9 +127,15 @@ export class ConversionBreaker {
     await this.count('verified', keys, this.clock());
   }
 
+  /** The tallies a send or a sign-in adds one to under these keys (none while the breaker is off); they never refuse. */
+  counters(what: 'sent' | 'verified', keys: readonly string[]): Counter[] {
+    if (!this.enabled) return [];
+    return keys.map((k) => ({ key: `breaker:${what}:${k}`, limit: Infinity, windowMs: this.windowMs }));
+  }
+
   private async count(what: 'sent' | 'verified', keys: readonly string[], now: number): Promise<void> {
     if (!this.enabled) return;
-    const counters: Counter[] = keys.map((k) => ({ key: `breaker:${what}:${k}`, limit: Infinity, windowMs: this.windowMs }));
+    const counters = this.counters(what, keys);
     try {
       await this.store.take(counters, now);
     } catch (error) {

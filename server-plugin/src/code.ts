@@ -7,6 +7,7 @@ import { errors } from './errors.js';
 
 const DECIMAL_DIGIT = /^\p{Nd}$/u;
 const SEPARATORS = /[\s\p{Pd}]/gu;
+const ASCII_DIGITS = /^[0-9]+$/;
 
 /**
  * The value of one Unicode decimal digit. Unicode encodes every Nd digit in contiguous
@@ -25,6 +26,9 @@ function digitValue(codePoint: number): number {
  * (with spaces or dashes between them, as people paste codes).
  */
 export function readCode(input: string, length: number): string {
+  // What nearly every request sends (the widget, autofill, a paste from the SMS): ASCII digits only,
+  // taken as they are without the per-character Unicode matching below.
+  if (input.length === length && ASCII_DIGITS.test(input)) return input;
   let digits = '';
   for (const char of input.replace(SEPARATORS, '')) {
     if (!DECIMAL_DIGIT.test(char)) throw notACode(length);

@@ -8,7 +8,7 @@ import { isIPv6 } from 'node:net';
 import { breakerKeys, ConversionBreaker } from './breaker.js';
 import { errors, PhoneVerifyConfigError, PhoneVerifyError, seconds } from './errors.js';
 import { EventSink, type RefusalReason, type SendStep } from './events.js';
-import { MemoryLimitStore, type Counter, type FailurePolicy, type LimitStore } from './limit-store.js';
+import { MemoryLimitStore, type Counter, type FailurePolicy, type LimitStore, type LockCheck, type LockedTake, type TakeResult } from './limit-store.js';
 import type { Logger } from './logger.js';
 import { maskPhonesIn } from './phone.js';
 
@@ -66,6 +66,12 @@ export interface SendKeys {
   country?: string | undefined;
   /** Which step asks; for the events. Default `start`. */
   step?: SendStep;
+  /**
+   * Refuse a number locked by wrong codes (`too_many_attempts`, as `assertNotLocked`) before
+   * anything is counted, in the same step as the count where the store can (one Redis script
+   * per send, not two). For a caller that has not checked the lock itself.
+   */
+  checkLock?: boolean;
 }
 
 /**
@@ -123,6 +129,8 @@ const DEFAULTS = {
  * usually holds a whole /56 or /64 (the express-rate-limit default).
  */
 export function ipKey(ip: string): string {
+  // Every IPv6 address has a colon, no IPv4 one does: the usual case skips the matching below.
+  if (!ip.includes(':')) return ip;
   const mapped = ip.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i);
   if (mapped) return mapped[1]!;
   if (!isIPv6(ip)) return ip;
@@ -219,13 +227,21 @@ export class Limits {
     const shared = this.sharedCounters(who);
     const keys = breakerKeys(who.phone, who.country);
     const open = await this.breaker.check(keys, now);
+    // The lock in the take's own step where the store can; on its own first otherwise (and when
+    // the breaker is open, so that a locked number is told so, as it would be before the breaker).
+    const lock = who.checkLock ? { key: failureKey(who.phone), policy: this.policy } : undefined;
+    if (lock && (open || !this.store.takeUnlessLocked)) await this.assertNotLocked(who.phone, step);
 
     let pressure: { reason: RefusalReason; retryAfterMs: number };
     if (open) {
       pressure = { reason: 'breaker', retryAfterMs: open.retryAfterMs };
     } else {
       const all = [...own, ...shared];
-      const result = await this.take(all, now);
+      const result = await this.take(all, now, lock);
+      if ('lockedForMs' in result) {
+        this.events.emit({ type: 'refused', step, reason: 'locked' });
+        throw errors.numberLocked(result.lockedForMs);
+      }
       if (result.ok) return this.admission(all, keys, who, false);
       const refused = all[result.refused]!;
       if (result.refused < own.length || !challenge) throw this.refuse(refused.reason, result.retryAfterMs, who);
@@ -326,6 +342,28 @@ export class Limits {
     }
   }
 
+  /**
+   * A sign-in for `phone`: its failures are cleared and the breaker counts a verified send under
+   * `breakerKeys`, in one store step where the store can (one Redis script, not two). Best effort,
+   * like each of the two: a failure is logged, not thrown.
+   */
+  async signedIn(phone: string, breakerKeys: readonly string[]): Promise<void> {
+    const tallies = this.breaker.counters('verified', breakerKeys);
+    // No tallies: the breaker is off, and clearing the failures is all there is to do.
+    if (tallies.length === 0) return this.clearFailures(phone);
+    // One step only where the breaker counts in this very store (it does when the options built both).
+    if (this.breaker.store !== this.store || !this.store.clearFailuresAndCount) {
+      await Promise.all([this.clearFailures(phone), this.breaker.recordVerified(breakerKeys)]);
+      return;
+    }
+    try {
+      await this.store.clearFailuresAndCount(failureKey(phone), tallies, this.clock());
+    } catch (error) {
+      // Failing to forget failures only errs on the safe side, and a lost tally only makes the breaker stricter.
+      this.logger.warn(`could not reset the failure count or count the sign-in for the breaker: ${maskPhonesIn(String((error as Error)?.message ?? error))}`);
+    }
+  }
+
   /** The first of these counters that is full, read without writing. */
   private async firstFull(counters: Rule[], now: number): Promise<{ rule: Rule; retryAfterMs: number } | undefined> {
     let states;
@@ -365,9 +403,11 @@ export class Limits {
     return rules.map((rule, i) => ({ key: `send:${reason}:${i}:${subject}`, limit: rule.points, windowMs: rule.duration * 1000, reason }));
   }
 
-  private async take(counters: Rule[], now: number) {
+  private take(counters: Rule[], now: number): Promise<TakeResult>;
+  private take(counters: Rule[], now: number, lock: LockCheck | undefined): Promise<TakeResult | LockedTake>;
+  private async take(counters: Rule[], now: number, lock?: LockCheck): Promise<TakeResult | LockedTake> {
     try {
-      return await this.store.take(counters, now);
+      return lock && this.store.takeUnlessLocked ? await this.store.takeUnlessLocked(lock, counters, now) : await this.store.take(counters, now);
     } catch (error) {
       throw this.storeDown('send limit', error);
     }

@@ -5,7 +5,7 @@
 
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from 'ioredis';
 import { PhoneVerifyConfigError } from './errors.js';
-import type { Counter, CounterState, FailurePolicy, FailureReservation, FailureState, LimitStore, TakeResult } from './limit-store.js';
+import type { Counter, CounterState, FailurePolicy, FailureReservation, FailureState, LimitStore, LockCheck, LockedTake, TakeResult } from './limit-store.js';
 import type { Channel } from './protocol.js';
 import type { ProviderState } from './providers/types.js';
 import type { SendRelease, SendReservation, SendRules, Verification, VerificationStore } from './store.js';
@@ -431,49 +431,6 @@ export interface RedisLimitStoreOptions {
   keyPrefix?: string;
 }
 
-/** A counter is a hash { c: count, r: when its window ends }; ARGV: now, then limit (-1: none), windowMs, resetAt per key. */
-const LIMIT_SCRIPTS = {
-  /** Reply: {0} when every counter took one, else {index (1-based), resetAt} of the first that refused; nothing written then. */
-  phoneVerifyLimitTake: `
-local now = tonumber(ARGV[1])
-local live = {}
-for i = 1, #KEYS do
-  local v = redis.call('HMGET', KEYS[i], 'c', 'r')
-  local limit = tonumber(ARGV[3 * i - 1])
-  live[i] = v[2] and tonumber(v[2]) > now
-  if live[i] and limit >= 0 and tonumber(v[1]) + 1 > limit then return { i, v[2] } end
-end
-for i = 1, #KEYS do
-  if live[i] then
-    redis.call('HINCRBY', KEYS[i], 'c', 1)
-  else
-    redis.call('HSET', KEYS[i], 'c', 1, 'r', ARGV[3 * i + 1])
-    redis.call('PEXPIRE', KEYS[i], ARGV[3 * i])
-  end
-end
-return { 0 }
-`,
-  /** ARGV: now. One back on each live counter above 0. */
-  phoneVerifyLimitGive: `
-local now = tonumber(ARGV[1])
-for i = 1, #KEYS do
-  local v = redis.call('HMGET', KEYS[i], 'c', 'r')
-  if v[2] and tonumber(v[2]) > now and tonumber(v[1]) > 0 then redis.call('HINCRBY', KEYS[i], 'c', -1) end
-end
-return 1
-`,
-  /** Reply: c1, r1, c2, r2 … (nil for absent keys). Reads only. */
-  phoneVerifyLimitRead: `
-local out = {}
-for i = 1, #KEYS do
-  local v = redis.call('HMGET', KEYS[i], 'c', 'r')
-  out[2 * i - 1] = v[1] or false
-  out[2 * i] = v[2] or false
-end
-return out
-`,
-} as const;
-
 /*
  * A run of wrong codes is a hash { n: count, l: when the latest wait began, t: the latest
  * failure }, expiring forgetMs after the latest. ARGV: now, max, every, forgetMs, waits
@@ -496,6 +453,71 @@ local v = redis.call('HMGET', KEYS[1], 'n', 'l', 't')
 local n, l, t = tonumber(v[1]) or 0, tonumber(v[2]) or 0, tonumber(v[3]) or 0
 if t + forget <= now then n = 0 end
 `;
+
+/**
+ * The take: the counters are KEYS[first] onwards, each with limit (-1: none), windowMs and
+ * resetAt in ARGV from `arg` on (now is ARGV[1]). Reply: {0} when every counter took one, else
+ * {index among the counters (1-based), resetAt} of the first that refused; nothing written then.
+ */
+const take = (first: number, arg: number): string => `
+local now = tonumber(ARGV[1])
+local live = {}
+for i = ${first}, #KEYS do
+  local a = ${arg} + 3 * (i - ${first})
+  local v = redis.call('HMGET', KEYS[i], 'c', 'r')
+  local limit = tonumber(ARGV[a])
+  live[i] = v[2] and tonumber(v[2]) > now
+  if live[i] and limit >= 0 and tonumber(v[1]) + 1 > limit then return { i - ${first - 1}, v[2] } end
+end
+for i = ${first}, #KEYS do
+  local a = ${arg} + 3 * (i - ${first})
+  if live[i] then
+    redis.call('HINCRBY', KEYS[i], 'c', 1)
+  else
+    redis.call('HSET', KEYS[i], 'c', 1, 'r', ARGV[a + 2])
+    redis.call('PEXPIRE', KEYS[i], ARGV[a + 1])
+  end
+end
+return { 0 }
+`;
+
+/** A counter is a hash { c: count, r: when its window ends }; ARGV: now, then limit (-1: none), windowMs, resetAt per key. */
+const LIMIT_SCRIPTS = {
+  /** Reply: {0} when every counter took one, else {index (1-based), resetAt} of the first that refused; nothing written then. */
+  phoneVerifyLimitTake: take(1, 2),
+  /**
+   * KEYS[1] is the number's failure run, the counters follow; ARGV: the failure lock's (now, max,
+   * every, forgetMs, waits), then the take's per counter. Reply: {-1, lockedForMs} while the run
+   * locks the number (nothing written), else the take's.
+   */
+  phoneVerifyLimitTakeUnlessLocked: `${FAILURE_LOCK}
+local locked = lockedFor(n, l, t)
+if locked > 0 then return { -1, tostring(locked) } end
+${take(2, 6)}`,
+  /** ARGV: now. One back on each live counter above 0. */
+  phoneVerifyLimitGive: `
+local now = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  local v = redis.call('HMGET', KEYS[i], 'c', 'r')
+  if v[2] and tonumber(v[2]) > now and tonumber(v[1]) > 0 then redis.call('HINCRBY', KEYS[i], 'c', -1) end
+end
+return 1
+`,
+  /** KEYS[1] is the number's failure run, deleted; the counters follow (limit -1, so none refuses), ARGV as the take's. */
+  phoneVerifyLimitClearAndCount: `
+redis.call('DEL', KEYS[1])
+${take(2, 2)}`,
+  /** Reply: c1, r1, c2, r2 … (nil for absent keys). Reads only. */
+  phoneVerifyLimitRead: `
+local out = {}
+for i = 1, #KEYS do
+  local v = redis.call('HMGET', KEYS[i], 'c', 'r')
+  out[2 * i - 1] = v[1] or false
+  out[2 * i] = v[2] or false
+end
+return out
+`,
+} as const;
 
 const FAILURE_SCRIPTS = {
   /** Reply: { count, lockedForMs }. */
@@ -560,6 +582,20 @@ export class RedisLimitStore implements LimitStore {
     return { ok: false, refused: index - 1, retryAfterMs: Number(resetAt) - now };
   }
 
+  async takeUnlessLocked(lock: LockCheck, counters: readonly Counter[], now: number): Promise<TakeResult | LockedTake> {
+    // The failure run carries the same hash tag as the counters: one slot, so one script on a cluster too.
+    const args = counters.flatMap((c) => [limitOf(c), String(c.windowMs), String(now + c.windowMs)]);
+    const [index, value] = (await this.run(
+      'phoneVerifyLimitTakeUnlessLocked',
+      [lock.key, ...counters.map((c) => c.key)],
+      ...policyArgs(lock.policy, now),
+      ...args,
+    )) as [number, string?];
+    if (index === -1) return { ok: false, lockedForMs: Number(value) };
+    if (index === 0) return { ok: true };
+    return { ok: false, refused: index - 1, retryAfterMs: Number(value) - now };
+  }
+
   async give(counters: readonly Counter[], now: number): Promise<void> {
     if (counters.length > 0)
       await this.run(
@@ -595,6 +631,12 @@ export class RedisLimitStore implements LimitStore {
   async clearFailures(key: string): Promise<void> {
     this.ready();
     await this.client.del(this.keyPrefix + key);
+  }
+
+  async clearFailuresAndCount(key: string, counters: readonly Counter[], now: number): Promise<void> {
+    // The failure run carries the counters' hash tag: one slot, one script on a cluster too.
+    const args = counters.flatMap((c) => [limitOf(c), String(c.windowMs), String(now + c.windowMs)]);
+    await this.run('phoneVerifyLimitClearAndCount', [key, ...counters.map((c) => c.key)], String(now), ...args);
   }
 
   private ready(): void {

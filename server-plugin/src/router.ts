@@ -15,7 +15,7 @@ import { pendingStatus, rememberPending, resendOrRestart } from './pending.js';
 import { maskPhonesIn } from './phone.js';
 import { Endpoints, type Channel, type ErrorBody, type MetadataType, type UserSummary, type VerifyResponse } from './protocol.js';
 import type { SendContext } from './service.js';
-import type { PhoneVerifyStrategy } from './strategy.js';
+import type { PendingSessionData, PhoneVerifyStrategy } from './strategy.js';
 
 export interface RouterOptions<User> extends IntentOptions<User> {
   /** What the widget learns about the signed-in user (its `phone-verify-success` event). Default: `{ id }` when the user has one. */
@@ -158,7 +158,11 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   let cookieChecked = false;
   let insecureCookieLogged = false;
 
-  router.use((req, res, next) => {
+  const guard = crossSiteGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {});
+  const parseJson = express.json({ limit: options.bodyLimit ?? (options.challenge ? '8kb' : '2kb'), strict: true });
+
+  /** What every request passes before its route, in this order; `next(error)` ends at the error handler below. */
+  const admit = (req: Request, res: Response, next: NextFunction): void => {
     if (!validated) {
       validated = true;
       // express-rate-limit's ERR_ERL_PERMISSIVE_TRUST_PROXY: a setting that trusts every hop
@@ -176,42 +180,41 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
     }
     // Answers here are about one person's sign-in: no cache may keep them.
     res.set('Cache-Control', 'no-store');
-    next();
-  });
-  // Before the body is even read: a cross-site request costs nothing and reaches no provider.
-  router.use(crossSiteGuard(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}));
-  const parseJson = express.json({ limit: options.bodyLimit ?? (options.challenge ? '8kb' : '2kb'), strict: true });
-  router.use((req, res, next) => {
-    parseJson(req, res, (error?: unknown) => {
-      // Security fix: a body that fails to decompress (Content-Encoding: gzip/deflate/br with bad
-      // data) reaches here from zlib with no body-parser `type`, and was answered 500 internal_error
-      // with a stack in the log: any client could raise server errors and log noise at will.
-      if (error !== undefined && error !== null && (error as { type?: unknown }).type === undefined) {
-        return next(errors.invalidRequest('The body could not be decompressed.', { cause: error }));
-      }
-      next(error as Error | undefined);
+    // Before the body is even read: a cross-site request costs nothing and reaches no provider.
+    guard(req, res, (refused?: unknown) => {
+      if (refused) return next(refused);
+      parseJson(req, res, (error?: unknown) => {
+        // Called back by body-parser, outside the router's own try: a throw must still reach the error handler.
+        try {
+          // Security fix: a body that fails to decompress (Content-Encoding: gzip/deflate/br with bad
+          // data) reaches here from zlib with no body-parser `type`, and was answered 500 internal_error
+          // with a stack in the log: any client could raise server errors and log noise at will.
+          if (error !== undefined && error !== null && (error as { type?: unknown }).type === undefined) {
+            return next(errors.invalidRequest('The body could not be decompressed.', { cause: error }));
+          }
+          if (error) return next(error);
+          // A JSON endpoint refuses "simple" content types, which a cross-site form could send.
+          if (req.method === 'POST' && req.headers['content-length'] !== '0' && !req.is('application/json') && req.headers['content-type'] !== undefined) {
+            return next(errors.invalidRequest('Send JSON with Content-Type: application/json.', { status: 415 }));
+          }
+          if (req.method !== 'POST' || req.session?.cookie?.secure !== true || req.secure) return next();
+          if (!insecureCookieLogged) {
+            insecureCookieLogged = true;
+            logger.error(INSECURE_COOKIE_HELP);
+          }
+          const refusal = new PhoneVerifyError(
+            'internal_error',
+            'The server cannot keep a session over this connection; its log says what to change (ERR_PV_INSECURE_COOKIE).',
+          );
+          res.status(refusal.status).json(refusal.toJSON());
+        } catch (thrown) {
+          next(thrown);
+        }
+      });
     });
-  });
-  router.use((req, _res, next) => {
-    // A JSON endpoint refuses "simple" content types, which a cross-site form could send.
-    if (req.method === 'POST' && req.headers['content-length'] !== '0' && !req.is('application/json') && req.headers['content-type'] !== undefined) {
-      return next(errors.invalidRequest('Send JSON with Content-Type: application/json.', { status: 415 }));
-    }
-    next();
-  });
-
-  router.use((req, res, next) => {
-    if (req.method !== 'POST' || req.session?.cookie?.secure !== true || req.secure) return next();
-    if (!insecureCookieLogged) {
-      insecureCookieLogged = true;
-      logger.error(INSECURE_COOKIE_HELP);
-    }
-    const refusal = new PhoneVerifyError(
-      'internal_error',
-      'The server cannot keep a session over this connection; its log says what to change (ERR_PV_INSECURE_COOKIE).',
-    );
-    res.status(refusal.status).json(refusal.toJSON());
-  });
+  };
+  // One middleware rather than five: each layer of a router costs its dispatch on every request (the /start and /verify profiles).
+  router.use(admit);
 
   router.get(Endpoints.config, (_req, res) => {
     res.json(service.describe());
@@ -326,16 +329,16 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
         return next(info instanceof PhoneVerifyError ? info : errors.cannotSignIn());
       }
       // req.login regenerates the session (Passport ≥ 0.6): the pre-login id and the pending verification are gone.
-      const preLogin = { id: req.sessionID, data: JSON.parse(JSON.stringify(req.session)) as session.SessionData };
-      // The strategy dropped the used-up verification from the session; a failed login puts both back.
-      if (pendingBefore) preLogin.data.phoneVerify = pendingBefore;
+      // Regenerate replaces req.session with a new object and leaves this one as it is, so a reference keeps
+      // it: it is copied only if the login fails (a copy at every sign-in showed in the /verify profile).
+      const preLogin = { id: req.sessionID, session: req.session };
       req.login(user, (loginError) => {
         if (loginError) {
           // The session store failed at sign-in: nobody is signed in, and the code must work again.
           logger.error(
             `session store failed at sign-in; nobody was signed in and the code stays usable: ${maskPhonesIn(String((loginError as Error)?.message ?? loginError))}`,
           );
-          return void undoSignIn(req, preLogin, strategy).then(() => next(errors.busy(loginError)), next);
+          return void undoSignIn(req, preLogin, pendingBefore, strategy).then(() => next(errors.busy(loginError)), next);
         }
         // This runs in a session-store callback, outside Express's reach: a throwing summarize would crash the process.
         try {
@@ -400,12 +403,20 @@ function trustsEveryHop(trust: unknown): boolean {
  * again) and the browser's pre-login session (Passport regenerated it, and its new one,
  * carrying the user, was never saved: it must not be saved later either).
  */
-async function undoSignIn(req: Request, preLogin: { id: string; data: session.SessionData }, strategy: PhoneVerifyStrategy<unknown>): Promise<void> {
+async function undoSignIn(
+  req: Request,
+  preLogin: { id: string; session: session.Session },
+  pending: PendingSessionData | undefined,
+  strategy: PhoneVerifyStrategy<unknown>,
+): Promise<void> {
   await strategy.restoreVerification(req);
   // express-session's own way to rebuild a session object from stored data; other session middleware keeps what it has.
   if (typeof req.sessionStore?.createSession !== 'function') return;
+  // Its data as a store would hold it; the strategy dropped the used-up verification from it, and it goes back too.
+  const data = JSON.parse(JSON.stringify(preLogin.session)) as session.SessionData;
+  if (pending) data.phoneVerify = pending;
   req.sessionID = preLogin.id;
-  req.sessionStore.createSession(req, preLogin.data);
+  req.sessionStore.createSession(req, data);
   // Regenerate may have destroyed it before the save failed: write it back, if the store lets us now.
   await new Promise<void>((resolve) => req.session.save(() => resolve()));
 }

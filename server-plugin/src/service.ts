@@ -2,7 +2,7 @@
 // The verification lifecycle and its limits: who may be sent a code, how often, how
 // many guesses, and when a code dies. Knows nothing of HTTP or sessions.
 
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { breakerKeys } from './breaker.js';
 import { readCode } from './code.js';
 import { errors, mayHaveActed, PhoneVerifyError, seconds } from './errors.js';
@@ -60,6 +60,23 @@ function answersAboutTheNumber(error: unknown): boolean {
   return error instanceof PhoneVerifyError && error.code !== 'provider_unavailable';
 }
 
+/** Bytes of randomness in a verification id: 128 bits, never guessable. */
+const ID_BYTES = 16;
+/** CSPRNG output for the next 256 ids, drawn at once: one call into the RNG where each id made its own (as Node's randomUUID pools). */
+const idPool = Buffer.alloc(ID_BYTES * 256);
+let idOffset = idPool.length;
+
+/** A new verification id: 128 random bits from the CSPRNG, base64url; each pool byte is used once. */
+function newVerificationId(): string {
+  if (idOffset === idPool.length) {
+    randomFillSync(idPool);
+    idOffset = 0;
+  }
+  const id = idPool.toString('base64url', idOffset, idOffset + ID_BYTES);
+  idOffset += ID_BYTES;
+  return id;
+}
+
 export class VerificationService {
   readonly settings: Settings;
   /** The configured store, failing closed. */
@@ -103,24 +120,32 @@ export class VerificationService {
     const parsed = parsePhone(input.phone, input.country ?? s.defaultCountry);
     assertSendable(parsed, s.allowedCountries, s.allowedNumberTypes);
     const channel = this.channel(input.channel);
-    await s.limits.assertNotLocked(parsed.e164, 'start');
+    // A number locked by wrong codes is refused before the application's bot check is asked (its
+    // CAPTCHA calls may cost it); without one, the lock is checked in the send limits' own step below.
+    const lockChecked = context.beforeSend !== undefined;
+    if (lockChecked) await s.limits.assertNotLocked(parsed.e164, 'start');
     if (context.beforeSend && (await context.beforeSend(parsed.e164)) === false) {
       throw errors.refused();
     }
     // One live verification per number: a new start supersedes the pending one of any other
     // session (another tab, another device, a stranger), so a code completes only the newest.
     // Looked up before any limit is taken (a store failure then costs nothing), canceled only
-    // once the limits allow this send (a refused stranger cancels nobody's code).
-    const claimed = await this.store.claimedFor(parsed.e164);
+    // once the limits allow this send (a refused stranger cancels nobody's code). Only for a
+    // provider that can cancel: otherwise claimPhone below names the superseded one, which is
+    // deleted from our store then, and looking it up first would cost a store round trip for nothing.
+    const claimed = s.provider.cancel ? await this.store.claimedFor(parsed.e164) : undefined;
     const superseded = claimed === undefined ? undefined : await this.store.get(claimed);
-    const admission = await s.limits.admitSend({ phone: parsed.e164, ip: context.ip, country: parsed.country, step: 'start' }, context.challenge);
+    const admission = await s.limits.admitSend(
+      { phone: parsed.e164, ip: context.ip, country: parsed.country, step: 'start', checkLock: !lockChecked },
+      context.challenge,
+    );
     // Canceled at the provider first, where it has a cancel: Textmagic and Vonage refuse a second
     // live verification for a number, Twilio would resend the old code under the old SID.
     const notCanceled = superseded && (await this.cancelAtProvider(superseded));
     const now = s.clock();
     const verification: Verification = {
       // 128 random bits: never guessable, never taken from a request (the session holds it).
-      id: randomBytes(16).toString('base64url'),
+      id: newVerificationId(),
       phone: parsed.e164,
       ...(parsed.country === undefined ? {} : { country: parsed.country }),
       channel,
@@ -181,10 +206,10 @@ export class VerificationService {
     let refund: SendAdmission['refund'] = async () => {};
     let sent = async (): Promise<void> => {};
     try {
-      // NIST 800-63B-4 §3.1.3.2: a new code must not reset the failures; a locked number gets none.
-      await s.limits.assertNotLocked(reserved.phone, 'resend');
+      // NIST 800-63B-4 §3.1.3.2: a new code must not reset the failures; a locked number gets none
+      // (checked in the send limits' own step).
       const admission = await s.limits.admitSend(
-        { phone: reserved.phone, ip: context.ip, country: reserved.country ?? countryOf(reserved.phone), step: 'resend' },
+        { phone: reserved.phone, ip: context.ip, country: reserved.country ?? countryOf(reserved.phone), step: 'resend', checkLock: true },
         context.challenge,
       );
       ({ refund, sent } = admission);
@@ -265,10 +290,10 @@ export class VerificationService {
           await releaseFailure();
           throw errors.gone();
         }
-        // Both best effort and independent: sent together, one round trip's wait instead of two.
+        // Both best effort: the failures cleared and the breaker's tally in one store step.
         // The country kept at start: parsing the number again cost a sign-in more than all our other work on it.
         const country = consumed.country ?? countryOf(consumed.phone);
-        await Promise.all([s.limits.clearFailures(consumed.phone), s.breaker.recordVerified(breakerKeys(consumed.phone, country))]);
+        await s.limits.signedIn(consumed.phone, breakerKeys(consumed.phone, country));
         return consumed;
       }
       case 'expired':

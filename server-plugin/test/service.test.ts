@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   errors,
   localProvider,
+  MemoryLimitStore,
+  MemoryStore,
   PhoneVerifyConfigError,
   PhoneVerifyError,
   VerificationService,
@@ -63,6 +65,19 @@ async function startedOnGB() {
 
 describe('VerificationService', () => {
   describe('start', () => {
+    it('should give every verification its own id of 128 random bits in base64url, across refills of the id pool', async () => {
+      const { service } = createTestService({
+        limits: { perPrefix: [{ points: 1e6, duration: 60 }], global: [{ points: 1e6, duration: 60 }] },
+        breaker: { enabled: false },
+      });
+      const ids = new Set<string>();
+      // 600 ids: more than two pools of 256.
+      for (let i = 0; i < 600; i++) ids.add((await service.start({ phone: `+4474001${String(i).padStart(5, '0')}` })).verification.id);
+      expect(ids.size).toBe(600);
+      for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(Buffer.from([...ids][0]!, 'base64url')).toHaveLength(16);
+    });
+
     it('should send a code and answer pending with the limits', async () => {
       const { service, outbox } = createTestService();
       const { verification, response } = await service.start({ phone: '+44 7400 123456' });
@@ -425,6 +440,34 @@ describe('VerificationService', () => {
     });
   });
 
+  describe('a number locked by wrong codes', () => {
+    /** A service whose number GB is locked: five wrong codes, the first wait (60 s) running. */
+    async function locked() {
+      const limitStore = new MemoryLimitStore();
+      const test = createTestService({ limits: { store: limitStore }, breaker: { enabled: false } });
+      const { verification } = await test.service.start({ phone: GB });
+      for (let i = 0; i < 5; i++) await failure(test.service.check(verification.id, wrongCode(test.lastCode())));
+      return { ...test, limitStore };
+    }
+
+    it('should refuse a start in the send limits’ own step, counting nothing', async () => {
+      const { service, limitStore, outbox } = await locked();
+      const before = limitStore.size;
+      const refused = await failure(service.start({ phone: GB }, { ip: '192.0.2.1' }));
+      expect(refused).toMatchObject({ code: 'too_many_attempts', retryAfter: 60 });
+      expect(limitStore.size).toBe(before);
+      expect(outbox).toHaveLength(1);
+    });
+
+    it('should refuse it before the application’s bot check is asked (a locked number costs no CAPTCHA call)', async () => {
+      const { service, outbox } = await locked();
+      const beforeSend = vi.fn(() => true);
+      expect(await failure(service.start({ phone: GB }, { ip: '192.0.2.1', beforeSend }))).toMatchObject({ code: 'too_many_attempts' });
+      expect(beforeSend).not.toHaveBeenCalled();
+      expect(outbox).toHaveLength(1);
+    });
+  });
+
   describe('one live verification per number', () => {
     it('should cancel the superseded one at the provider and in the store', async () => {
       const provider = scriptedProvider(async () => ({ status: 'approved' }));
@@ -446,6 +489,23 @@ describe('VerificationService', () => {
       expect((await failure(service.start({ phone: GB }))).code).toBe('rate_limited');
       expect(cancel).not.toHaveBeenCalled();
       await expect(service.check(held.verification.id, '123456')).resolves.toMatchObject({ id: held.verification.id });
+    });
+
+    it('should supersede without looking the old one up first when the provider cannot cancel (one store call fewer per start)', async () => {
+      const clock = new ManualClock();
+      const store = new MemoryStore({ clock: clock.now });
+      const claimedFor = vi.spyOn(store, 'claimedFor');
+      const get = vi.spyOn(store, 'get');
+      const provider = scriptedProvider(async () => ({ status: 'approved' }));
+      const service = new VerificationService({ provider, allowedCountries: ['GB'], clock: clock.now, logger: new LogSpy(), store });
+      const first = await service.start({ phone: GB });
+      const second = await service.start({ phone: GB });
+      expect(claimedFor).not.toHaveBeenCalled();
+      expect(get).not.toHaveBeenCalled();
+      // Superseded all the same: claimPhone named it, and it is gone from the store.
+      expect((await failure(service.check(first.verification.id, '123456'))).code).toBe('no_pending_verification');
+      await expect(service.check(second.verification.id, '123456')).resolves.toMatchObject({ id: second.verification.id });
+      store.close();
     });
   });
 

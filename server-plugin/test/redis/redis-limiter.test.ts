@@ -4,7 +4,7 @@
 
 import type { Redis } from 'ioredis';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConversionBreaker } from '../../src/breaker.js';
+import { breakerKeys, ConversionBreaker } from '../../src/breaker.js';
 import { PhoneVerifyError } from '../../src/errors.js';
 import { Limits, type LimitsOptions } from '../../src/limits.js';
 import { RedisLimitStore } from '../../src/redis-store.js';
@@ -149,6 +149,22 @@ describe('RedisLimitStore', () => {
     expect(await limitsA.failureCount(phone)).toBe(0);
   });
 
+  it("should refuse a send to a number locked by wrong codes in the take's own script, counting nothing, until the wait is over", async () => {
+    const clock = new ManualClock();
+    const { limitsA, limitsB, keyPrefix } = twoProcesses({ failures: { points: 100, duration: 86_400 } }, clock.now);
+    for (let i = 0; i < 5; i++) await limitsA.reserveFailure(phone);
+    const before = (await keysUnder(keyPrefix)).sort();
+    const refused = await limitsB.admitSend({ phone, ip: '192.0.2.1', checkLock: true }).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'too_many_attempts', retryAfter: 60 });
+    // All-or-nothing with the lock too: no counter was created for the refused send.
+    expect((await keysUnder(keyPrefix)).sort()).toEqual(before);
+    // Without checkLock the caller has checked the lock itself: the take alone counts.
+    await limitsB.admitSend({ phone: '+447400123457', ip: '192.0.2.1' });
+    clock.advance(60);
+    await limitsB.admitSend({ phone, ip: '192.0.2.1', checkLock: true });
+    expect(await a.hget(`${keyPrefix}send:per_phone:0:${phone}`, 'c')).toBe('1');
+  });
+
   it('should keep the default pv: keys, hash-tagged {limits} for one cluster slot, when no prefix is given', async () => {
     const limits = new Limits({ perPhone: [{ points: 9, duration: 60 }], store: new RedisLimitStore({ client: a }) }, new LogSpy());
     const who = '+447400111111';
@@ -195,6 +211,24 @@ describe('RedisLimitStore', () => {
     const started = performance.now();
     expect(await codeOf(limits.admitSend({ phone }))).toBe('provider_unavailable');
     expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it("should clear a number's failures and count its sign-in for the breaker in one step, and say so in the log when Redis is down", async () => {
+    const prefix = `si${++n}:`;
+    const log = new LogSpy();
+    const store = new RedisLimitStore({ client: a, keyPrefix: prefix });
+    const breaker = new ConversionBreaker({}, log, { store });
+    const limits = new Limits({ store }, log, { breaker });
+    for (let i = 0; i < 3; i++) (await limits.reserveFailure(phone)).kept();
+    await limits.signedIn(phone, breakerKeys(phone, 'GB'));
+    expect(await limits.failureCount(phone)).toBe(0);
+    expect(await a.hget(`${prefix}{limits}:breaker:verified:country:GB`, 'c')).toBe('1');
+    expect(await a.hget(`${prefix}{limits}:breaker:verified:range:${phone.slice(0, -4)}`, 'c')).toBe('1');
+    expect(await a.pttl(`${prefix}{limits}:breaker:verified:country:GB`)).toBeGreaterThan(0);
+    await redis.server.stop();
+    // Best effort: no throw, one warning.
+    await expect(limits.signedIn(phone, breakerKeys(phone, 'GB'))).resolves.toBeUndefined();
+    expect(log.lines).toEqual([expect.stringMatching(/^warn could not reset the failure count or count the sign-in for the breaker: /)]);
   });
 
   it('should make the conversion breaker refuse, not pass, when Redis is down', async () => {

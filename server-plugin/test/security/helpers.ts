@@ -109,14 +109,21 @@ export async function sequentially<T>(n: number, fn: (i: number) => Promise<T>):
 export function flakyLimitStore(only = '', error: (key: string) => Error = () => new Error('connect ECONNREFUSED 10.0.0.5:6379')) {
   const down = { now: false };
   const inner = new MemoryLimitStore();
+  // A key, a list of keys or counters, or a lock check ({ key, policy }, takeUnlessLocked's first argument).
   const keysOf = (arg: unknown): string[] =>
-    typeof arg === 'string' ? [arg] : Array.isArray(arg) ? arg.map((k: unknown) => (typeof k === 'string' ? k : (k as { key: string }).key)) : [];
+    typeof arg === 'string'
+      ? [arg]
+      : Array.isArray(arg)
+        ? arg.map((k: unknown) => (typeof k === 'string' ? k : (k as { key: string }).key))
+        : typeof (arg as { key?: unknown } | null)?.key === 'string'
+          ? [(arg as { key: string }).key]
+          : [];
   const store = new Proxy(inner, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        const hit = keysOf(args[0]).find((key) => key.startsWith(only));
+        const hit = [...keysOf(args[0]), ...keysOf(args[1])].find((key) => key.startsWith(only));
         if (down.now && hit !== undefined) return Promise.reject(error(hit));
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };

@@ -5,7 +5,7 @@
 import supertest from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { errors } from '../../src/errors.js';
-import type { LimitsOptions } from '../../src/limits.js';
+import { ipKey, type LimitsOptions } from '../../src/limits.js';
 import { telegramProvider } from '../../src/providers/telegram.js';
 import type { VerifyProvider } from '../../src/providers/types.js';
 import { TelegramSandbox } from '../../src/testing/index.js';
@@ -79,6 +79,14 @@ describe('sends: what a code costs', () => {
       expectRateLimited(await app.startFrom('198.51.100.1, 203.0.113.7', gb(11)), 3600);
       expect(app.calls.start).toBe(10);
       expect((await app.startFrom('203.0.113.8', gb(12))).status).toBe(200);
+    });
+
+    it('should key IPv4 by its address, IPv4-mapped IPv6 by the IPv4 inside, and IPv6 by its /56', () => {
+      expect(ipKey('192.0.2.7')).toBe('192.0.2.7');
+      expect(ipKey('::ffff:192.0.2.7')).toBe('192.0.2.7');
+      expect(ipKey('2001:db8:aa:1ff:1:2:3:4')).toBe('2001:db8:aa:100::/56');
+      expect(ipKey('2001:db8:aa:100::9')).toBe('2001:db8:aa:100::/56');
+      expect(ipKey('::1')).toBe('0:0:0:0::/56');
     });
 
     it('should count IPv6 addresses by /56: one network shares a count, another does not', async () => {
