@@ -293,7 +293,10 @@ export class PhoneVerify extends FormAssociatedElement {
     );
   }
 
-  #renderStep(m: PhoneVerifyMessages, error: string): TemplateResult | typeof nothing {
+  /** The step being rendered shows the error region itself (the phone step, under the number). */
+  #errorPlaced = false;
+
+  #renderStep(m: PhoneVerifyMessages, error: string, errorBox: TemplateResult): TemplateResult | typeof nothing {
     const state = this.#flow.state;
     const disabled = this.isDisabled;
     const code = state.error?.code;
@@ -313,6 +316,7 @@ export class PhoneVerify extends FormAssociatedElement {
             this.#codeStep.intents?.renderStepUpStep(html, { m, locked: state.step === 'sending', disabled, submit: (e) => this.#handleStepUpSubmit(e) }) ??
             nothing
           );
+        this.#errorPlaced = true;
         return renderPhoneStep({
           m,
           field: this.#country,
@@ -320,6 +324,7 @@ export class PhoneVerify extends FormAssociatedElement {
           disabled,
           phone: this.#phone,
           error: code,
+          errorBox,
           submit: (event) => void this.#handlePhoneSubmit(event),
           focus: () => this.#loadChunks(),
           edit: () => this.#flow.apply({ type: 'edit' }),
@@ -336,12 +341,15 @@ export class PhoneVerify extends FormAssociatedElement {
     const rtl = isRightToLeft(this.locale);
     // Named as the list names it (Intl), a refused country too.
     const countryName = (code: string) => regionName(code, this.#language.tag || 'en');
-    // The code step shows its error right under the code field (issue 13); the others below the step.
+    // The code step shows its error right under the code field, the phone step under the number (issue 13); the others below the step.
     const error = errorText(state.error, m, this.locale, countryName, state.step === 'error', this.#flow.codeLength);
+    const errorBox = html`<div id="error" part="error" class="error" role=${this.#codeStep.step?.announce === false ? nothing : 'alert'} tabindex="-1">${error}</div>`;
+    this.#errorPlaced = false;
+    const step = this.#renderStep(m, error, errorBox);
     return html`
       <div part="base" dir=${this.hasAttribute('dir') ? nothing : rtl ? 'rtl' : 'ltr'} lang=${this.#language.shipped}>
-        ${this.#renderStep(m, error)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
-        ${'sent' in state ? nothing : html`<div id="error" part="error" class="error" role=${this.#codeStep.step?.announce === false ? nothing : 'alert'} tabindex="-1">${error}</div>`}
+        ${step} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
+        ${'sent' in state || this.#errorPlaced ? nothing : errorBox}
         <div class="visually-hidden" role="status">${this.#codeStep.step?.notice()}</div>
         <div class="visually-hidden" role="status">${this.#country.combo?.notice}</div>
       </div>

@@ -22,9 +22,11 @@ import {
   resetServer,
   screenshot,
   sendTo,
+  setViewportSize,
   stepIs,
   typeInto,
 } from './helpers.js';
+import { settled } from './settled.js';
 
 const ACCENT = { light: 'rgb(11, 87, 208)', dark: 'rgb(168, 199, 250)' };
 
@@ -56,7 +58,7 @@ for (const scheme of (['light', 'dark'] as const).filter((s) => canHave({ colorS
 
     it('country list open', async () => {
       const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
-      part(el, 'country-input').focus();
+      part(el, 'country-toggle').focus();
       await sendKeys({ press: 'ArrowDown' });
       await el.updateComplete;
       expect(parts(el, 'active')).to.have.length(1);
@@ -100,6 +102,52 @@ for (const scheme of (['light', 'dark'] as const).filter((s) => canHave({ colorS
       await stepIs(el, 'done');
       await screenshot(el, `done-${scheme}`);
     });
+
+    // The number field (issue 13) on a phone and on a desktop: closed with a number, open
+    // with a search, and in Arabic (the row stays left to right), each passing axe.
+    for (const [device, width, height] of [
+      ['phone', 390, 844],
+      ['desktop', 1280, 800],
+    ] as const) {
+      it(`number field, ${device}: closed, open, right to left`, async () => {
+        await setViewportSize(width, height);
+        try {
+          const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
+          el.style.setProperty('padding-bottom', '15rem');
+          typeInto(part<HTMLInputElement>(el, 'phone-input'), '07400 123456');
+          await el.updateComplete;
+          await settled(el);
+          await expect(el).to.be.accessible();
+          await screenshot(el, `number-field-${device}-${scheme}`);
+          part(el, 'country-toggle').focus();
+          await sendKeys({ type: 'u' });
+          await el.updateComplete;
+          expect(parts(el, 'country-option').length).to.be.greaterThan(1);
+          await settled(el);
+          await expect(el).to.be.accessible();
+          await screenshot(el, `number-field-open-${device}-${scheme}`);
+          await sendKeys({ press: 'Escape' });
+
+          const wrapper = await loaded<HTMLElement>(html`<div lang="ar"><phone-verify default-country="GB"></phone-verify></div>`);
+          const ar = wrapper.querySelector<PhoneVerify>('phone-verify')!;
+          await waitUntil(() => part(ar, 'submit').textContent!.trim() === 'إرسال الرمز', 'Arabic did not load');
+          ar.style.setProperty('padding-bottom', '15rem');
+          part(ar, 'country-toggle').focus();
+          await sendKeys({ press: 'ArrowDown' });
+          await ar.updateComplete;
+          expect(getComputedStyle(part(ar, 'country-popup')).direction).to.equal('rtl');
+          await settled(ar);
+          await expect(ar).to.be.accessible();
+          await screenshot(ar, `number-field-ar-open-${device}-${scheme}`);
+          await sendKeys({ press: 'Escape' });
+          typeInto(part<HTMLInputElement>(ar, 'phone-input'), '٠٧٤٠٠١٢٣٤٥٦');
+          await ar.updateComplete;
+          await screenshot(ar, `number-field-ar-${device}-${scheme}`);
+        } finally {
+          await setViewportSize(800, 600);
+        }
+      });
+    }
 
     it('Arabic, right to left', async () => {
       const wrapper = await loaded<HTMLElement>(html`<div lang="ar"><phone-verify default-country="GB"></phone-verify></div>`);

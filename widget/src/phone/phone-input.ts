@@ -79,6 +79,18 @@ export class PhoneInputController {
     let text = raw;
     if (formatter) {
       const reading = formatter.readPhone(raw, this.#options.country());
+      // The country's rules cap the length: what would make the number too long is refused,
+      // the text and caret as they were. A whole international number pasted or filled in
+      // is kept, never cut into another person's number: the check on send says it is too long.
+      // Deleting is never refused.
+      const significant = (t: string) => significantBefore(t, t.length);
+      const longer = significant(raw) > significant(this.value);
+      if (longer && reading.problem === 'phone_too_long' && !(international(raw) && (event as InputEvent).inputType !== 'insertText')) {
+        const at = caretAfter(this.value, caret - significant(raw) + significant(this.value));
+        input.value = this.value;
+        input.setSelectionRange(at, at);
+        return;
+      }
       text = reading.text;
       if (reading.country && this.#options.allowed().some((c) => c.country === reading.country)) this.#options.select(reading.country);
     }

@@ -140,10 +140,41 @@ describe('phone input controller', () => {
 
   it('should read a national number again when another country is chosen', () => {
     const { phone, input, state } = setup();
-    type(input, '015123456789');
+    type(input, '01512345678');
+    expect(phone.value).to.equal('0151 234 5678');
     state.country = 'DE';
     phone.countryChosen();
-    expect(phone.value).to.equal('01512 3456789');
+    expect(phone.value).to.equal('01512 345678');
+    input.remove();
+  });
+
+  it('should refuse a digit that makes the number longer than its country allows, text and caret as they were', () => {
+    const { phone, input } = setup();
+    type(input, '07400123456');
+    expect(phone.value).to.equal('07400 123456');
+    type(input, '07400 1234567');
+    expect(input.value).to.equal('07400 123456');
+    expect(phone.value).to.equal('07400 123456');
+    expect(input.selectionStart).to.equal(input.value.length);
+    // In the middle: refused too, the caret back after the digit before it.
+    type(input, '07400 1923456', 8);
+    expect(input.value).to.equal('07400 123456');
+    expect([input.selectionStart, input.selectionEnd]).to.deep.equal([7, 7]);
+    // Typed international numbers are capped as well.
+    type(input, '+44 7400 123456');
+    type(input, '+44 7400 1234567');
+    expect(input.value).to.equal('+44 7400 123456');
+    input.remove();
+  });
+
+  it('should keep a pasted international number that is too long whole, and let deleting shorten it', () => {
+    const { phone, input } = setup();
+    type(input, '+44 7400 1234567', undefined, 'insertFromPaste');
+    expect(phone.value.replace(/\D/g, '')).to.equal('4474001234567');
+    expect(phone.problem()?.code).to.equal('phone_too_long');
+    type(input, '+44 7400 123456', undefined, 'deleteContentBackward');
+    expect(phone.value).to.equal('+44 7400 123456');
+    expect(phone.problem()).to.equal(undefined);
     input.remove();
   });
 
