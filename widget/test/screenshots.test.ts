@@ -28,6 +28,12 @@ import {
 } from './helpers.js';
 import { settled } from './settled.js';
 
+/** The popup overlays what follows the field: pad the element to its bottom, so a picture of the element shows it. */
+function roomForPopup(el: PhoneVerify): void {
+  const extra = part(el, 'country-popup').getBoundingClientRect().bottom - el.getBoundingClientRect().bottom;
+  el.style.setProperty('padding-bottom', `${Math.max(0, Math.ceil(extra))}px`);
+}
+
 const ACCENT = { light: 'rgb(11, 87, 208)', dark: 'rgb(168, 199, 250)' };
 
 for (const scheme of (['light', 'dark'] as const).filter((s) => canHave({ colorScheme: s }))) {
@@ -64,9 +70,9 @@ for (const scheme of (['light', 'dark'] as const).filter((s) => canHave({ colorS
       expect(parts(el, 'active')).to.have.length(1);
       expect(getComputedStyle(parts(el, 'active')[0]!).backgroundColor).to.equal(ACCENT[scheme]);
       // The list overlays what follows; make room so the picture shows it.
-      el.style.setProperty('margin-bottom', '10rem');
+      roomForPopup(el);
       await screenshot(el, `country-list-${scheme}`);
-      el.style.removeProperty('margin-bottom');
+      el.style.removeProperty('padding-bottom');
     });
 
     it('phone error', async () => {
@@ -113,7 +119,6 @@ for (const scheme of (['light', 'dark'] as const).filter((s) => canHave({ colorS
         await setViewportSize(width, height);
         try {
           const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
-          el.style.setProperty('padding-bottom', '15rem');
           typeInto(part<HTMLInputElement>(el, 'phone-input'), '07400 123456');
           await el.updateComplete;
           await settled(el);
@@ -123,23 +128,26 @@ for (const scheme of (['light', 'dark'] as const).filter((s) => canHave({ colorS
           await sendKeys({ type: 'u' });
           await el.updateComplete;
           expect(parts(el, 'country-option').length).to.be.greaterThan(1);
+          roomForPopup(el);
           await settled(el);
           await expect(el).to.be.accessible();
           await screenshot(el, `number-field-open-${device}-${scheme}`);
           await sendKeys({ press: 'Escape' });
+          el.style.removeProperty('padding-bottom');
 
           const wrapper = await loaded<HTMLElement>(html`<div lang="ar"><phone-verify default-country="GB"></phone-verify></div>`);
           const ar = wrapper.querySelector<PhoneVerify>('phone-verify')!;
           await waitUntil(() => part(ar, 'submit').textContent!.trim() === 'إرسال الرمز', 'Arabic did not load');
-          ar.style.setProperty('padding-bottom', '15rem');
           part(ar, 'country-toggle').focus();
           await sendKeys({ press: 'ArrowDown' });
           await ar.updateComplete;
           expect(getComputedStyle(part(ar, 'country-popup')).direction).to.equal('rtl');
+          roomForPopup(ar);
           await settled(ar);
           await expect(ar).to.be.accessible();
           await screenshot(ar, `number-field-ar-open-${device}-${scheme}`);
           await sendKeys({ press: 'Escape' });
+          ar.style.removeProperty('padding-bottom');
           typeInto(part<HTMLInputElement>(ar, 'phone-input'), '٠٧٤٠٠١٢٣٤٥٦');
           await ar.updateComplete;
           await screenshot(ar, `number-field-ar-${device}-${scheme}`);
