@@ -51,10 +51,10 @@ async function type(el: PhoneVerify, text: string): Promise<void> {
   await el.updateComplete;
 }
 
-/** Shift+Tab: puppeteer holds Shift down around Tab; WebDriver takes both keys in one sequence (its Shift stays down for the next key). */
+/** Shift+Tab: puppeteer holds Shift down around Tab; the WebKit launcher takes the chord (web-test-runner.browsers.mjs). */
 async function shiftTab(el: PhoneVerify): Promise<void> {
   if (launch.engine === 'webkit') {
-    await sendKeys({ type: '\uE008\uE004' });
+    await sendKeys({ press: 'Shift+Tab' });
   } else {
     await sendKeys({ down: 'Shift' });
     await sendKeys({ press: 'Tab' });
@@ -154,7 +154,7 @@ describe('<phone-verify> country picker', () => {
     expect(focusedId(el)).to.equal('country-search');
     await press(el, 'Escape');
     expect(focusedId(el)).to.equal('country');
-    await press(el, 'Space');
+    await press(el, ' ');
     expect(isOpen(el)).to.equal(true);
     expect(focusedId(el)).to.equal('country-search');
     await press(el, 'ArrowUp');

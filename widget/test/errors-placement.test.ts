@@ -3,7 +3,7 @@
 // code field (not below the buttons), in the phone step right under the number field's row, is tied to it (aria-describedby, aria-invalid),
 // goes as soon as the field is edited, and is said each time it happens, repeats included.
 
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerify } from '../src/index.js';
 import { codeFor, errorText, GB_MOBILE, loaded, part, resetServer, screenshot, sendTo, stepIs } from './helpers.js';
@@ -60,7 +60,7 @@ describe('errors at their field', () => {
     ['desktop', 1280],
   ] as const) {
     it(`should show a number's message right under the number field's row (${name})`, async () => {
-      const el = await loaded();
+      const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
       el.style.display = 'block';
       el.style.width = `${Math.min(width - 32, 480)}px`;
       const input = part<HTMLInputElement>(el, 'phone-input');

@@ -167,6 +167,42 @@ describe('phone input controller', () => {
     input.remove();
   });
 
+  it('should follow a typed +CC: for a shared code the current country if it has it, else the first allowed; the full number decides once formatting has loaded', () => {
+    const allowed = [
+      { country: 'CA', callingCode: '1' },
+      { country: 'GB', callingCode: '44' },
+      { country: 'JE', callingCode: '44' },
+      { country: 'US', callingCode: '1' },
+    ];
+    const make = (country: string, withFormatting: boolean) => {
+      const state = { country };
+      const phone = new PhoneInputController(new FakeHost(), { country: () => state.country, select: (c) => void (state.country = c), allowed: () => allowed });
+      if (withFormatting) phone.formatter = formatter;
+      const input = document.createElement('input');
+      document.body.append(input);
+      input.addEventListener('input', phone.handleInput);
+      return { state, input };
+    };
+    const plain = make('GB', false);
+    type(plain.input, '+1');
+    expect(plain.state.country, 'the first allowed with +1').to.equal('CA');
+    plain.state.country = 'US';
+    type(plain.input, '+1 202');
+    expect(plain.state.country, 'US has +1: it stays').to.equal('US');
+    plain.state.country = 'JE';
+    type(plain.input, '+44 7400');
+    expect(plain.state.country, 'JE has +44: it stays').to.equal('JE');
+    plain.input.remove();
+
+    const formatted = make('US', true);
+    type(formatted.input, '+1 416 555 0123');
+    expect(formatted.state.country, 'a Toronto number is Canadian').to.equal('CA');
+    formatted.state.country = 'JE';
+    type(formatted.input, '+44 7400 123456');
+    expect(formatted.state.country, 'a UK mobile').to.equal('GB');
+    formatted.input.remove();
+  });
+
   it('should keep a pasted international number that is too long whole, and let deleting shorten it', () => {
     const { phone, input } = setup();
     type(input, '+44 7400 1234567', undefined, 'insertFromPaste');
