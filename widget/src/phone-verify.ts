@@ -62,11 +62,12 @@ const challengeSlot = html`<slot name="challenge"></slot>`;
  *
  * @csspart base - The wrapper of everything; carries `dir` and `lang`.
  * @csspart form - The form of the current step.
- * @csspart country-input - The country search box (`role="combobox"`).
- * @csspart country-toggle - The button that opens the country list.
+ * @csspart country-toggle - The button at the start of the number field (badge and calling code, `GB +44`) that opens the country popup.
+ * @csspart flag - The ISO code badge of the chosen country in that button, standing in for a flag (flag emoji do not render on Windows).
+ * @csspart country-popup - The popup under the number field's row while it is open (a non-modal dialog): the search box and the list.
+ * @csspart country-input - The popup's country search box (`role="combobox"`).
  * @csspart country-list - The country list (`role="listbox"`).
  * @csspart country-option - Each country in the list (`role="option"`); the active one also has `active`.
- * @csspart flag - The ISO code badge of the chosen country, standing in for a flag (decorative: flag emoji do not render on Windows).
  * @csspart phone-input - The phone number `<input type="tel">`.
  * @csspart code-input - The one-time-code `<input>`.
  * @csspart hint - The help text under a field.
@@ -82,7 +83,7 @@ const challengeSlot = html`<slot name="challenge"></slot>`;
  * @cssproperty --phone-verify-font - Font family.
  * @cssproperty --phone-verify-color - Text color.
  * @cssproperty --phone-verify-muted-color - Secondary text color.
- * @cssproperty --phone-verify-background - Background of inputs and the country list.
+ * @cssproperty --phone-verify-background - Background of inputs, the number field's row and the country popup.
  * @cssproperty --phone-verify-border-color - Input border color.
  * @cssproperty --phone-verify-radius - Corner radius of inputs and buttons.
  * @cssproperty --phone-verify-gap - Space between the pieces.
