@@ -3,7 +3,7 @@
 // formatting module fed metadata from libphonenumber-js: formatting, caret, paste,
 // country match and the checks before sending. No element, no server.
 
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import metadata from 'libphonenumber-js/min/metadata';
 import type { PhoneVerifyClient } from '../../src/client.js';
 import { readPhone, type PhoneFormatter } from '../../src/phone/phone-format.js';
@@ -230,7 +230,8 @@ describe('phone input controller', () => {
     };
     phone.load(module, client, false);
     phone.load(module, client, false);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Until it has loaded, not for a fixed time: a busy machine takes longer than 50 ms.
+    await waitUntil(() => phone.formatter, 'formatting did not load');
     expect(modules).to.equal(1);
     expect(asked).to.deep.equal([undefined]);
     expect(phone.formatter!.readPhone('07400123456', 'GB').text).to.equal('07400 123456');
