@@ -86,6 +86,17 @@ describe('<phone-verify> number field', () => {
     expect(focusedId(el)).to.equal('phone');
   });
 
+  it('should give a typed international number the calling code of the country then chosen, so both say the same', async () => {
+    const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
+    await typeNumber(el, '+44 7400 123456');
+    part(el, 'country-toggle').focus();
+    await sendKeys({ type: 'germ' });
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(countryButtonName(el)).to.equal('Country: Germany DE +49');
+    expect(phoneInput(el).value).to.equal('+49 7400 123456');
+  });
+
   it('should refuse digits past the length the country allows, the number and caret as they were', async () => {
     const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
     await typeNumber(el, '0740012345678');

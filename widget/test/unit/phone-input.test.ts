@@ -148,6 +148,25 @@ describe('phone input controller', () => {
     input.remove();
   });
 
+  it('should give an international number the calling code of a country chosen from the list', () => {
+    const { phone, input, state } = setup();
+    type(input, '+44 7400 123456');
+    state.country = 'DE';
+    phone.countryChosen();
+    expect(phone.value).to.equal('+49 7400 123456');
+    // A country sharing the number's code leaves it as it is.
+    const plain = setup(false);
+    type(plain.input, '+1 2025550123');
+    plain.state.country = 'US';
+    plain.phone.countryChosen();
+    expect(plain.phone.value).to.equal('+1 2025550123');
+    plain.state.country = 'GB';
+    plain.phone.countryChosen();
+    expect(plain.phone.value, 'without formatting too').to.equal('+44 2025550123');
+    plain.input.remove();
+    input.remove();
+  });
+
   it('should refuse a digit that makes the number longer than its country allows, text and caret as they were', () => {
     const { phone, input } = setup();
     type(input, '07400123456');
