@@ -135,7 +135,6 @@ export default css`
     background: none;
     color: inherit;
     font-weight: 600;
-    white-space: nowrap;
   }
 
   #country::after {

@@ -12,6 +12,7 @@
 
 import type { css, CSSResult, html as litHtml, nothing as litNothing, ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import type { Country } from '../countries.js';
+import type { PhoneVerifyMessages } from '../messages.js';
 import { filterCountries } from './search.js';
 import { comboboxStyles } from './combobox.styles.js';
 
@@ -43,10 +44,8 @@ export interface OptionsProps {
   none: string;
 }
 
-/** What the popup says: the options' labels, and the name of the popup, its search box and its list ("Country"). */
-export interface PopupProps extends OptionsProps {
-  name: string;
-}
+/** What the popup says: each option (`countryOption`, "Germany (+49)"), "No country matches", and the name of the popup, its search box and its list ("Country"). */
+export type PopupMessages = Pick<PhoneVerifyMessages, 'countryOption' | 'countryNone' | 'countryLabel'>;
 
 /** The ids the popup's parts have (the button's `aria-controls`, the search box's `aria-controls`). */
 const POPUP = 'country-popup';
@@ -114,13 +113,15 @@ export class ComboboxController implements ReactiveController {
    * box (empty on open, so typing searches at once) and the list. The field row reads
    * left to right like the number; the popup takes the element's own direction.
    */
-  renderPopup(p: PopupProps): TemplateResult | string {
+  renderPopup(m: PopupMessages): TemplateResult | string {
     if (!this.open) return '';
+    const name = m.countryLabel;
+    const label = (c: Country): string => m.countryOption.replace('{name}', c.name).replace('{code}', c.callingCode);
     const html = this.#options.html;
     const active = this.highlighted;
     const base = this.#options.root().querySelector('[part~="base"]');
     const dir = base ? getComputedStyle(base).direction : 'ltr';
-    return html`<div id=${POPUP} part="country-popup" class="popup" role="dialog" aria-label=${p.name} dir=${dir} @focusout=${this.handleFocusOut}>
+    return html`<div id=${POPUP} part="country-popup" class="popup" role="dialog" aria-label=${name} dir=${dir} @focusout=${this.handleFocusOut}>
       <input
         id="country-search"
         part="country-input"
@@ -128,7 +129,7 @@ export class ComboboxController implements ReactiveController {
         type="text"
         autocomplete="off"
         spellcheck="false"
-        aria-label=${p.name}
+        aria-label=${name}
         aria-autocomplete="list"
         aria-expanded="true"
         aria-controls=${LIST}
@@ -137,8 +138,8 @@ export class ComboboxController implements ReactiveController {
         @input=${this.handleInput}
         @keydown=${this.handleKeydown}
       />
-      <ul id=${LIST} part="country-list" role="listbox" aria-label=${p.name} @mousedown=${stay} @click=${this.handleOptionClick}>
-        ${this.renderOptions(p)}
+      <ul id=${LIST} part="country-list" role="listbox" aria-label=${name} @mousedown=${stay} @click=${this.handleOptionClick}>
+        ${this.renderOptions({ label, none: m.countryNone })}
       </ul>
     </div>`;
   }

@@ -21,8 +21,6 @@ export function renderCountry(p: CountryProps, selected: Country | undefined): T
   const { m } = p;
   const combo = p.field.combo;
   const open = combo?.open;
-  /** "Germany (+49)". */
-  const label = (c: Country): string => format(m.countryOption, { name: c.name, code: c.callingCode });
   // No flag emoji: they render as two letters in a box on Windows; the ISO code is the badge.
   // Its name is what it shows with the country's name before it ("Country: United Kingdom GB +44"),
   // so speech input can say what is seen (WCAG 2.5.3) and a screen reader hears the name.
@@ -40,5 +38,5 @@ export function renderCountry(p: CountryProps, selected: Country | undefined): T
     >
       <span class="visually-hidden">${selected ? format(m.countryButton, { name: selected.name }) : m.countryLabel} </span
       ><span part="flag" class="flag">${selected?.country}</span> ${selected ? '+' + selected.callingCode : ''}</button
-    >${combo?.renderPopup({ label, none: m.countryNone, name: m.countryLabel })}`;
+    >${combo?.renderPopup(m)}`;
 }

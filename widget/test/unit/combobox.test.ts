@@ -71,6 +71,9 @@ const typed = (combo: ComboboxController, text: string): void => {
   input.dispatchEvent(new Event('input'));
 };
 
+/** What the popup says. */
+const MESSAGES = { countryOption: '{name} (+{code})', countryNone: 'None', countryLabel: 'Country' };
+
 const codes = (list: Country[]) => list.map((c) => c.country);
 
 describe('combobox controller', () => {
@@ -83,7 +86,7 @@ describe('combobox controller', () => {
     expect(combo.open).to.equal(false);
     expect(combo.highlighted).to.equal(undefined);
     expect(combo.renderOptions({ label: (c) => c.name, none: 'None' })).to.deep.equal([]);
-    expect(combo.renderPopup({ label: (c) => c.name, none: 'None', name: 'Country' })).to.equal('');
+    expect(combo.renderPopup(MESSAGES)).to.equal('');
   });
 
   it('should open from the button on ArrowDown with the selected country highlighted, then move and stop at the ends', () => {
@@ -161,7 +164,7 @@ describe('combobox controller', () => {
     const { combo } = setup({ selected: 'DE' });
     buttonKey(combo, 'ArrowDown');
     const holder = document.createElement('div');
-    render(combo.renderPopup({ label: (c) => c.name, none: 'None', name: 'Country' }), holder);
+    render(combo.renderPopup(MESSAGES), holder);
     const popup = holder.querySelector('#country-popup')!;
     expect(popup.getAttribute('role')).to.equal('dialog');
     expect(popup.getAttribute('aria-label')).to.equal('Country');
@@ -170,8 +173,10 @@ describe('combobox controller', () => {
     expect(box.getAttribute('aria-controls')).to.equal(popup.querySelector('[role="listbox"]')!.id);
     expect(box.getAttribute('aria-activedescendant')).to.equal('c-DE');
     expect(box.value).to.equal('');
+    expect(holder.querySelector('#c-DE span:last-child')!.textContent).to.equal('Germany (+49)');
     typed(combo, 'zz');
-    render(combo.renderPopup({ label: (c) => c.name, none: 'None', name: 'Country' }), holder);
+    render(combo.renderPopup(MESSAGES), holder);
+    expect(holder.querySelector('[role="option"]')!.textContent).to.equal('None');
     expect(box.hasAttribute('aria-activedescendant'), 'nothing to point at').to.equal(false);
   });
 
