@@ -211,20 +211,18 @@ class WebKitLauncher extends WebdriverLauncher {
 
   /**
    * WebKitWebDriver drops a key repeated inside one action chain ("00" types "0"), so every
-   * key is its own action sequence. Named keys go as WebDriver's code points.
+   * key is its own action sequence. Named keys go as WebDriver's code points; a chord
+   * (`Shift+Tab`) holds its modifiers down around its key.
    */
   async sendKeys(sessionId, keys) {
     const driver = /** @type {import('webdriverio').Browser} */ (this.driver);
     for (const key of keys) {
-      const value = WEBDRIVER_KEYS[key] ?? key;
+      const values = (key.length > 1 ? key.split('+') : [key]).map((k) => WEBDRIVER_KEYS[k] ?? k);
       await driver.performActions([
         {
           type: 'key',
           id: 'keyboard',
-          actions: [
-            { type: 'keyDown', value },
-            { type: 'keyUp', value },
-          ],
+          actions: [...values.map((value) => ({ type: 'keyDown', value })), ...values.reverse().map((value) => ({ type: 'keyUp', value }))],
         },
       ]);
     }
@@ -248,6 +246,7 @@ const WEBDRIVER_KEYS = {
   ArrowRight: '\uE014',
   ArrowDown: '\uE015',
   Delete: '\uE017',
+  Shift: '\uE008',
 };
 
 /** Ends a detached child and everything it started (its process group). */

@@ -45,6 +45,8 @@ export interface CountryOption {
   country: string;
   /** Country calling code without `+`: `"44"`. */
   callingCode: string;
+  /** An example mobile number in national format, for a placeholder: `"07400 123456"` (`GET /config` only). */
+  example?: string;
 }
 
 /** `GET /config`: what the widget needs to render before the first request. */

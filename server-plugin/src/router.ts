@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type session from 'express-session';
 import passport from 'passport';
 import { errors, PhoneVerifyConfigError, PhoneVerifyError } from './errors.js';
+import { withExamples } from './examples.js';
 import { crossSiteGuard } from './guard.js';
 import { accountPhone, completeIntent, INTENT_OPTION_KEYS, readIntent, signedInUser, type IntentOptions } from './intents.js';
 import { metadataAnswers } from './metadata.js';
@@ -216,8 +217,10 @@ export function phoneVerifyRouter<User>(strategy: PhoneVerifyStrategy<User>, opt
   // One middleware rather than five: each layer of a router costs its dispatch on every request (the /start and /verify profiles).
   router.use(admit);
 
+  // Computed once: an example number per country costs the widget's bundle nothing here.
+  const config = withExamples(service.describe());
   router.get(Endpoints.config, (_req, res) => {
-    res.json(service.describe());
+    res.json(config);
   });
 
   // Public, static data (the same for everyone until the configuration changes): cacheable, no session.

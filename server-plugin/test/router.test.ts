@@ -19,6 +19,9 @@ function expectErrorAnswer(res: supertest.Response, status: number, error: Recor
   expect(res.text).not.toContain('node_modules');
 }
 
+/** libphonenumber-js's example mobile numbers (examples.mobile.json), national format. */
+const EXAMPLES: Record<string, string> = { DE: '01512 3456789', GB: '07400 123456', US: '(201) 555-0123' };
+
 const invalidRequest = (message: string) => ({ code: 'invalid_request', message });
 
 describe('phoneVerifyRouter', () => {
@@ -28,7 +31,21 @@ describe('phoneVerifyRouter', () => {
       const res = await agent.get('/auth/phone/config');
       expect(res.status).toBe(200);
       expect(res.headers['cache-control']).toBe('no-store');
-      expect(res.body).toEqual({ ...DEFAULT_CONFIG, resendAfter: 60, countries: GB_DE_US_COUNTRIES, defaultCountry: 'GB' });
+      expect(res.body).toEqual({
+        ...DEFAULT_CONFIG,
+        resendAfter: 60,
+        countries: GB_DE_US_COUNTRIES.map((c) => ({ ...c, example: EXAMPLES[c.country] })),
+        defaultCountry: 'GB',
+      });
+    });
+
+    it('should give each allowed country an example mobile number in national format, for the placeholder', async () => {
+      const { agent } = createTestApp({ options: { allowedCountries: ['FR', 'JP'] } });
+      const { countries } = (await agent.get('/auth/phone/config')).body as { countries: { country: string; example?: string }[] };
+      expect(countries.map((c) => [c.country, c.example])).toEqual([
+        ['FR', '06 12 34 56 78'],
+        ['JP', '090-1234-5678'],
+      ]);
     });
 
     it('should not start a session', async () => {

@@ -100,6 +100,8 @@ export interface PhoneVerifyMessages {
   configFailed: string;
   /** One message per error code. */
   errors: Record<ClientErrorCode, string>;
+  /** Said before the country button's visible `GB +44` (its accessible name is both): `{name}`. */
+  countryButton: string;
 }
 
 /** What `strings` accepts: any subset, `errors` and the channel maps merged key by key. */
@@ -199,6 +201,7 @@ const firstEnglish: FirstMessages = {
     network_error: 'We could not reach the server. Check your connection and try again.',
     invalid_response: 'The server gave an unexpected answer. Please try again.',
   },
+  countryButton: 'Country: {name}',
 };
 
 /**

@@ -93,64 +93,58 @@ export default css`
     border-width: 2px;
   }
 
-  /* The country picker: flag, search box, toggle, list. */
-  .combo {
+  /* The number field: one bordered row, the country button then the number ([GB +44 ▾][07400 123456]). */
+  .tel {
     position: relative;
+    display: flex;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_background);
   }
 
-  .combo input {
-    padding-inline: 3.25rem 2.75rem;
-    text-overflow: ellipsis;
+  /* Its border says an error as the code field's does (a shadow: nothing moves). */
+  .tel:has([aria-invalid='true']) {
+    border-color: var(--_error);
+    box-shadow: 0 0 0 1px var(--_error);
+  }
+
+  .tel > input {
+    min-width: 0;
+    border: 0;
   }
 
   /* The country's ISO code in a badge, where other pickers show a flag. */
   .flag {
-    flex: none;
-    box-sizing: border-box;
     min-width: 2rem;
     padding: 0 0.25rem;
-    border: 1px solid currentColor;
+    border: 1px solid;
     border-radius: 0.25rem;
     font-size: 0.75rem;
-    font-weight: 600;
-    line-height: 1.4;
     text-align: center;
   }
 
-  .combo > .flag {
-    position: absolute;
-    inset-inline-start: 0.625rem;
-    top: 50%;
-    transform: translateY(-50%);
-    pointer-events: none;
+  #country {
+    display: flex;
+    flex: none;
+    gap: 0.375rem;
+    align-items: center;
+    padding: 0 0.625rem;
+    border: 0;
+    border-inline-end: 1px solid var(--_border);
+    border-radius: var(--_radius) 0 0 var(--_radius);
+    background: none;
+    color: inherit;
+    font-weight: 600;
   }
 
-  button.toggle {
-    position: absolute;
-    inset-block: 1px;
-    inset-inline-end: 1px;
-    width: 2.75rem;
-    min-height: 0;
-    padding: 0;
-    border: none;
-    background: transparent;
-    color: var(--_muted);
-  }
-
-  button.toggle::before {
+  #country::after {
     content: '';
-    display: block;
-    width: 0.5rem;
-    height: 0.5rem;
-    margin: -0.25rem auto 0;
-    border-right: 2px solid currentColor;
-    border-bottom: 2px solid currentColor;
+    width: 0.375rem;
+    height: 0.375rem;
+    margin: -0.25rem 0 0 0.125rem;
+    border: solid;
+    border-width: 0 2px 2px 0;
     transform: rotate(45deg);
-  }
-
-  button.toggle[aria-expanded='true']::before {
-    margin-top: 0.25rem;
-    transform: rotate(-135deg);
   }
 
   button {

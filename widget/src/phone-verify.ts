@@ -62,11 +62,12 @@ const challengeSlot = html`<slot name="challenge"></slot>`;
  *
  * @csspart base - The wrapper of everything; carries `dir` and `lang`.
  * @csspart form - The form of the current step.
- * @csspart country-input - The country search box (`role="combobox"`).
- * @csspart country-toggle - The button that opens the country list.
+ * @csspart country-toggle - The button at the start of the number field (badge and calling code, `GB +44`) that opens the country popup.
+ * @csspart flag - The ISO code badge of the chosen country in that button, standing in for a flag (flag emoji do not render on Windows).
+ * @csspart country-popup - The popup under the number field's row while it is open (a non-modal dialog): the search box and the list.
+ * @csspart country-input - The popup's country search box (`role="combobox"`).
  * @csspart country-list - The country list (`role="listbox"`).
  * @csspart country-option - Each country in the list (`role="option"`); the active one also has `active`.
- * @csspart flag - The ISO code badge of the chosen country, standing in for a flag (decorative: flag emoji do not render on Windows).
  * @csspart phone-input - The phone number `<input type="tel">`.
  * @csspart code-input - The one-time-code `<input>`.
  * @csspart hint - The help text under a field.
@@ -82,7 +83,7 @@ const challengeSlot = html`<slot name="challenge"></slot>`;
  * @cssproperty --phone-verify-font - Font family.
  * @cssproperty --phone-verify-color - Text color.
  * @cssproperty --phone-verify-muted-color - Secondary text color.
- * @cssproperty --phone-verify-background - Background of inputs and the country list.
+ * @cssproperty --phone-verify-background - Background of inputs, the number field's row and the country popup.
  * @cssproperty --phone-verify-border-color - Input border color.
  * @cssproperty --phone-verify-radius - Corner radius of inputs and buttons.
  * @cssproperty --phone-verify-gap - Space between the pieces.
@@ -293,7 +294,10 @@ export class PhoneVerify extends FormAssociatedElement {
     );
   }
 
-  #renderStep(m: PhoneVerifyMessages, error: string): TemplateResult | typeof nothing {
+  /** The step being rendered shows the error region itself (the phone step, under the number). */
+  #errorPlaced = false;
+
+  #renderStep(m: PhoneVerifyMessages, error: string, errorBox: TemplateResult): TemplateResult | typeof nothing {
     const state = this.#flow.state;
     const disabled = this.isDisabled;
     const code = state.error?.code;
@@ -313,6 +317,7 @@ export class PhoneVerify extends FormAssociatedElement {
             this.#codeStep.intents?.renderStepUpStep(html, { m, locked: state.step === 'sending', disabled, submit: (e) => this.#handleStepUpSubmit(e) }) ??
             nothing
           );
+        this.#errorPlaced = true;
         return renderPhoneStep({
           m,
           field: this.#country,
@@ -320,6 +325,7 @@ export class PhoneVerify extends FormAssociatedElement {
           disabled,
           phone: this.#phone,
           error: code,
+          errorBox,
           submit: (event) => void this.#handlePhoneSubmit(event),
           focus: () => this.#loadChunks(),
           edit: () => this.#flow.apply({ type: 'edit' }),
@@ -336,12 +342,15 @@ export class PhoneVerify extends FormAssociatedElement {
     const rtl = isRightToLeft(this.locale);
     // Named as the list names it (Intl), a refused country too.
     const countryName = (code: string) => regionName(code, this.#language.tag || 'en');
-    // The code step shows its error right under the code field (issue 13); the others below the step.
+    // The code step shows its error right under the code field, the phone step under the number (issue 13); the others below the step.
     const error = errorText(state.error, m, this.locale, countryName, state.step === 'error', this.#flow.codeLength);
+    const errorBox = html`<div id="error" part="error" class="error" role=${this.#codeStep.step?.announce === false ? nothing : 'alert'} tabindex="-1">${error}</div>`;
+    this.#errorPlaced = false;
+    const step = this.#renderStep(m, error, errorBox);
     return html`
       <div part="base" dir=${this.hasAttribute('dir') ? nothing : rtl ? 'rtl' : 'ltr'} lang=${this.#language.shipped}>
-        ${this.#renderStep(m, error)} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
-        ${'sent' in state ? nothing : html`<div id="error" part="error" class="error" role=${this.#codeStep.step?.announce === false ? nothing : 'alert'} tabindex="-1">${error}</div>`}
+        ${step} ${'challenge' in state && state.challenge ? challengeSlot : nothing}
+        ${'sent' in state || this.#errorPlaced ? nothing : errorBox}
         <div class="visually-hidden" role="status">${this.#codeStep.step?.notice()}</div>
         <div class="visually-hidden" role="status">${this.#country.combo?.notice}</div>
       </div>

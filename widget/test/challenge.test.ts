@@ -55,13 +55,13 @@ describe('<phone-verify> challenge', () => {
       await el.updateComplete;
       expect(el.step).to.equal('enter-phone');
       expect(errorText(el)).to.equal(CHALLENGE_TEXT);
-      // The page's widget shows through the slot, before the message.
+      // The page's widget shows through the slot, after the message (which sits under the number, issue 13).
       expect(
         slot(el)!
           .assignedElements()
           .map((e) => e.id),
       ).to.deep.equal(['captcha']);
-      expect(slot(el)!.compareDocumentPosition(part(el, 'error')) & Node.DOCUMENT_POSITION_FOLLOWING).to.not.equal(0);
+      expect(slot(el)!.compareDocumentPosition(part(el, 'error')) & Node.DOCUMENT_POSITION_PRECEDING).to.not.equal(0);
       // Nothing pending is lost: the number stays in its field.
       expect(part<HTMLInputElement>(el, 'phone-input').value).to.equal('07400 123456');
 

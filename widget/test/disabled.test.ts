@@ -28,7 +28,7 @@ describe('<phone-verify> disabled', () => {
     expect(el.matches(':disabled')).to.equal(true);
     expect(el.matches(':state(disabled)')).to.equal(true);
     expect(part<HTMLInputElement>(el, 'phone-input').disabled).to.equal(true);
-    expect(part<HTMLInputElement>(el, 'country-input').disabled).to.equal(true);
+    expect(part<HTMLButtonElement>(el, 'country-toggle').disabled).to.equal(true);
     expect(part<HTMLButtonElement>(el, 'submit').disabled).to.equal(true);
 
     el.disabled = false;

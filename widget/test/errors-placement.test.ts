@@ -1,9 +1,9 @@
 // widget/test/errors-placement.test.ts
 // Each error at its field (issue 13): in the code step the message sits right under the
-// code field (not below the buttons), is tied to it (aria-describedby, aria-invalid),
+// code field (not below the buttons), in the phone step right under the number field's row, is tied to it (aria-describedby, aria-invalid),
 // goes as soon as the field is edited, and is said each time it happens, repeats included.
 
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect, html, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerify } from '../src/index.js';
 import { codeFor, errorText, GB_MOBILE, loaded, part, resetServer, screenshot, sendTo, stepIs } from './helpers.js';
@@ -52,6 +52,37 @@ describe('errors at their field', () => {
       await settled(el);
       await expect(el).to.be.accessible();
       await screenshot(el, `code-error-${name}`);
+    });
+  }
+
+  for (const [name, width] of [
+    ['phone', 390],
+    ['desktop', 1280],
+  ] as const) {
+    it(`should show a number's message right under the number field's row (${name})`, async () => {
+      const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
+      el.style.display = 'block';
+      el.style.width = `${Math.min(width - 32, 480)}px`;
+      const input = part<HTMLInputElement>(el, 'phone-input');
+      input.focus();
+      await sendKeys({ type: '07400 12' });
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => errorText(el) !== '', 'no error');
+      expect(errorText(el)).to.equal('That number is too short.');
+      // The row holds the country button and the number; the message starts just below it.
+      const row = input.parentElement!;
+      expect(row.contains(part(el, 'country-toggle'))).to.equal(true);
+      const box = part(el, 'error');
+      const gap = box.getBoundingClientRect().top - row.getBoundingClientRect().bottom;
+      expect(gap).to.be.at.least(0);
+      expect(gap).to.be.at.most(16);
+      expect(box.getBoundingClientRect().bottom).to.be.at.most(part(el, 'hint').getBoundingClientRect().top);
+      expect(input.getAttribute('aria-describedby')!.split(' ')).to.include('error');
+      expect(input.getAttribute('aria-invalid')).to.equal('true');
+      expect(el.shadowRoot!.querySelectorAll('[role="alert"], #error')).to.have.length(1);
+      await settled(el);
+      await expect(el).to.be.accessible();
+      await screenshot(el, `phone-error-${name}`);
     });
   }
 

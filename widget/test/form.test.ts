@@ -97,7 +97,7 @@ describe('<phone-verify> in a form', () => {
     expect(el.matches(':state(disabled)')).to.equal(true);
     expect(el.matches(':disabled')).to.equal(true);
     expect(part<HTMLInputElement>(el, 'phone-input').disabled).to.equal(true);
-    expect(part<HTMLInputElement>(el, 'country-input').disabled).to.equal(true);
+    expect(part<HTMLButtonElement>(el, 'country-toggle').disabled).to.equal(true);
     expect(part<HTMLButtonElement>(el, 'submit').disabled).to.equal(true);
     expect(el.willValidate).to.equal(false);
     await expect(el).to.be.accessible();

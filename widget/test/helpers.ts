@@ -108,6 +108,11 @@ export function paste(target: HTMLInputElement, text: string): boolean {
   return target.dispatchEvent(event);
 }
 
+/** What the country button at the start of the number field says (its accessible name): `Country: United Kingdom GB +44`. */
+export function countryButtonName(el: PhoneVerify): string {
+  return part(el, 'country-toggle').textContent!.replace(/\s+/g, ' ').trim();
+}
+
 /** The country the element has selected. */
 export function countryOf(el: PhoneVerify): string {
   return el.selectedCountry;

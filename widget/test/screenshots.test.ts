@@ -22,9 +22,17 @@ import {
   resetServer,
   screenshot,
   sendTo,
+  setViewportSize,
   stepIs,
   typeInto,
 } from './helpers.js';
+import { settled } from './settled.js';
+
+/** The popup overlays what follows the field: pad the element to its bottom, so a picture of the element shows it. */
+function roomForPopup(el: PhoneVerify): void {
+  const extra = part(el, 'country-popup').getBoundingClientRect().bottom - el.getBoundingClientRect().bottom;
+  el.style.setProperty('padding-bottom', `${Math.max(0, Math.ceil(extra))}px`);
+}
 
 const ACCENT = { light: 'rgb(11, 87, 208)', dark: 'rgb(168, 199, 250)' };
 
@@ -56,15 +64,15 @@ for (const scheme of (['light', 'dark'] as const).filter((s) => canHave({ colorS
 
     it('country list open', async () => {
       const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
-      part(el, 'country-input').focus();
+      part(el, 'country-toggle').focus();
       await sendKeys({ press: 'ArrowDown' });
       await el.updateComplete;
       expect(parts(el, 'active')).to.have.length(1);
       expect(getComputedStyle(parts(el, 'active')[0]!).backgroundColor).to.equal(ACCENT[scheme]);
       // The list overlays what follows; make room so the picture shows it.
-      el.style.setProperty('margin-bottom', '10rem');
+      roomForPopup(el);
       await screenshot(el, `country-list-${scheme}`);
-      el.style.removeProperty('margin-bottom');
+      el.style.removeProperty('padding-bottom');
     });
 
     it('phone error', async () => {
@@ -100,6 +108,54 @@ for (const scheme of (['light', 'dark'] as const).filter((s) => canHave({ colorS
       await stepIs(el, 'done');
       await screenshot(el, `done-${scheme}`);
     });
+
+    // The number field (issue 13) on a phone and on a desktop: closed with a number, open
+    // with a search, and in Arabic (the row stays left to right), each passing axe.
+    for (const [device, width, height] of [
+      ['phone', 390, 844],
+      ['desktop', 1280, 800],
+    ] as const) {
+      it(`number field, ${device}: closed, open, right to left`, async () => {
+        await setViewportSize(width, height);
+        try {
+          const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
+          typeInto(part<HTMLInputElement>(el, 'phone-input'), '07400 123456');
+          await el.updateComplete;
+          await settled(el);
+          await expect(el).to.be.accessible();
+          await screenshot(el, `number-field-${device}-${scheme}`);
+          part(el, 'country-toggle').focus();
+          await sendKeys({ type: 'u' });
+          await el.updateComplete;
+          expect(parts(el, 'country-option').length).to.be.greaterThan(1);
+          roomForPopup(el);
+          await settled(el);
+          await expect(el).to.be.accessible();
+          await screenshot(el, `number-field-open-${device}-${scheme}`);
+          await sendKeys({ press: 'Escape' });
+          el.style.removeProperty('padding-bottom');
+
+          const wrapper = await loaded<HTMLElement>(html`<div lang="ar"><phone-verify default-country="GB"></phone-verify></div>`);
+          const ar = wrapper.querySelector<PhoneVerify>('phone-verify')!;
+          await waitUntil(() => part(ar, 'submit').textContent!.trim() === 'إرسال الرمز', 'Arabic did not load');
+          part(ar, 'country-toggle').focus();
+          await sendKeys({ press: 'ArrowDown' });
+          await ar.updateComplete;
+          expect(getComputedStyle(part(ar, 'country-popup')).direction).to.equal('rtl');
+          roomForPopup(ar);
+          await settled(ar);
+          await expect(ar).to.be.accessible();
+          await screenshot(ar, `number-field-ar-open-${device}-${scheme}`);
+          await sendKeys({ press: 'Escape' });
+          ar.style.removeProperty('padding-bottom');
+          typeInto(part<HTMLInputElement>(ar, 'phone-input'), '٠٧٤٠٠١٢٣٤٥٦');
+          await ar.updateComplete;
+          await screenshot(ar, `number-field-ar-${device}-${scheme}`);
+        } finally {
+          await setViewportSize(800, 600);
+        }
+      });
+    }
 
     it('Arabic, right to left', async () => {
       const wrapper = await loaded<HTMLElement>(html`<div lang="ar"><phone-verify default-country="GB"></phone-verify></div>`);

@@ -3,7 +3,7 @@
 // else the server's default, else the browser languages' region), the allowed countries
 // named in the element's language, and the combobox once its chunk has arrived.
 
-import { css, html, type CSSResult, type ReactiveControllerHost } from 'lit';
+import { css, html, nothing, type CSSResult, type ReactiveControllerHost } from 'lit';
 import type { ConfigResponse } from '@phone-verify/server-plugin/protocol';
 import { loadCombobox } from '../chunks.js';
 import type { Country } from '../countries.js';
@@ -85,6 +85,7 @@ export class CountryFieldController {
       root: o.root,
       html,
       css,
+      nothing,
       adopt: o.adopt,
     }));
   }

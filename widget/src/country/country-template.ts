@@ -1,6 +1,7 @@
 // widget/src/country/country-template.ts
-// The country combobox's template: a search box with `role="combobox"`, a button that
-// opens the list, and the `role="listbox"`, all in the element's shadow root.
+// The start of the number field: a button showing the chosen country as an ISO code badge
+// and its calling code (`GB +44`), which opens the country popup. The popup itself (search
+// box and list) is rendered by the combobox's chunk (combobox.ts): the first render has the button only.
 
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Country } from '../countries.js';
@@ -9,76 +10,33 @@ import type { CountryFieldController } from './country-field.js';
 
 export interface CountryProps {
   m: PhoneVerifyMessages;
-  /** The selected country, the allowed ones, and the combobox once its chunk has arrived (until then the box only shows the country). */
+  /** The selected country, the allowed ones, and the combobox once its chunk has arrived (until then the button only shows the country). */
   field: CountryFieldController;
   /** A code is being sent: the choice stays as it is. */
   locked: boolean;
   disabled: boolean;
 }
 
-/** Keeps focus in the search box when the list or the toggle is pressed. */
-const stay = (event: Event): void => event.preventDefault();
-
-export function renderCountry(p: CountryProps): TemplateResult {
-  const { m, disabled } = p;
+export function renderCountry(p: CountryProps, selected: Country | undefined): TemplateResult {
+  const { m } = p;
   const combo = p.field.combo;
-  const locked = p.locked || !combo;
-  const open = combo?.open ?? false;
-  const active = combo?.highlighted;
-  const selected = p.field.countries.find((c) => c.country === p.field.selected);
-  /** "Germany (+49)". */
-  const label = (c: Country): string => format(m.countryOption, { name: c.name, code: c.callingCode });
-  return html`
-    <div class="field">
-      <label id="country-label" for="country">${m.countryLabel}</label>
-      <div class="combo" @focusout=${combo?.handleFocusOut}>
-        <span part="flag" class="flag" aria-hidden="true">${selected?.country}</span>
-        <input
-          id="country"
-          part="country-input"
-          role="combobox"
-          type="text"
-          autocomplete="off"
-          spellcheck="false"
-          aria-autocomplete="list"
-          aria-expanded=${open ? 'true' : 'false'}
-          aria-controls="countries"
-          aria-activedescendant=${active ? 'c-' + active.country : nothing}
-          ?disabled=${disabled}
-          ?readonly=${locked}
-          .value=${open ? combo!.filter : selected ? label(selected) : ''}
-          @input=${combo?.handleInput}
-          @keydown=${combo?.handleKeydown}
-          @click=${() => open || locked || combo?.show()}
-          @focus=${(event: FocusEvent) => (event.target as HTMLInputElement).select()}
-        />
-        <button
-          part="country-toggle"
-          class="toggle"
-          type="button"
-          tabindex="-1"
-          aria-label=${m.countryToggle}
-          aria-expanded=${open ? 'true' : 'false'}
-          aria-controls="countries"
-          ?disabled=${locked || disabled}
-          @mousedown=${stay}
-          @click=${(event: Event) => {
-            combo?.toggle();
-            ((event.currentTarget as HTMLElement).previousElementSibling as HTMLElement).focus();
-          }}
-        ></button>
-        <ul
-          id="countries"
-          part="country-list"
-          role="listbox"
-          aria-labelledby="country-label"
-          ?hidden=${!open}
-          @mousedown=${stay}
-          @click=${combo?.handleOptionClick}
-        >
-          ${combo?.renderOptions({ label, none: m.countryNone })}
-        </ul>
-      </div>
-    </div>
-  `;
+  const open = combo?.open;
+  // No flag emoji: they render as two letters in a box on Windows; the ISO code is the badge.
+  // Its name is what it shows with the country's name before it ("Country: United Kingdom GB +44"),
+  // so speech input can say what is seen (WCAG 2.5.3) and a screen reader hears the name.
+  return html`<button
+      id="country"
+      part="country-toggle"
+      type="button"
+      aria-haspopup="dialog"
+      aria-expanded=${open ? 'true' : 'false'}
+      aria-controls=${open ? 'country-popup' : nothing}
+      ?disabled=${p.locked || p.disabled || !combo}
+      @mousedown=${combo?.handleButtonMousedown}
+      @click=${combo?.handleButtonClick}
+      @keydown=${combo?.handleButtonKeydown}
+    >
+      <span class="visually-hidden">${selected ? format(m.countryButton, { name: selected.name }) : m.countryLabel} </span
+      ><span part="flag" class="flag">${selected?.country}</span> ${selected ? '+' + selected.callingCode : ''}</button
+    >${combo?.renderPopup(m)}`;
 }

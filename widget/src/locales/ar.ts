@@ -91,6 +91,7 @@ const messages: PhoneVerifyMessages = {
     network_error: 'تعذّر الوصول إلى الخادم. تحقق من اتصالك وحاول مرة أخرى.',
     invalid_response: 'أعطى الخادم ردًا غير متوقع. يُرجى المحاولة مرة أخرى.',
   },
+  countryButton: 'البلد: {name}',
 };
 
 export default messages;

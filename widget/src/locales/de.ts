@@ -88,6 +88,7 @@ const messages: PhoneVerifyMessages = {
     network_error: 'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
     invalid_response: 'Der Server hat unerwartet geantwortet. Bitte versuchen Sie es erneut.',
   },
+  countryButton: 'Land: {name}',
 };
 
 export default messages;

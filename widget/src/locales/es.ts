@@ -88,6 +88,7 @@ const messages: PhoneVerifyMessages = {
     network_error: 'No hemos podido conectar con el servidor. Revisa tu conexión e inténtalo de nuevo.',
     invalid_response: 'El servidor ha dado una respuesta inesperada. Inténtalo de nuevo.',
   },
+  countryButton: 'País: {name}',
 };
 
 export default messages;

@@ -88,6 +88,7 @@ const messages: PhoneVerifyMessages = {
     network_error: 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
     invalid_response: 'Le serveur a répondu de façon inattendue. Veuillez réessayer.',
   },
+  countryButton: 'Pays : {name}',
 };
 
 export default messages;

@@ -88,6 +88,7 @@ const messages: PhoneVerifyMessages = {
     network_error: 'Impossibile raggiungere il server. Controlla la connessione e riprova.',
     invalid_response: 'Il server ha dato una risposta inattesa. Riprova.',
   },
+  countryButton: 'Paese: {name}',
 };
 
 export default messages;

@@ -88,6 +88,7 @@ const messages: PhoneVerifyMessages = {
     network_error: 'サーバーに接続できませんでした。接続を確認してもう一度お試しください。',
     invalid_response: 'サーバーから予期しない応答がありました。もう一度お試しください。',
   },
+  countryButton: '国・地域：{name}',
 };
 
 export default messages;

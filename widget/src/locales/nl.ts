@@ -88,6 +88,7 @@ const messages: PhoneVerifyMessages = {
     network_error: 'We kunnen de server niet bereiken. Controleer je verbinding en probeer het opnieuw.',
     invalid_response: 'De server gaf een onverwacht antwoord. Probeer het opnieuw.',
   },
+  countryButton: 'Land: {name}',
 };
 
 export default messages;

@@ -88,6 +88,7 @@ const messages: PhoneVerifyMessages = {
     network_error: 'Nie udało się połączyć z serwerem. Sprawdź połączenie i spróbuj ponownie.',
     invalid_response: 'Serwer odpowiedział w nieoczekiwany sposób. Spróbuj ponownie.',
   },
+  countryButton: 'Kraj: {name}',
 };
 
 export default messages;

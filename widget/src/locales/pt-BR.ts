@@ -88,6 +88,7 @@ const messages: PhoneVerifyMessages = {
     network_error: 'Não conseguimos acessar o servidor. Verifique sua conexão e tente novamente.',
     invalid_response: 'O servidor deu uma resposta inesperada. Tente novamente.',
   },
+  countryButton: 'País: {name}',
 };
 
 export default messages;

@@ -82,6 +82,7 @@ const messages: PhoneVerifyMessages = {
     network_error: '无法连接服务器。请检查网络连接后重试。',
     invalid_response: '服务器返回了意外的响应，请重试。',
   },
+  countryButton: '国家/地区：{name}',
 };
 
 export default messages;

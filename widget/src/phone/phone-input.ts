@@ -29,6 +29,9 @@ const NOT_PHONE = /[^\d+\s().-]/g;
 
 const international = (text: string): boolean => /^\s*(\+|00)/.test(text);
 
+/** The digits of an international number after its `+` or `00`. */
+const digitsOf = (text: string): string => text.trim().replace(/^00/, '').replace(/\D/g, '');
+
 export class PhoneInputController {
   /** What the field shows. */
   value = '';
@@ -79,6 +82,18 @@ export class PhoneInputController {
     let text = raw;
     if (formatter) {
       const reading = formatter.readPhone(raw, this.#options.country());
+      // The country's rules cap the length: what would make the number too long is refused,
+      // the text and caret as they were. A whole international number pasted or filled in
+      // is kept, never cut into another person's number: the check on send says it is too long.
+      // Deleting is never refused.
+      const significant = (t: string) => significantBefore(t, t.length);
+      const longer = significant(raw) > significant(this.value);
+      if (longer && reading.problem === 'phone_too_long' && !(international(raw) && (event as InputEvent).inputType !== 'insertText')) {
+        const at = caretAfter(this.value, caret - significant(raw) + significant(this.value));
+        input.value = this.value;
+        input.setSelectionRange(at, at);
+        return;
+      }
       text = reading.text;
       if (reading.country && this.#options.allowed().some((c) => c.country === reading.country)) this.#options.select(reading.country);
     }
@@ -102,9 +117,15 @@ export class PhoneInputController {
     input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
   };
 
-  /** A national number is read anew when another country is chosen. */
+  /** Another country was chosen from the list. */
   countryChosen(): void {
-    if (this.formatter && this.value && !international(this.value)) this.set(this.formatter.readPhone(this.value, this.#options.country()).text);
+    let text = this.value;
+    const [chosen, had] = this.#codes(text);
+    // An international number takes the chosen country's calling code (`+44 7400…` → `+49 7400…`),
+    // so the badge and the number never disagree; a national one is read anew in the chosen country.
+    if (chosen && had && chosen !== had) text = `+${chosen.callingCode} ${digitsOf(text).slice(had.callingCode.length)}`;
+    if (this.formatter && text) text = this.formatter.readPhone(text, this.#options.country()).text;
+    this.set(text);
   }
 
   /** Why the number cannot be sent as it is, if the element can tell; `country` is the one it was read in. */
@@ -141,12 +162,17 @@ export class PhoneInputController {
 
   /** An international number selects its country, so the list never contradicts what was typed. */
   #matchCountry(value: string): void {
-    if (!international(value)) return;
-    const digits = value.trim().replace(/^00/, '').replace(/\D/g, '');
+    const [current, match] = this.#codes(value);
+    if (match && current?.callingCode !== match.callingCode) this.#options.select(match.country);
+  }
+
+  /** The selected country, and for an international number the allowed country its calling code names (the current one when it shares it, else the first with the longest match). */
+  #codes(value: string): [CountryOption | undefined, CountryOption | undefined] {
     const countries = this.#options.allowed();
     const current = countries.find((c) => c.country === this.#options.country());
-    if (current && digits.startsWith(current.callingCode)) return;
-    const match = countries.filter((c) => digits.startsWith(c.callingCode)).sort((a, b) => b.callingCode.length - a.callingCode.length)[0];
-    if (match) this.#options.select(match.country);
+    if (!international(value)) return [current, undefined];
+    const digits = digitsOf(value);
+    if (current && digits.startsWith(current.callingCode)) return [current, current];
+    return [current, countries.filter((c) => digits.startsWith(c.callingCode)).sort((a, b) => b.callingCode.length - a.callingCode.length)[0]];
   }
 }

@@ -3,7 +3,7 @@
 // formatting module fed metadata from libphonenumber-js: formatting, caret, paste,
 // country match and the checks before sending. No element, no server.
 
-import { expect } from '@open-wc/testing';
+import { expect, waitUntil } from '@open-wc/testing';
 import metadata from 'libphonenumber-js/min/metadata';
 import type { PhoneVerifyClient } from '../../src/client.js';
 import { readPhone, type PhoneFormatter } from '../../src/phone/phone-format.js';
@@ -140,10 +140,96 @@ describe('phone input controller', () => {
 
   it('should read a national number again when another country is chosen', () => {
     const { phone, input, state } = setup();
-    type(input, '015123456789');
+    type(input, '01512345678');
+    expect(phone.value).to.equal('0151 234 5678');
     state.country = 'DE';
     phone.countryChosen();
-    expect(phone.value).to.equal('01512 3456789');
+    expect(phone.value).to.equal('01512 345678');
+    input.remove();
+  });
+
+  it('should give an international number the calling code of a country chosen from the list', () => {
+    const { phone, input, state } = setup();
+    type(input, '+44 7400 123456');
+    state.country = 'DE';
+    phone.countryChosen();
+    expect(phone.value).to.equal('+49 7400 123456');
+    // A country sharing the number's code leaves it as it is.
+    const plain = setup(false);
+    type(plain.input, '+1 2025550123');
+    plain.state.country = 'US';
+    plain.phone.countryChosen();
+    expect(plain.phone.value).to.equal('+1 2025550123');
+    plain.state.country = 'GB';
+    plain.phone.countryChosen();
+    expect(plain.phone.value, 'without formatting too').to.equal('+44 2025550123');
+    plain.input.remove();
+    input.remove();
+  });
+
+  it('should refuse a digit that makes the number longer than its country allows, text and caret as they were', () => {
+    const { phone, input } = setup();
+    type(input, '07400123456');
+    expect(phone.value).to.equal('07400 123456');
+    type(input, '07400 1234567');
+    expect(input.value).to.equal('07400 123456');
+    expect(phone.value).to.equal('07400 123456');
+    expect(input.selectionStart).to.equal(input.value.length);
+    // In the middle: refused too, the caret back after the digit before it.
+    type(input, '07400 1923456', 8);
+    expect(input.value).to.equal('07400 123456');
+    expect([input.selectionStart, input.selectionEnd]).to.deep.equal([7, 7]);
+    // Typed international numbers are capped as well.
+    type(input, '+44 7400 123456');
+    type(input, '+44 7400 1234567');
+    expect(input.value).to.equal('+44 7400 123456');
+    input.remove();
+  });
+
+  it('should follow a typed +CC: for a shared code the current country if it has it, else the first allowed; the full number decides once formatting has loaded', () => {
+    const allowed = [
+      { country: 'CA', callingCode: '1' },
+      { country: 'GB', callingCode: '44' },
+      { country: 'JE', callingCode: '44' },
+      { country: 'US', callingCode: '1' },
+    ];
+    const make = (country: string, withFormatting: boolean) => {
+      const state = { country };
+      const phone = new PhoneInputController(new FakeHost(), { country: () => state.country, select: (c) => void (state.country = c), allowed: () => allowed });
+      if (withFormatting) phone.formatter = formatter;
+      const input = document.createElement('input');
+      document.body.append(input);
+      input.addEventListener('input', phone.handleInput);
+      return { state, input };
+    };
+    const plain = make('GB', false);
+    type(plain.input, '+1');
+    expect(plain.state.country, 'the first allowed with +1').to.equal('CA');
+    plain.state.country = 'US';
+    type(plain.input, '+1 202');
+    expect(plain.state.country, 'US has +1: it stays').to.equal('US');
+    plain.state.country = 'JE';
+    type(plain.input, '+44 7400');
+    expect(plain.state.country, 'JE has +44: it stays').to.equal('JE');
+    plain.input.remove();
+
+    const formatted = make('US', true);
+    type(formatted.input, '+1 416 555 0123');
+    expect(formatted.state.country, 'a Toronto number is Canadian').to.equal('CA');
+    formatted.state.country = 'JE';
+    type(formatted.input, '+44 7400 123456');
+    expect(formatted.state.country, 'a UK mobile').to.equal('GB');
+    formatted.input.remove();
+  });
+
+  it('should keep a pasted international number that is too long whole, and let deleting shorten it', () => {
+    const { phone, input } = setup();
+    type(input, '+44 7400 1234567', undefined, 'insertFromPaste');
+    expect(phone.value.replace(/\D/g, '')).to.equal('4474001234567');
+    expect(phone.problem()?.code).to.equal('phone_too_long');
+    type(input, '+44 7400 123456', undefined, 'deleteContentBackward');
+    expect(phone.value).to.equal('+44 7400 123456');
+    expect(phone.problem()).to.equal(undefined);
     input.remove();
   });
 
@@ -163,7 +249,8 @@ describe('phone input controller', () => {
     };
     phone.load(module, client, false);
     phone.load(module, client, false);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Until it has loaded, not for a fixed time: a busy machine takes longer than 50 ms.
+    await waitUntil(() => phone.formatter, 'formatting did not load');
     expect(modules).to.equal(1);
     expect(asked).to.deep.equal([undefined]);
     expect(phone.formatter!.readPhone('07400123456', 'GB').text).to.equal('07400 123456');
