@@ -106,9 +106,11 @@ export default defineConfig(({ mode }) => ({
   resolve: { conditions: ['@phone-verify/source', 'module', 'browser', 'production'] },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
-    // Vitest's default is one worker fewer than the cores, one on two cores. The files mostly
-    // wait (on provider deadlines, sockets, browsers), so three at a time share two cores well.
-    maxWorkers: 3,
+    // Vitest's default is one worker fewer than the cores: one on two cores. The files mostly
+    // wait (on provider deadlines, sockets, browsers), so two at a time share two cores well,
+    // even beside the widget's browser launches (npm test runs them together; three workers
+    // were no faster there and loaded the machine enough to miss Redis's 1 s command deadline).
+    maxWorkers: 2,
     // Beside the widget's browsers a CPU-bound test (a hundred requests over HTTP) can take
     // several times its quiet-machine time: the 5 s default would turn slowness into failure.
     testTimeout: 30_000,

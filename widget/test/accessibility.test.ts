@@ -4,7 +4,8 @@
 // enough contrast, and screen-reader announcements that are not chatty (reduced motion:
 // reduced-motion.test.ts, which some engines run in a launch of its own).
 
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerify } from '../src/index.js';
 import {

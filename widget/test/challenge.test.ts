@@ -5,7 +5,8 @@
 // The server's answer is stubbed (429 challenge_required) only for the stopped
 // request; the request sent again goes to the real plugin server.
 
-import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import type { PhoneVerify, PhoneVerifyChallengeEvent } from '../src/index.js';
 import { DE_MOBILE, errorText, GB_MOBILE, loaded, part, parts, resetServer, sendTo, spyFetch, stepIs, typeInto } from './helpers.js';
 

@@ -3,7 +3,8 @@
 // let the phone ring and type the caller's last digits; Telegram is tried first and,
 // for a number not on Telegram, the element starts again by text message.
 
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import type { PhoneVerify } from '../src/index.js';
 import { codeFor, DE_MOBILE, GB_MOBILE, labelFor, loaded, outbox, part, parts, resetServer, sendTo, stepIs, typeInto } from './helpers.js';
 

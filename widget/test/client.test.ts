@@ -2,7 +2,8 @@
 // PhoneVerifyClient against the real router, plus the failures only a stubbed fetch
 // can produce on demand (no network, a non-JSON answer, a provider outage).
 
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { PhoneVerifyClient, PhoneVerifyRequestError } from '../src/index.js';
 import { errorText, GB_MOBILE, loaded, part, resetServer, spyFetch, typeInto } from './helpers.js';
 

@@ -5,7 +5,8 @@
 // pending), and each error said once: by the alert region, or, when focus moves onto
 // the field with it, by the field's description, never by both.
 
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerify } from '../src/index.js';
 import {

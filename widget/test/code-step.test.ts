@@ -2,7 +2,8 @@
 // The code step of <phone-verify> against the real server plugin: wrong codes, paste,
 // keyboard use, resend and channels, going back, and the ways a verification ends.
 
-import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerifyErrorEvent, PhoneVerifySentEvent, PhoneVerifySuccessEvent } from '../src/index.js';
 import {

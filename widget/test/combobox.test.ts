@@ -3,7 +3,8 @@
 // with a search box (an ARIA 1.2 editable combobox with list autocomplete) and its list,
 // used with the real keyboard and the mouse, searched by name, ISO code and calling code.
 
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerify } from '../src/index.js';
 import { codeFor, focusedId, GB_MOBILE, launch, loaded, part, resetServer, stepIs } from './helpers.js';

@@ -3,7 +3,8 @@
 // code field (not below the buttons), in the phone step right under the number field's row, is tied to it (aria-describedby, aria-invalid),
 // goes as soon as the field is edited, and is said each time it happens, repeats included.
 
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerify } from '../src/index.js';
 import { codeFor, errorText, GB_MOBILE, loaded, part, resetServer, screenshot, sendTo, stepIs } from './helpers.js';
@@ -22,6 +23,20 @@ async function typeCode(el: PhoneVerify, code: string): Promise<void> {
   await stepIs(el, 'enter-code');
 }
 
+/**
+ * The error box starts at most 16 px under `field` (the input, or the row it sits in) and ends
+ * above `next`; `input` is marked invalid and described by it.
+ */
+function expectErrorUnder(el: PhoneVerify, field: HTMLElement, input: HTMLElement, next: HTMLElement): void {
+  const box = part(el, 'error');
+  const gap = box.getBoundingClientRect().top - field.getBoundingClientRect().bottom;
+  expect(gap).to.be.at.least(0);
+  expect(gap).to.be.at.most(16);
+  expect(box.getBoundingClientRect().bottom).to.be.at.most(next.getBoundingClientRect().top);
+  expect(input.getAttribute('aria-describedby')!.split(' ')).to.include('error');
+  expect(input.getAttribute('aria-invalid')).to.equal('true');
+}
+
 describe('errors at their field', () => {
   beforeEach(resetServer);
 
@@ -38,15 +53,9 @@ describe('errors at their field', () => {
       await typeCode(el, wrong(code));
       await waitUntil(() => errorText(el) !== '', 'no error');
       const input = part(el, 'code-input');
-      const box = part(el, 'error');
       expect(errorText(el)).to.equal('That code is not right. 4 attempts left.');
-      const gap = box.getBoundingClientRect().top - input.getBoundingClientRect().bottom;
-      expect(gap).to.be.at.least(0);
-      expect(gap).to.be.at.most(16);
       // Above the Verify button, not after every button.
-      expect(box.getBoundingClientRect().bottom).to.be.at.most(part(el, 'submit').getBoundingClientRect().top);
-      expect(input.getAttribute('aria-describedby')!.split(' ')).to.include('error');
-      expect(input.getAttribute('aria-invalid')).to.equal('true');
+      expectErrorUnder(el, input, input, part(el, 'submit'));
       // One error region at a time.
       expect(el.shadowRoot!.querySelectorAll('[role="alert"]')).to.have.length(1);
       await settled(el);
@@ -72,13 +81,7 @@ describe('errors at their field', () => {
       // The row holds the country button and the number; the message starts just below it.
       const row = input.parentElement!;
       expect(row.contains(part(el, 'country-toggle'))).to.equal(true);
-      const box = part(el, 'error');
-      const gap = box.getBoundingClientRect().top - row.getBoundingClientRect().bottom;
-      expect(gap).to.be.at.least(0);
-      expect(gap).to.be.at.most(16);
-      expect(box.getBoundingClientRect().bottom).to.be.at.most(part(el, 'hint').getBoundingClientRect().top);
-      expect(input.getAttribute('aria-describedby')!.split(' ')).to.include('error');
-      expect(input.getAttribute('aria-invalid')).to.equal('true');
+      expectErrorUnder(el, row, input, part(el, 'hint'));
       expect(el.shadowRoot!.querySelectorAll('[role="alert"], #error')).to.have.length(1);
       await settled(el);
       await expect(el).to.be.accessible();

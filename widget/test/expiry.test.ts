@@ -5,7 +5,8 @@
 // keeps codes 60 s on a clock the test moves; the answer's expiresIn is shortened to
 // 2 s in the browser so the widget's own countdown runs out quickly.
 
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { sendKeys } from '@web/test-runner-commands';
 import { advanceClock, codeFor, focusedId, GB_MOBILE, loaded, outbox, part, resetServer, screenshot, stepIs, typeInto } from './helpers.js';
 import { settled } from './settled.js';

@@ -4,7 +4,8 @@
 // checks are the ones a picture would show: the error under its field, the number on
 // one line, nothing pushed off at 390 px; axe in every state.
 
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import {
   advanceClock,
   codeFor,

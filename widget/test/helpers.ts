@@ -2,7 +2,8 @@
 // Shared helpers for the widget's browser tests: the test server's outbox and
 // clock, fixtures and small DOM shortcuts.
 
-import { fixture, html, waitUntil } from '@open-wc/testing';
+import { fixture, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../src/define.js';
 import { PhoneVerify, type PhoneFormatter, type PhoneVerifyStep } from '../src/index.js';

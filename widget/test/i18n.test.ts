@@ -3,7 +3,8 @@
 // its lang attribute (or an ancestor's), Arabic is laid out right to left with its
 // digits read as digits, and the server is told the language.
 
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { defaultMessages, type PhoneVerify, type PhoneVerifyMessages } from '../src/index.js';
 import { codeStepEnglish } from '../src/code/code-step.js';
 import { locales, resolveLocale } from '../src/i18n.js';

@@ -3,7 +3,8 @@
 // countries it allows only (the test server allows GB, DE and US): formatting with
 // it, countries it leaves out, and the element without it when it does not come.
 
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { PhoneVerify } from '../src/index.js';
 import { codeFor, errorText, formatterOf, GB_MOBILE, loaded, part, resetServer, spyFetch, stepIs, typeInto } from './helpers.js';
 

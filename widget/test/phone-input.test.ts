@@ -3,7 +3,8 @@
 // international numbers, other digit scripts, validation messages, mobile-only, and
 // the formatting module arriving after the first render (or never).
 
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { sendKeys } from '@web/test-runner-commands';
 import { PhoneVerify } from '../src/index.js';
 import { significantBefore } from '../src/text.js';

@@ -1,7 +1,8 @@
 // widget/test/phone-verify.test.ts
 // <phone-verify> in Chromium against the real server plugin (see server.mjs).
 
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import type { PhoneVerifyErrorEvent, PhoneVerifySentEvent, PhoneVerifySuccessEvent } from '../src/index.js';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerify } from '../src/index.js';

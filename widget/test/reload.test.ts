@@ -4,7 +4,8 @@
 // sending no second code. A fresh fixture stands in for the reloaded page: same
 // cookie, nothing else kept.
 
-import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import type { PhoneVerify } from '../src/index.js';
 import { advanceClock, codeFor, focusedId, GB_MOBILE, labelFor, loaded, outbox, part, resetServer, screenshot, sendTo, stepIs, typeInto } from './helpers.js';
 import { settled } from './settled.js';

@@ -3,7 +3,8 @@
 // earlier one stops working, so the code step says to use the newest code, and which send
 // that was ("(3rd)") when it made them all; the newest signs in.
 
-import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import type { PhoneVerify } from '../src/index.js';
 import { codeFor, errorText, GB_MOBILE, loaded, outbox, part, resetServer, screenshot, sendTo, spyFetch, stepIs, typeInto } from './helpers.js';
 import { settled } from './settled.js';

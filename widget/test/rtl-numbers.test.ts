@@ -4,7 +4,8 @@
 // U+2069 PDI, UAX #9), so they read left to right: the "+" drawn left of the digits,
 // checked on the rendered glyphs (Range rects), not on the string.
 
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import type { PhoneVerify } from '../src/index.js';
 import { GB_MOBILE, loaded, part, resetServer, screenshot, sendTo, setViewportSize } from './helpers.js';
 

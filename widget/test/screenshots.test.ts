@@ -5,7 +5,8 @@
 // WebKit set the scheme only at start-up: their default launch has light, their `*-media`
 // launch dark (web-test-runner.config.mjs), each registering the scheme it has.
 
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { sendKeys } from '@web/test-runner-commands';
 import type { PhoneVerify } from '../src/index.js';
 import {

@@ -1,7 +1,8 @@
 // widget/test/utilities.test.ts
 // The small pure pieces: code extraction, time format, message merging, the countdown.
 
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { CountdownController, defaultMessages, extractCode, format, formatSeconds, mergeMessages } from '../src/index.js';
 
 describe('extractCode', () => {

@@ -3,7 +3,8 @@
 // (headless Chromium has no SMS to read); the server is the real one. Only where the browser
 // has navigator.credentials (WebKitGTK has none): the element must also work without it.
 
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
+import { waitUntil } from './wait.js';
 import { codeFor, GB_MOBILE, loaded, part, resetServer, sendTo, skipHere, stepIs, typeInto } from './helpers.js';
 
 interface OtpCall {

@@ -3,7 +3,8 @@
 // formatting module fed metadata from libphonenumber-js: formatting, caret, paste,
 // country match and the checks before sending. No element, no server.
 
-import { expect, waitUntil } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
+import { waitUntil } from '../wait.js';
 import metadata from 'libphonenumber-js/min/metadata';
 import type { PhoneVerifyClient } from '../../src/client.js';
 import { readPhone, type PhoneFormatter } from '../../src/phone/phone-format.js';
