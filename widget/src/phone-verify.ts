@@ -154,6 +154,7 @@ export class PhoneVerify extends FormAssociatedElement {
     busy: () => this.#flow.busy,
     root: () => this.renderRoot,
     adopt: (styles) => this.#adopt(styles),
+    updateNow: () => this.performUpdate(),
   });
   readonly #phone = new PhoneInputController(this, {
     country: () => this.#country.selected,

@@ -81,6 +81,17 @@ describe('<phone-verify> country picker', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('should open the popup and focus its search box within the click itself (iOS raises the keyboard only for a focus made in the tap)', async () => {
+    const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
+    await waitUntil(() => !button(el).disabled, 'the country list did not load');
+    button(el).click();
+    // Nothing awaited between the click and these: the popup rendered inside the click's own task.
+    expect(isOpen(el)).to.equal(true);
+    expect(focusedId(el)).to.equal('country-search');
+    await press(el, 'Escape');
+    expect(isOpen(el)).to.equal(false);
+  });
+
   it('should show the country as a badge and its calling code in a button named for it', async () => {
     const el = await loaded(html`<phone-verify default-country="GB"></phone-verify>`);
     const toggle = button(el);

@@ -35,6 +35,8 @@ export interface ComboboxOptions {
   nothing: typeof litNothing;
   /** Adds the list's rules to the element's styles. */
   adopt(styles: CSSResult): void;
+  /** Renders what is pending now, not at the next microtask. */
+  updateNow(): void;
 }
 
 /** How the element names a country in the list: "Germany (+49)". */
@@ -166,6 +168,9 @@ export class ComboboxController implements ReactiveController {
   show(filter = ''): void {
     this.#focusBox = true;
     this.#set(true, filter, filter ? 0 : this.#options.countries().findIndex((c) => c.country === this.#options.selected()));
+    // Rendered and focused within the tap itself: iOS raises the keyboard only for a focus
+    // made during the user's gesture, not for one in a later microtask.
+    this.#options.updateNow();
   }
 
   close(): void {

@@ -25,6 +25,8 @@ export interface CountryFieldOptions {
   busy(): boolean;
   root(): ParentNode;
   adopt(styles: CSSResult): void;
+  /** Renders what is pending now (the popup and its focused search box, inside a tap). */
+  updateNow(): void;
 }
 
 export class CountryFieldController {
@@ -87,6 +89,7 @@ export class CountryFieldController {
       css,
       nothing,
       adopt: o.adopt,
+      updateNow: o.updateNow,
     }));
   }
 }

@@ -32,7 +32,7 @@ function setup(options: { busy?: boolean; selected?: string } = {}) {
   const host = new FakeHost();
   const chosen: Country[] = [];
   const adopted: CSSResult[] = [];
-  const state = { selected: options.selected ?? 'GB', busy: options.busy ?? false };
+  const state = { selected: options.selected ?? 'GB', busy: options.busy ?? false, updatedNow: 0 };
   const combo = new ComboboxController(host, {
     countries: () => COUNTRIES,
     selected: () => state.selected,
@@ -44,6 +44,7 @@ function setup(options: { busy?: boolean; selected?: string } = {}) {
     css,
     nothing,
     adopt: (styles) => void adopted.push(styles),
+    updateNow: () => void state.updatedNow++,
   });
   return { host, root, chosen, state, combo, adopted };
 }
@@ -90,10 +91,12 @@ describe('combobox controller', () => {
   });
 
   it('should open from the button on ArrowDown with the selected country highlighted, then move and stop at the ends', () => {
-    const { combo, host } = setup({ selected: 'GB' });
+    const { combo, host, state } = setup({ selected: 'GB' });
     const updates = host.updates;
     expect(buttonKey(combo, 'ArrowDown').defaultPrevented).to.equal(true);
     expect(combo.open).to.equal(true);
+    // Rendered at once, so the search box is focused inside the user's gesture.
+    expect(state.updatedNow).to.equal(1);
     expect(codes(combo.shown)).to.deep.equal(['FR', 'DE', 'GB', 'US']);
     expect(combo.highlighted?.country).to.equal('GB');
     expect(host.updates).to.be.greaterThan(updates);
