@@ -11,8 +11,6 @@ export interface PhoneVerifyMessages {
   countryLabel: string;
   /** One option of the country list: `{name}`, `{code}` (calling code, no `+`). */
   countryOption: string;
-  /** Accessible name of the button that opens the country list. */
-  countryToggle: string;
   /** Announced (after typing pauses) while searching countries: `{count}`. */
   countryResults: string;
   /** Shown in the list when the search matches nothing. */
@@ -178,7 +176,6 @@ export type LaterMessages = Pick<PhoneVerifyMessages, LaterKey> & { errors: Pick
 const firstEnglish: FirstMessages = {
   countryLabel: 'Country',
   countryOption: '{name} (+{code})',
-  countryToggle: 'Show countries',
   countryResults: 'Countries found: {count}',
   countryNone: 'No country matches',
   phoneLabel: 'Phone number',

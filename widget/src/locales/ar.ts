@@ -9,7 +9,6 @@ import type { PhoneVerifyMessages } from '../messages.js';
 const messages: PhoneVerifyMessages = {
   countryLabel: 'البلد',
   countryOption: '{name} (\u2066\u200e+{code}\u2069)',
-  countryToggle: 'عرض البلدان',
   countryResults: 'عدد البلدان المطابقة: {count}',
   countryNone: 'لا يوجد بلد مطابق',
   phoneLabel: 'رقم الهاتف',

@@ -6,7 +6,6 @@ import type { PhoneVerifyMessages } from '../messages.js';
 const messages: PhoneVerifyMessages = {
   countryLabel: 'Land',
   countryOption: '{name} (+{code})',
-  countryToggle: 'Länder anzeigen',
   countryResults: 'Gefundene Länder: {count}',
   countryNone: 'Kein passendes Land',
   phoneLabel: 'Telefonnummer',

@@ -6,7 +6,6 @@ import type { PhoneVerifyMessages } from '../messages.js';
 const messages: PhoneVerifyMessages = {
   countryLabel: 'Pays',
   countryOption: '{name} (+{code})',
-  countryToggle: 'Afficher les pays',
   countryResults: 'Pays trouvés : {count}',
   countryNone: 'Aucun pays ne correspond',
   phoneLabel: 'Numéro de téléphone',

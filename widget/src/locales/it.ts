@@ -6,7 +6,6 @@ import type { PhoneVerifyMessages } from '../messages.js';
 const messages: PhoneVerifyMessages = {
   countryLabel: 'Paese',
   countryOption: '{name} (+{code})',
-  countryToggle: 'Mostra paesi',
   countryResults: 'Paesi trovati: {count}',
   countryNone: 'Nessun paese corrispondente',
   phoneLabel: 'Numero di telefono',

@@ -6,7 +6,6 @@ import type { PhoneVerifyMessages } from '../messages.js';
 const messages: PhoneVerifyMessages = {
   countryLabel: '国・地域',
   countryOption: '{name}（+{code}）',
-  countryToggle: '国・地域の一覧を表示',
   countryResults: '該当する国・地域: {count}件',
   countryNone: '該当する国・地域はありません',
   phoneLabel: '電話番号',

@@ -6,7 +6,6 @@ import type { PhoneVerifyMessages } from '../messages.js';
 const messages: PhoneVerifyMessages = {
   countryLabel: 'Land',
   countryOption: '{name} (+{code})',
-  countryToggle: 'Landen tonen',
   countryResults: 'Gevonden landen: {count}',
   countryNone: 'Geen land gevonden',
   phoneLabel: 'Telefoonnummer',

@@ -6,7 +6,6 @@ import type { PhoneVerifyMessages } from '../messages.js';
 const messages: PhoneVerifyMessages = {
   countryLabel: 'Kraj',
   countryOption: '{name} (+{code})',
-  countryToggle: 'Pokaż kraje',
   countryResults: 'Znalezione kraje: {count}',
   countryNone: 'Brak pasujących krajów',
   phoneLabel: 'Numer telefonu',

@@ -6,7 +6,6 @@ import type { PhoneVerifyMessages } from '../messages.js';
 const messages: PhoneVerifyMessages = {
   countryLabel: 'País',
   countryOption: '{name} (+{code})',
-  countryToggle: 'Mostrar países',
   countryResults: 'Países encontrados: {count}',
   countryNone: 'Nenhum país encontrado',
   phoneLabel: 'Número de telefone',

@@ -6,7 +6,6 @@ import type { PhoneVerifyMessages } from '../messages.js';
 const messages: PhoneVerifyMessages = {
   countryLabel: '国家/地区',
   countryOption: '{name}（+{code}）',
-  countryToggle: '显示国家/地区列表',
   countryResults: '找到的国家/地区：{count}',
   countryNone: '没有匹配的国家/地区',
   phoneLabel: '电话号码',
